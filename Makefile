@@ -1,0 +1,48 @@
+# sre-playground: the two commands are `make run` and `make test`; both set everything up.
+SHELL := /bin/bash
+PRESET ?= release
+BUILD_DIR := build/$(PRESET)
+PYTHON := /usr/bin/python3
+export CCACHE_DIR ?= $(HOME)/.cache/sre-playground-ccache
+export CCACHE_MAXSIZE ?= 2G
+
+.PHONY: all bootstrap web build run test unit-test e2e-test bench lint format clean
+
+all: build
+
+bootstrap:
+	@scripts/bootstrap
+
+# Page assets (Swagger UI for /docs) come from npm, pinned by web/package-lock.json.
+web/node_modules/.package-lock.json: web/package.json web/package-lock.json
+	cd web && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+web: bootstrap web/node_modules/.package-lock.json
+
+# Configure every time (about a second): it records the current git commit for build_info.
+build: bootstrap web
+	@cmake --preset $(PRESET) >/dev/null
+	cmake --build --preset $(PRESET)
+
+run: build
+	$(BUILD_DIR)/sre-playground serve
+
+test: build unit-test e2e-test
+
+unit-test:
+	ctest --preset $(PRESET) -j2
+
+e2e-test:
+	SRE_PLAYGROUND_BIN=$(CURDIR)/$(BUILD_DIR)/sre-playground $(PYTHON) -m pytest tests/e2e -q
+
+bench: build
+	bench/run
+
+# Format check and clang-tidy on the C++ files changed against origin/main (or all if none).
+lint: build
+	scripts/lint
+
+format:
+	git ls-files '*.cpp' '*.h' | xargs clang-format -i
+
+clean:
+	rm -rf build

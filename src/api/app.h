@@ -1,0 +1,49 @@
+// The API assembled: routes, middleware chain and metrics, behind one entry point that the
+// HTTP server calls for every request.
+//
+//   request -> router match -> [request id] -> [metrics + access log] -> handler
+//
+// Routing happens first so that every middleware knows the route template (metrics and logs
+// label by template; later, rate limits are chosen by it).
+#pragma once
+
+#include <memory>
+
+#include "api/health.h"
+#include "api/lifecycle.h"
+#include "api/middleware/observability.h"
+#include "api/service_info.h"
+#include "api/students.h"
+#include "core/config.h"
+#include "http/middleware.h"
+#include "http/router.h"
+#include "obs/metrics.h"
+#include "store/student_store.h"
+
+namespace sre::api {
+
+class App {
+ public:
+  App(const core::Config& config, store::StudentStore& store, Lifecycle& lifecycle,
+      unsigned io_threads);
+
+  http::asio::awaitable<http::Response> handle(http::RequestContext& ctx);
+  // For requests the server answered itself (too large, malformed, too slow).
+  void on_rejected(http::RequestContext& ctx, http::Response& response);
+
+  const http::Router& router() const { return router_; }
+  obs::Metrics& metrics() { return *metrics_; }
+
+ private:
+  http::asio::awaitable<http::Response> dispatch(http::RequestContext& ctx);
+
+  http::Router router_;
+  std::unique_ptr<obs::Metrics> metrics_;
+  std::unique_ptr<StudentsApi> students_;
+  std::unique_ptr<HealthApi> health_;
+  std::unique_ptr<ServiceInfoApi> service_info_;
+  std::shared_ptr<ObservabilityMiddleware> observability_;
+  std::unique_ptr<http::MiddlewareChain> chain_;
+};
+
+}  // namespace sre::api

@@ -1,0 +1,79 @@
+#include "api/middleware/observability.h"
+
+#include <random>
+
+#include "core/errors.h"
+#include "core/log.h"
+#include "http/responses.h"
+#include "http/router.h"
+
+namespace sre::api {
+namespace {
+
+double uniform01() {
+  thread_local std::minstd_rand engine{std::random_device{}()};
+  return std::uniform_real_distribution<double>(0.0, 1.0)(engine);
+}
+
+}  // namespace
+
+bool ObservabilityMiddleware::should_log(int status) const {
+  if (status >= 400) {
+    return log::enabled(status >= 500 ? log::Level::error : log::Level::warn);
+  }
+  return log::enabled(log::Level::info) && sample_rate_ > 0 &&
+         (sample_rate_ >= 1 || uniform01() < sample_rate_);
+}
+
+void ObservabilityMiddleware::record(const http::RequestContext& ctx,
+                                     const http::Response& response) {
+  const int status = static_cast<int>(response.result_int());
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - ctx.received_at).count();
+  const std::string_view method = ctx.request.method_string();
+  metrics_.http().observe(ctx.route ? ctx.route->id : 0, method, status, seconds);
+  if (!should_log(status)) {
+    return;
+  }
+  log::Level level = status >= 500 ? log::Level::error
+                     : status >= 400 ? log::Level::warn
+                                     : log::Level::info;
+  std::string_view target = ctx.request.target();
+  log::write(level, "request",
+             {{"request_id", ctx.request_id},
+              {"trace_id", ctx.trace_id},
+              {"method", method},
+              {"route", ctx.route_template()},
+              {"path", target.substr(0, target.find('?'))},
+              {"status", status},
+              {"duration_ms", seconds * 1000.0},
+              {"client", ctx.client_address}});
+}
+
+http::asio::awaitable<http::Response> ObservabilityMiddleware::handle(http::RequestContext& ctx,
+                                                                     http::Next next) {
+  metrics_.requests_in_flight().Increment();
+  http::Response response;
+  try {
+    response = co_await next(ctx);
+  } catch (const core::DependencyUnavailable& e) {
+    log::warn("dependency unavailable", {{"request_id", ctx.request_id},
+                                         {"dependency", e.dependency()},
+                                         {"error", e.what()}});
+    response = http::error_response(ctx.request, http::Status::service_unavailable,
+                                    "Service temporarily unavailable");
+    response.set(http::beast_http::field::retry_after, std::to_string(e.retry_after().count()));
+  } catch (const std::exception& e) {
+    log::error("unhandled error", {{"request_id", ctx.request_id},
+                                   {"route", ctx.route_template()},
+                                   {"error", e.what()}});
+    response = http::json_response(ctx.request, http::Status::internal_server_error,
+                                   {{"detail", "Internal Server Error"},
+                                    {"request_id", ctx.request_id}});
+  }
+  metrics_.requests_in_flight().Decrement();
+  record(ctx, response);
+  co_return response;
+}
+
+}  // namespace sre::api

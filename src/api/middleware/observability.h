@@ -1,0 +1,29 @@
+// Measures and logs every request: the in-flight gauge, http_requests_total and the latency
+// histogram by route template, one JSON access line (sampled for successes), and the last line
+// of defence: an exception becomes a logged 500 (or a 503 when a dependency is down), never a
+// dropped connection.
+#pragma once
+
+#include "http/middleware.h"
+#include "obs/metrics.h"
+
+namespace sre::api {
+
+class ObservabilityMiddleware : public http::Middleware {
+ public:
+  ObservabilityMiddleware(obs::Metrics& metrics, double access_log_sample_rate)
+      : metrics_(metrics), sample_rate_(access_log_sample_rate) {}
+
+  http::asio::awaitable<http::Response> handle(http::RequestContext& ctx, http::Next next) override;
+
+  // Records a request the server answered by itself (400/408/413/431).
+  void record(const http::RequestContext& ctx, const http::Response& response);
+
+ private:
+  bool should_log(int status) const;
+
+  obs::Metrics& metrics_;
+  double sample_rate_;
+};
+
+}  // namespace sre::api

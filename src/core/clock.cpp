@@ -1,0 +1,46 @@
+#include "core/clock.h"
+
+#include <ctime>
+
+#include <fmt/format.h>
+
+namespace sre::core {
+namespace {
+
+std::tm utc_fields(SystemTime time) {
+  std::time_t seconds = std::chrono::system_clock::to_time_t(time);
+  std::tm fields{};
+  gmtime_r(&seconds, &fields);
+  return fields;
+}
+
+long long sub_second(SystemTime time, long long units_per_second) {
+  auto since_epoch = time.time_since_epoch();
+  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(since_epoch).count();
+  return (micros % 1'000'000) / (1'000'000 / units_per_second);
+}
+
+}  // namespace
+
+std::string rfc3339_micros(SystemTime time) {
+  std::tm t = utc_fields(time);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z", t.tm_year + 1900, t.tm_mon + 1,
+                     t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec, sub_second(time, 1'000'000));
+}
+
+std::string rfc3339_millis(SystemTime time) {
+  std::tm t = utc_fields(time);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", t.tm_year + 1900, t.tm_mon + 1,
+                     t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec, sub_second(time, 1000));
+}
+
+std::string http_date(SystemTime time) {
+  static constexpr const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+  static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  std::tm t = utc_fields(time);
+  return fmt::format("{}, {:02} {} {:04} {:02}:{:02}:{:02} GMT", kDays[t.tm_wday], t.tm_mday,
+                     kMonths[t.tm_mon], t.tm_year + 1900, t.tm_hour, t.tm_min, t.tm_sec);
+}
+
+}  // namespace sre::core

@@ -1,0 +1,18 @@
+// Wall-clock formatting: RFC 3339 timestamps for the API and logs, IMF-fixdate for HTTP.
+#pragma once
+
+#include <chrono>
+#include <string>
+
+namespace sre::core {
+
+using SystemTime = std::chrono::system_clock::time_point;
+
+// 2026-11-26T23:46:43.123456Z (UTC, microseconds): sorts as text, parses everywhere.
+std::string rfc3339_micros(SystemTime time);
+// 2026-11-26T23:46:43.123Z, for log lines.
+std::string rfc3339_millis(SystemTime time);
+// Sun, 06 Nov 1994 08:49:37 GMT, the HTTP Date header.
+std::string http_date(SystemTime time);
+
+}  // namespace sre::core

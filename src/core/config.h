@@ -1,0 +1,77 @@
+// Service configuration: one struct holding every setting, and the table that says, for each
+// setting, its environment variable, its default and how to parse it.
+//
+// Precedence (12-factor): built-in default < `.env` file < process environment < command-line
+// flag. The parsing here is pure (no I/O) so it can be unit tested; main.cpp wires CLI11 and
+// the `.env` file to it.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace sre::core {
+
+struct Config {
+  std::string host = "0.0.0.0";
+  std::uint16_t port = 8000;
+  std::string data_dir = "./data";
+  std::string database_url;  // empty: SQLite file under data_dir
+  std::string environment = "development";
+  std::string app_name = "sre-playground";
+  std::string log_level = "info";
+  double access_log_sample_rate = 1.0;
+  int shutdown_delay_seconds = 5;
+  int shutdown_timeout_seconds = 25;
+  unsigned worker_threads = 0;  // 0: one per core
+  unsigned db_threads = 2;
+  std::size_t max_body_bytes = 1024 * 1024;
+  std::size_t max_header_bytes = 8 * 1024;
+  int request_timeout_seconds = 10;
+  int idle_timeout_seconds = 60;
+  std::string web_dir = "./web";
+
+  // The SQLite database file this configuration points at (DATABASE_URL sqlite:///path wins).
+  std::string sqlite_path() const;
+};
+
+// One configurable setting. `apply` parses the text form into the Config and returns an error
+// message (without the setting's name) when the text is not acceptable.
+struct Setting {
+  std::string env;          // HOST
+  std::string default_text; // as shown by --help
+  std::string help;
+  bool secret = false;      // redacted in logs
+  std::function<std::optional<std::string>(Config&, std::string_view)> apply;
+
+  // The command-line flag: --host, --shutdown-delay-seconds.
+  std::string flag() const;
+};
+
+// Every setting of `sre-playground serve`, in the order --help lists them.
+const std::vector<Setting>& serve_settings();
+
+// Applies text values (from env, .env or flags) on top of the defaults. Returns the Config or
+// a one-line reason naming the offending setting.
+struct ConfigResult {
+  std::optional<Config> config;
+  std::string error;
+};
+ConfigResult build_config(const std::map<std::string, std::string>& values);
+
+// Parses the contents of a `.env` file: KEY=VALUE lines, `#` comments, optional `export `,
+// optional single or double quotes around the value.
+std::vector<std::pair<std::string, std::string>> parse_dotenv(std::string_view text);
+
+// The effective configuration as key/value text for the startup log, secrets redacted.
+std::vector<std::pair<std::string, std::string>> describe(const Config& config);
+
+// postgresql://user:secret@host/db -> postgresql://user:***@host/db
+std::string redact_url(std::string_view url);
+
+}  // namespace sre::core

@@ -1,0 +1,24 @@
+// Identifiers: public student ids, request ids and trace ids.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace sre::core {
+
+// "STU-" followed by 8 uppercase hex digits, e.g. STU-1A2B3C4D. Random, so two instances
+// never coordinate; the store retries on the (rare) unique conflict.
+std::string generate_student_id();
+bool is_student_id(std::string_view text);
+
+// A request id for X-Request-ID when the client sent none: 32 lowercase hex digits.
+std::string generate_request_id();
+
+// Accepts a client-supplied X-Request-ID only when it is 1..128 characters of
+// [A-Za-z0-9._-]: anything else could smuggle newlines or markup into our logs.
+bool is_acceptable_request_id(std::string_view text);
+
+// W3C trace context: the trace-id of a valid `traceparent` header, else a fresh one.
+std::string trace_id_from_traceparent(std::string_view traceparent);
+
+}  // namespace sre::core

@@ -1,0 +1,99 @@
+#include "core/log.h"
+
+#include <chrono>
+#include <memory>
+
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+#include <spdlog/async.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "core/clock.h"
+
+namespace sre::log {
+namespace {
+
+constexpr std::size_t kQueueLines = 16384;
+
+std::string g_service = "sre-playground";
+std::shared_ptr<spdlog::logger> g_logger;
+Level g_level = Level::info;
+
+std::string_view name_of(Level level) {
+  switch (level) {
+    case Level::trace: return "trace";
+    case Level::debug: return "debug";
+    case Level::info: return "info";
+    case Level::warn: return "warn";
+    case Level::error: return "error";
+  }
+  return "info";
+}
+
+Level level_from(std::string_view text) {
+  for (Level level : {Level::trace, Level::debug, Level::info, Level::warn, Level::error}) {
+    if (name_of(level) == text) {
+      return level;
+    }
+  }
+  return Level::info;
+}
+
+}  // namespace
+
+void init(std::string_view service, std::string_view level) {
+  g_service = std::string(service);
+  g_level = level_from(level);
+  spdlog::init_thread_pool(kQueueLines, 1);
+  auto sink = std::make_shared<spdlog::sinks::stdout_sink_mt>();
+  g_logger = std::make_shared<spdlog::async_logger>(
+      "json", sink, spdlog::thread_pool(), spdlog::async_overflow_policy::overrun_oldest);
+  g_logger->set_pattern("%v");
+  g_logger->set_level(spdlog::level::trace);  // filtering happens in enabled()
+  g_logger->flush_on(spdlog::level::trace);  // the background thread flushes each line
+}
+
+void shutdown() {
+  if (g_logger) {
+    g_logger->flush();
+  }
+  spdlog::shutdown();
+  g_logger.reset();
+}
+
+bool enabled(Level level) { return level >= g_level; }
+
+std::string render(Level level, std::string_view service, std::string_view msg, Fields fields) {
+  boost::json::object line;
+  line["ts"] = core::rfc3339_millis(std::chrono::system_clock::now());
+  line["level"] = name_of(level);
+  line["msg"] = msg;
+  line["service"] = service;
+  for (const auto& field : fields) {
+    line[field.key] = field.value;
+  }
+  return boost::json::serialize(line);
+}
+
+void write(Level level, std::string_view msg, Fields fields) {
+  if (!enabled(level)) {
+    return;
+  }
+  std::string text = render(level, g_service, msg, fields);
+  if (g_logger) {
+    g_logger->info(text);
+  } else {
+    // Before init (or after shutdown): write synchronously so nothing is lost.
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    std::fputc('\n', stdout);
+    std::fflush(stdout);
+  }
+}
+
+std::uint64_t dropped_lines() {
+  auto pool = spdlog::thread_pool();
+  return pool ? pool->overrun_counter() : 0;
+}
+
+}  // namespace sre::log

@@ -1,0 +1,51 @@
+// Structured logging: one JSON object per line on stdout, written by a background thread so
+// request threads never wait for the terminal or the pipe.
+//
+//   log::info("student created", {{"request_id", ctx.request_id}, {"student_id", id}});
+//
+// Every line carries ts, level, msg and service; callers add request_id / trace_id inside a
+// request. When the queue is full the oldest lines are dropped (and counted) rather than
+// blocking the service: logs must never take the API down.
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <string>
+#include <string_view>
+
+#include <boost/json/value.hpp>
+#include <boost/json/value_from.hpp>
+
+namespace sre::log {
+
+enum class Level { trace, debug, info, warn, error };
+
+// A key and any value Boost.JSON can represent (strings, numbers, bools, json::value...).
+struct Field {
+  template <typename T>
+  Field(std::string_view k, T&& v) : key(k), value(boost::json::value_from(std::forward<T>(v))) {}
+  std::string_view key;
+  boost::json::value value;
+};
+using Fields = std::initializer_list<Field>;
+
+// Starts the asynchronous stdout logger. `level` is one of trace/debug/info/warn/error.
+void init(std::string_view service, std::string_view level);
+// Drains the queue and stops the background thread (call once, at exit).
+void shutdown();
+
+bool enabled(Level level);
+void write(Level level, std::string_view msg, Fields fields = {});
+// Lines dropped because the queue was full, for the log_messages_dropped_total metric.
+std::uint64_t dropped_lines();
+
+inline void trace(std::string_view msg, Fields fields = {}) { write(Level::trace, msg, fields); }
+inline void debug(std::string_view msg, Fields fields = {}) { write(Level::debug, msg, fields); }
+inline void info(std::string_view msg, Fields fields = {}) { write(Level::info, msg, fields); }
+inline void warn(std::string_view msg, Fields fields = {}) { write(Level::warn, msg, fields); }
+inline void error(std::string_view msg, Fields fields = {}) { write(Level::error, msg, fields); }
+
+// Renders one log line (no newline). Exposed for tests.
+std::string render(Level level, std::string_view service, std::string_view msg, Fields fields);
+
+}  // namespace sre::log

@@ -1,0 +1,31 @@
+// The Student record and its JSON form. Pure data: no I/O, no framework types.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include <boost/json/object.hpp>
+
+namespace sre::domain {
+
+struct Student {
+  std::int64_t id = 0;     // storage key, increasing: gives list order
+  std::string student_id;  // public id, STU-XXXXXXXX
+  std::string first_name;
+  std::string last_name;
+  int grade = 0;
+  std::string created_at;  // RFC 3339 UTC
+  std::string updated_at;
+};
+
+// Fields a client may set. Create and replace (PUT) fill all three; a patch only some.
+struct StudentFields {
+  std::optional<std::string> first_name;
+  std::optional<std::string> last_name;
+  std::optional<int> grade;
+};
+
+boost::json::object to_json(const Student& student);
+
+}  // namespace sre::domain

@@ -1,0 +1,30 @@
+#include "http/router.h"
+#include <boost/url/url_view.hpp>
+#include <boost/url/params_view.hpp>
+#include "http/types.h"
+
+namespace sre::http {
+
+std::string_view RequestContext::path_param(std::string_view name) const {
+  for (const auto& [key, value] : path_params) {
+    if (key == name) {
+      return value;
+    }
+  }
+  return {};
+}
+
+std::optional<std::string> RequestContext::query_param(std::string_view name) const {
+  auto params = boost::urls::url_view(url).params();
+  auto it = params.find(name);
+  if (it == params.end()) {
+    return std::nullopt;
+  }
+  return (*it).value;
+}
+
+std::string_view RequestContext::route_template() const {
+  return route != nullptr ? std::string_view(route->path_template) : "unmatched";
+}
+
+}  // namespace sre::http

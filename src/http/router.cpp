@@ -1,0 +1,107 @@
+#include "http/router.h"
+
+#include <stdexcept>
+
+namespace sre::http {
+namespace {
+
+bool is_parameter(std::string_view segment) {
+  return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
+}
+
+std::vector<std::string> split_template(std::string_view path) {
+  std::vector<std::string> segments;
+  std::size_t start = 1;
+  while (start <= path.size()) {
+    auto slash = path.find('/', start);
+    if (slash == std::string_view::npos) {
+      slash = path.size();
+    }
+    segments.emplace_back(path.substr(start, slash - start));
+    start = slash + 1;
+  }
+  if (segments.size() == 1 && segments.front().empty()) {
+    segments.clear();  // "/" has no segments
+  }
+  return segments;
+}
+
+}  // namespace
+
+void Router::add(Verb method, std::string_view path_template, Handler handler) {
+  if (path_template.empty() || path_template.front() != '/') {
+    throw std::invalid_argument("route template must start with '/': " +
+                                std::string(path_template));
+  }
+  for (auto& route : routes_) {
+    if (route.path_template == path_template) {
+      route.handlers[method] = std::move(handler);
+      return;
+    }
+  }
+  Route route;
+  route.id = routes_.size() + 1;
+  route.path_template = std::string(path_template);
+  route.segments = split_template(path_template);
+  route.handlers[method] = std::move(handler);
+  routes_.push_back(std::move(route));
+}
+
+RouteMatch Router::match(Verb method, const std::vector<std::string>& segments) const {
+  const Route* best = nullptr;
+  std::size_t best_literals = 0;
+  for (const auto& route : routes_) {
+    if (route.segments.size() != segments.size()) {
+      continue;
+    }
+    std::size_t literals = 0;
+    bool matches = true;
+    for (std::size_t i = 0; i < segments.size() && matches; ++i) {
+      if (is_parameter(route.segments[i])) {
+        matches = !segments[i].empty();
+      } else {
+        matches = route.segments[i] == segments[i];
+        ++literals;
+      }
+    }
+    if (matches && (best == nullptr || literals > best_literals)) {
+      best = &route;
+      best_literals = literals;
+    }
+  }
+
+  RouteMatch result;
+  if (best == nullptr) {
+    return result;
+  }
+  result.route = best;
+  auto handler = best->handlers.find(method);
+  if (handler == best->handlers.end()) {
+    result.kind = MatchKind::method_not_allowed;
+    result.allow = allow_header(*best);
+    return result;
+  }
+  result.kind = MatchKind::found;
+  result.handler = &handler->second;
+  for (std::size_t i = 0; i < segments.size(); ++i) {
+    const auto& segment = best->segments[i];
+    if (is_parameter(segment)) {
+      std::string_view name(segment);
+      result.params.emplace_back(name.substr(1, name.size() - 2), segments[i]);
+    }
+  }
+  return result;
+}
+
+std::string allow_header(const Route& route) {
+  std::string allow;
+  for (const auto& [verb, handler] : route.handlers) {
+    if (!allow.empty()) {
+      allow += ", ";
+    }
+    allow += std::string(beast_http::to_string(verb));
+  }
+  return allow;
+}
+
+}  // namespace sre::http

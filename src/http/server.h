@@ -1,0 +1,79 @@
+// The HTTP/1.1 server: thread per core, one io_context per thread, each thread with its own
+// SO_REUSEPORT acceptor so the kernel spreads connections and no two threads share a queue.
+// A connection lives on the thread that accepted it, as one coroutine, for its whole life.
+//
+// The server knows nothing about routes or JSON bodies: it reads requests within limits and
+// timeouts, hands each one to `handler`, and writes back what it returns. Requests it cannot
+// read (too large, malformed, too slow) are answered here with a JSON error.
+//
+// Shutdown is in steps the caller drives (see serve.cpp): begin_draining() makes every
+// response carry `Connection: close`; stop_accepting() closes the listeners and idle
+// connections; then wait for open_connections() to reach zero; then stop().
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include "http/types.h"
+
+namespace sre::http {
+
+struct ServerOptions {
+  std::string host = "0.0.0.0";
+  std::uint16_t port = 8000;
+  unsigned threads = 1;
+  std::size_t max_body_bytes = 1024 * 1024;
+  std::size_t max_header_bytes = 8 * 1024;
+  std::chrono::seconds request_timeout{10};
+  std::chrono::seconds idle_timeout{60};
+};
+
+// Called for requests the server answered itself (400, 408, 413, 431), for metrics and logs.
+// It may add headers to the response (X-Request-ID) before the server writes it.
+using RejectionObserver = std::function<void(RequestContext&, Response&)>;
+// Called on each I/O thread as it starts, with its index (0-based), e.g. to pick metric shards.
+using ThreadStartHook = std::function<void(unsigned)>;
+
+class Server {
+ public:
+  Server(ServerOptions options, Handler handler, RejectionObserver on_rejected,
+         ThreadStartHook on_thread_start);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds every acceptor (throws std::system_error, e.g. address in use) and starts threads.
+  void start();
+  void begin_draining();
+  void stop_accepting();
+  std::size_t open_connections() const { return open_connections_.load(); }
+  // Stops the event loops and joins the threads. In-flight work is abandoned.
+  void stop();
+
+  std::uint16_t port() const { return options_.port; }
+
+ private:
+  struct Worker;
+
+  asio::awaitable<void> accept_loop(Worker& worker);
+  asio::awaitable<void> serve_connection(Worker& worker, boost::asio::ip::tcp::socket socket);
+
+  ServerOptions options_;
+  Handler handler_;
+  RejectionObserver on_rejected_;
+  ThreadStartHook on_thread_start_;
+  std::vector<std::unique_ptr<Worker>> workers_;
+  std::atomic<bool> draining_{false};
+  std::atomic<std::size_t> open_connections_{0};
+};
+
+}  // namespace sre::http

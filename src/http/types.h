@@ -1,0 +1,58 @@
+// The request and response types every layer of the HTTP stack passes around.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/url/url.hpp>
+
+namespace sre::http {
+
+namespace asio = boost::asio;
+namespace beast_http = boost::beast::http;
+
+using Request = beast_http::request<beast_http::string_body>;
+using Response = beast_http::response<beast_http::string_body>;
+using Verb = beast_http::verb;
+using Status = beast_http::status;
+
+struct Route;
+struct RequestContext;
+
+using Handler = std::function<asio::awaitable<Response>(RequestContext&)>;
+
+// Everything known about one request while it travels through middleware to its handler.
+// Owned by the connection that read the request; handlers get it by reference.
+struct RequestContext {
+  Request request;
+  boost::urls::url url;  // parsed request target (path + query)
+  std::string client_address;
+  std::chrono::steady_clock::time_point received_at = std::chrono::steady_clock::now();
+
+  // Set by the request-id middleware.
+  std::string request_id;
+  std::string trace_id;
+
+  // Set by the router. `route` is null when no route matched; `handler` is null when no
+  // route matched or the route has no handler for the method.
+  const Route* route = nullptr;
+  const Handler* handler = nullptr;
+  std::vector<std::pair<std::string_view, std::string>> path_params;
+
+  // The decoded value of path parameter `name` ("" when absent).
+  std::string_view path_param(std::string_view name) const;
+  // The decoded value of query parameter `name`, if present (first occurrence).
+  std::optional<std::string> query_param(std::string_view name) const;
+  // The route template for metrics and logs ("unmatched" when no route matched).
+  std::string_view route_template() const;
+};
+
+}  // namespace sre::http

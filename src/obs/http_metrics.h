@@ -1,0 +1,56 @@
+// Request counters and latency histograms for the HTTP server, without locks.
+//
+// prometheus-cpp's Family::Add takes a mutex and its Histogram::Observe another, which would
+// put locks on every request. Here every series lives at a fixed index in arrays of atomics,
+// sized at startup from the routes the router knows, and each I/O thread writes to its own
+// shard of the arrays (so threads do not even share cache lines). A scrape sums the shards.
+//
+// Labels: method, route (the template, never the raw path: bounded cardinality), status.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <prometheus/collectable.h>
+
+namespace sre::obs {
+
+// Chooses which shard this thread's observations go to (call once per I/O thread).
+// Threads that never call it share shard 0.
+void set_thread_shard(unsigned shard);
+
+class HttpMetrics : public prometheus::Collectable {
+ public:
+  // Upper bounds of the latency histogram, in seconds.
+  static constexpr std::array<double, 14> kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01,
+                                                      0.025,  0.05,  0.1,    0.25,  0.5,
+                                                      1.0,    2.5,   5.0,    10.0};
+  // Status codes with their own series; anything else is counted under "other".
+  static constexpr std::array<int, 24> kStatuses = {200, 201, 202, 204, 301, 302, 304, 400,
+                                                    401, 403, 404, 405, 408, 409, 412, 413,
+                                                    415, 422, 429, 431, 500, 502, 503, 504};
+
+  // `routes[i]` is the label of route id i (index 0: "unmatched").
+  HttpMetrics(std::vector<std::string> routes, unsigned shards);
+  ~HttpMetrics() override;
+
+  void observe(std::size_t route_id, std::string_view method, int status, double seconds);
+
+  std::vector<prometheus::MetricFamily> Collect() const override;
+
+ private:
+  struct Shard;
+  static constexpr std::size_t kMethods = 8;  // GET POST PUT PATCH DELETE HEAD OPTIONS other
+  std::size_t series_index(std::size_t route, std::size_t method) const {
+    return route * kMethods + method;
+  }
+
+  std::vector<std::string> routes_;
+  std::vector<std::unique_ptr<Shard>> shards_;
+};
+
+}  // namespace sre::obs

@@ -1,0 +1,62 @@
+#include "obs/metrics.h"
+
+#include <sstream>
+
+#include <prometheus/text_serializer.h>
+
+#include "core/build_info.h"
+#include "core/log.h"
+#include "obs/process_collector.h"
+
+namespace sre::obs {
+
+Metrics::Metrics(std::string_view service) : registry_(std::make_shared<prometheus::Registry>()) {
+  in_flight_ = &prometheus::BuildGauge()
+                    .Name("http_requests_in_flight")
+                    .Help("HTTP requests being handled right now")
+                    .Register(*registry_)
+                    .Add({});
+  students_created_ = &prometheus::BuildCounter()
+                           .Name("students_created_total")
+                           .Help("Students created through the API")
+                           .Register(*registry_)
+                           .Add({});
+  log_dropped_ = &prometheus::BuildCounter()
+                      .Name("log_messages_dropped_total")
+                      .Help("Log lines dropped because the log queue was full")
+                      .Register(*registry_)
+                      .Add({});
+  prometheus::BuildGauge()
+      .Name("sre_playground_build_info")
+      .Help("Build information; the value is always 1")
+      .Register(*registry_)
+      .Add({{"version", std::string(core::version())},
+            {"commit", std::string(core::git_commit())},
+            {"service", std::string(service)}})
+      .Set(1);
+  collectables_ = {registry_, std::make_shared<ProcessCollector>()};
+}
+
+void Metrics::track_http_routes(std::vector<std::string> routes, unsigned shards) {
+  http_ = std::make_shared<HttpMetrics>(std::move(routes), shards);
+  collectables_.push_back(http_);
+}
+
+std::string Metrics::render() const {
+  // The log queue counts its own drops; mirror that count into our counter at scrape time.
+  double dropped = static_cast<double>(log::dropped_lines());
+  if (dropped > log_dropped_->Value()) {
+    log_dropped_->Increment(dropped - log_dropped_->Value());
+  }
+  std::vector<prometheus::MetricFamily> families;
+  for (const auto& collectable : collectables_) {
+    auto collected = collectable->Collect();
+    families.insert(families.end(), std::make_move_iterator(collected.begin()),
+                    std::make_move_iterator(collected.end()));
+  }
+  std::ostringstream out;
+  prometheus::TextSerializer().Serialize(out, families);
+  return out.str();
+}
+
+}  // namespace sre::obs

@@ -1,0 +1,46 @@
+// The service's metrics: one place that owns every metric family and renders the Prometheus
+// text exposition for GET /metrics.
+//
+// Counters and gauges come from prometheus-cpp (their Increment/Set are lock-free atomics);
+// resolve a labelled child once at startup and keep the reference, because Family::Add takes a
+// lock. Per-request HTTP series use obs::HttpMetrics, which is lock-free throughout.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <prometheus/counter.h>
+#include <prometheus/gauge.h>
+#include <prometheus/registry.h>
+
+#include "obs/http_metrics.h"
+
+namespace sre::obs {
+
+class Metrics {
+ public:
+  explicit Metrics(std::string_view service);
+
+  // Creates the HTTP request metrics once every route is known. `routes`: label of each route
+  // id (index 0 "unmatched"); `shards`: I/O threads + 1. Call before serving requests.
+  void track_http_routes(std::vector<std::string> routes, unsigned shards);
+
+  prometheus::Registry& registry() { return *registry_; }
+  HttpMetrics& http() { return *http_; }
+  prometheus::Gauge& requests_in_flight() { return *in_flight_; }
+  prometheus::Counter& students_created() { return *students_created_; }
+
+  // Everything, in the Prometheus text format (version 0.0.4).
+  std::string render() const;
+
+ private:
+  std::shared_ptr<prometheus::Registry> registry_;
+  std::shared_ptr<HttpMetrics> http_;
+  std::vector<std::shared_ptr<prometheus::Collectable>> collectables_;
+  prometheus::Gauge* in_flight_ = nullptr;
+  prometheus::Counter* students_created_ = nullptr;
+  prometheus::Counter* log_dropped_ = nullptr;
+};
+
+}  // namespace sre::obs

@@ -1,0 +1,95 @@
+#include "core/config.h"
+
+#include <gtest/gtest.h>
+
+namespace sre::core {
+namespace {
+
+TEST(BuildConfig, DefaultsWhenNothingIsSet) {
+  auto result = build_config({});
+  ASSERT_TRUE(result.config) << result.error;
+  EXPECT_EQ(result.config->port, 8000);
+  EXPECT_EQ(result.config->host, "0.0.0.0");
+  EXPECT_EQ(result.config->environment, "development");
+  EXPECT_EQ(result.config->sqlite_path(), "./data/sre-playground.db");
+}
+
+TEST(BuildConfig, ParsesValues) {
+  auto result = build_config({{"PORT", "9000"},
+                              {"LOG_LEVEL", "debug"},
+                              {"ACCESS_LOG_SAMPLE_RATE", "0.25"},
+                              {"DATABASE_URL", "sqlite:///tmp/x.db"},
+                              {"SHUTDOWN_DELAY_SECONDS", "0"}});
+  ASSERT_TRUE(result.config) << result.error;
+  EXPECT_EQ(result.config->port, 9000);
+  EXPECT_EQ(result.config->log_level, "debug");
+  EXPECT_DOUBLE_EQ(result.config->access_log_sample_rate, 0.25);
+  EXPECT_EQ(result.config->sqlite_path(), "/tmp/x.db");
+  EXPECT_EQ(result.config->shutdown_delay_seconds, 0);
+}
+
+struct InvalidCase {
+  const char* env;
+  const char* value;
+};
+
+class InvalidSetting : public testing::TestWithParam<InvalidCase> {};
+
+TEST_P(InvalidSetting, IsRefusedWithTheSettingsName) {
+  auto result = build_config({{GetParam().env, GetParam().value}});
+  EXPECT_FALSE(result.config);
+  EXPECT_NE(result.error.find(GetParam().env), std::string::npos) << result.error;
+  EXPECT_EQ(result.error.find('\n'), std::string::npos) << "one line only";
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Config, InvalidSetting,
+    testing::Values(InvalidCase{"PORT", "abc"}, InvalidCase{"PORT", "70000"},
+                    InvalidCase{"PORT", "0"}, InvalidCase{"PORT", "80 "},
+                    InvalidCase{"LOG_LEVEL", "loud"}, InvalidCase{"ACCESS_LOG_SAMPLE_RATE", "2"},
+                    InvalidCase{"ACCESS_LOG_SAMPLE_RATE", "nan"},
+                    InvalidCase{"SHUTDOWN_TIMEOUT_SECONDS", "-1"},
+                    InvalidCase{"WORKER_THREADS", "1000"}, InvalidCase{"DATABASE_URL", "mysql://x"},
+                    InvalidCase{"DATABASE_URL", "sqlite://"}, InvalidCase{"HOST", ""},
+                    InvalidCase{"MAX_BODY_BYTES", "0"}),
+    [](const testing::TestParamInfo<InvalidCase>& info) {
+      return std::string(info.param.env) + "_" + std::to_string(info.index);
+    });
+
+TEST(Dotenv, ParsesCommentsQuotesAndExport) {
+  auto entries = parse_dotenv(
+      "# comment\n"
+      "ENVIRONMENT=staging\n"
+      "export PORT=9001\n"
+      "  LOG_LEVEL = \"debug\"  \n"
+      "APP_NAME='my app'\n"
+      "DATA_DIR=/var/data # trailing comment\n"
+      "not a pair\n"
+      "\n");
+  ASSERT_EQ(entries.size(), 5U);
+  EXPECT_EQ(entries[0], std::make_pair(std::string("ENVIRONMENT"), std::string("staging")));
+  EXPECT_EQ(entries[1], std::make_pair(std::string("PORT"), std::string("9001")));
+  EXPECT_EQ(entries[2], std::make_pair(std::string("LOG_LEVEL"), std::string("debug")));
+  EXPECT_EQ(entries[3], std::make_pair(std::string("APP_NAME"), std::string("my app")));
+  EXPECT_EQ(entries[4], std::make_pair(std::string("DATA_DIR"), std::string("/var/data")));
+}
+
+TEST(RedactUrl, HidesThePasswordOnly) {
+  EXPECT_EQ(redact_url("postgresql://admin:secret@db:5432/sredb"),
+            "postgresql://admin:***@db:5432/sredb");
+  EXPECT_EQ(redact_url("redis://:pw@cache:6379/0"), "redis://:***@cache:6379/0");
+  EXPECT_EQ(redact_url("postgresql://admin@db/sredb"), "postgresql://admin@db/sredb");
+  EXPECT_EQ(redact_url("sqlite:///data/x.db"), "sqlite:///data/x.db");
+}
+
+TEST(Settings, EveryFlagIsTheEnvNameInKebabCase) {
+  for (const auto& setting : serve_settings()) {
+    std::string flag = setting.flag();
+    ASSERT_TRUE(flag.starts_with("--"));
+    EXPECT_EQ(flag.size(), setting.env.size() + 2);
+    EXPECT_EQ(flag.find('_'), std::string::npos) << flag;
+  }
+}
+
+}  // namespace
+}  // namespace sre::core

@@ -1,0 +1,68 @@
+#include "core/ids.h"
+
+#include <gtest/gtest.h>
+
+#include <regex>
+#include <set>
+
+namespace sre::core {
+namespace {
+
+TEST(StudentId, HasThePublicFormat) {
+  const std::regex format("^STU-[0-9A-F]{8}$");
+  for (int i = 0; i < 1000; ++i) {
+    auto id = generate_student_id();
+    ASSERT_TRUE(std::regex_match(id, format)) << id;
+    ASSERT_TRUE(is_student_id(id)) << id;
+  }
+}
+
+TEST(StudentId, IsRandomEnoughNotToRepeatInASmallSample) {
+  std::set<std::string> seen;
+  for (int i = 0; i < 10000; ++i) {
+    seen.insert(generate_student_id());
+  }
+  // 10k draws from 2^32: the chance of any collision is about 1%; more than one means a bug.
+  EXPECT_GE(seen.size(), 9999U);
+}
+
+TEST(StudentId, RejectsLookAlikes) {
+  EXPECT_FALSE(is_student_id("STU-1234567"));
+  EXPECT_FALSE(is_student_id("STU-123456789"));
+  EXPECT_FALSE(is_student_id("stu-12345678"));
+  EXPECT_FALSE(is_student_id("STU-1234567g"));
+  EXPECT_FALSE(is_student_id("STU-abcdef12"));
+  EXPECT_FALSE(is_student_id("XYZ-12345678"));
+  EXPECT_TRUE(is_student_id("STU-ABCDEF12"));
+}
+
+TEST(RequestId, GeneratedIdsAreAcceptable) {
+  auto id = generate_request_id();
+  EXPECT_EQ(id.size(), 32U);
+  EXPECT_TRUE(is_acceptable_request_id(id));
+  EXPECT_NE(id, generate_request_id());
+}
+
+TEST(RequestId, HostileValuesAreRefused) {
+  EXPECT_TRUE(is_acceptable_request_id("abc-123_x.y"));
+  EXPECT_FALSE(is_acceptable_request_id(""));
+  EXPECT_FALSE(is_acceptable_request_id(std::string(129, 'a')));
+  EXPECT_FALSE(is_acceptable_request_id("a\nb"));
+  EXPECT_FALSE(is_acceptable_request_id("<script>"));
+  EXPECT_FALSE(is_acceptable_request_id("a b"));
+}
+
+TEST(TraceId, TakenFromAValidTraceparent) {
+  EXPECT_EQ(trace_id_from_traceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"),
+            "4bf92f3577b34da6a3ce929d0e0e4736");
+}
+
+TEST(TraceId, GeneratedWhenTraceparentIsInvalid) {
+  auto zero = trace_id_from_traceparent("00-00000000000000000000000000000000-00f067aa0ba902b7-01");
+  EXPECT_NE(zero, std::string(32, '0'));
+  EXPECT_EQ(zero.size(), 32U);
+  EXPECT_EQ(trace_id_from_traceparent("garbage").size(), 32U);
+}
+
+}  // namespace
+}  // namespace sre::core

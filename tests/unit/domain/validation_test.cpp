@@ -1,0 +1,169 @@
+#include "domain/validation.h"
+
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+namespace sre::domain {
+namespace {
+
+FieldErrors errors_of(std::string_view body, StudentInput mode = StudentInput::full) {
+  auto result = validate_student(boost::json::parse(body), mode);
+  if (auto* errors = std::get_if<FieldErrors>(&result)) {
+    return *errors;
+  }
+  return {};
+}
+
+std::string loc_of(const FieldError& e) { return boost::json::serialize(e.loc); }
+
+TEST(ValidateStudent, AcceptsAValidStudentAndTrimsNames) {
+  auto result = validate_student(
+      boost::json::parse(R"({"first_name":"  Ada ","last_name":"Lovelace","grade":7,"x":1})"),
+      StudentInput::full);
+  ASSERT_TRUE(std::holds_alternative<StudentFields>(result));
+  const auto& fields = std::get<StudentFields>(result);
+  EXPECT_EQ(*fields.first_name, "Ada");
+  EXPECT_EQ(*fields.last_name, "Lovelace");
+  EXPECT_EQ(*fields.grade, 7);
+}
+
+TEST(ValidateStudent, ReportsEveryMissingField) {
+  auto errors = errors_of("{}");
+  ASSERT_EQ(errors.size(), 3U);
+  EXPECT_EQ(loc_of(errors[0]), R"(["body","first_name"])");
+  EXPECT_EQ(loc_of(errors[1]), R"(["body","last_name"])");
+  EXPECT_EQ(loc_of(errors[2]), R"(["body","grade"])");
+  for (const auto& e : errors) {
+    EXPECT_EQ(e.type, "missing");
+    EXPECT_EQ(e.msg, "Field required");
+  }
+}
+
+struct BadBody {
+  const char* body;
+  const char* field;
+  const char* type;
+};
+
+class InvalidStudent : public testing::TestWithParam<BadBody> {};
+
+TEST_P(InvalidStudent, GivesOneErrorForTheField) {
+  auto errors = errors_of(GetParam().body);
+  ASSERT_EQ(errors.size(), 1U) << GetParam().body;
+  EXPECT_EQ(loc_of(errors[0]), std::string(R"(["body",")") + GetParam().field + "\"]");
+  EXPECT_EQ(errors[0].type, GetParam().type);
+}
+
+const std::string kLongName(101, 'x');
+
+INSTANTIATE_TEST_SUITE_P(
+    Validation, InvalidStudent,
+    testing::Values(
+        BadBody{R"({"first_name":"","last_name":"B","grade":1})", "first_name", "string_too_short"},
+        BadBody{R"({"first_name":"   ","last_name":"B","grade":1})", "first_name",
+                "string_too_short"},
+        BadBody{R"({"first_name":5,"last_name":"B","grade":1})", "first_name", "string_type"},
+        BadBody{R"({"first_name":null,"last_name":"B","grade":1})", "first_name", "string_type"},
+        BadBody{R"({"first_name":"A","last_name":"B\u0000C","grade":1})", "last_name",
+                "string_pattern_mismatch"},
+        BadBody{R"({"first_name":"A","last_name":"B","grade":0})", "grade", "greater_than_equal"},
+        BadBody{R"({"first_name":"A","last_name":"B","grade":13})", "grade", "less_than_equal"},
+        BadBody{R"({"first_name":"A","last_name":"B","grade":-99999999999999999999})", "grade",
+                "greater_than_equal"},
+        BadBody{R"({"first_name":"A","last_name":"B","grade":99999999999999999999})", "grade",
+                "less_than_equal"},
+        BadBody{R"({"first_name":"A","last_name":"B","grade":"7"})", "grade", "int_type"},
+        BadBody{R"({"first_name":"A","last_name":"B","grade":7.5})", "grade", "int_type"},
+        BadBody{R"({"first_name":"A","last_name":"B","grade":true})", "grade", "int_type"},
+        BadBody{R"({"first_name":"A","last_name":"B","grade":null})", "grade", "int_type"}),
+    [](const testing::TestParamInfo<BadBody>& info) {
+      return "case" + std::to_string(info.index) + "_" + info.param.type;
+    });
+
+TEST(ValidateStudent, NameLengthCountsCharactersNotBytes) {
+  std::string hundred_e_acute;
+  for (int i = 0; i < 100; ++i) {
+    hundred_e_acute += "\u00e9";  // two bytes each
+  }
+  auto ok = errors_of(R"({"first_name":")" + hundred_e_acute + R"(","last_name":"B","grade":1})");
+  EXPECT_TRUE(ok.empty());
+  auto too_long = errors_of(R"({"first_name":")" + kLongName + R"(","last_name":"B","grade":1})");
+  ASSERT_EQ(too_long.size(), 1U);
+  EXPECT_EQ(too_long[0].type, "string_too_long");
+}
+
+TEST(ValidateStudent, IntegralFloatGradeIsAccepted) {
+  EXPECT_TRUE(errors_of(R"({"first_name":"A","last_name":"B","grade":7.0})").empty());
+}
+
+TEST(ValidateStudent, PatchAcceptsASubsetAndChecksWhatIsThere) {
+  auto result = validate_student(boost::json::parse(R"({"grade":3})"), StudentInput::partial);
+  ASSERT_TRUE(std::holds_alternative<StudentFields>(result));
+  EXPECT_FALSE(std::get<StudentFields>(result).first_name);
+  EXPECT_EQ(*std::get<StudentFields>(result).grade, 3);
+  auto errors = errors_of(R"({"last_name":""})", StudentInput::partial);
+  ASSERT_EQ(errors.size(), 1U);
+  EXPECT_EQ(errors[0].type, "string_too_short");
+}
+
+TEST(ValidateStudent, NonObjectBodyIsOneError) {
+  for (const char* body : {"[]", "\"text\"", "42", "null"}) {
+    auto errors = errors_of(body);
+    ASSERT_EQ(errors.size(), 1U) << body;
+    EXPECT_EQ(errors[0].type, "model_attributes_type");
+    EXPECT_EQ(loc_of(errors[0]), R"(["body"])");
+  }
+}
+
+TEST(ParseJsonBody, RejectsMalformedDeepAndInvalidUtf8) {
+  std::string deep(100, '[');
+  deep += std::string(100, ']');
+  for (std::string body : {std::string("{"), std::string("{\"a\":}"), std::string(""), deep,
+                           std::string("{\"a\":\"\xff\"}"), std::string("{} trailing")}) {
+    auto result = parse_json_body(body);
+    ASSERT_TRUE(std::holds_alternative<FieldErrors>(result)) << body;
+    EXPECT_EQ(std::get<FieldErrors>(result)[0].type, "json_invalid");
+  }
+}
+
+TEST(ParseJsonBody, AcceptsNestingUpToTheLimit) {
+  std::string nested(kMaxJsonDepth, '[');
+  nested += std::string(kMaxJsonDepth, ']');
+  EXPECT_TRUE(std::holds_alternative<boost::json::value>(parse_json_body(nested)));
+}
+
+TEST(ValidatePage, DefaultsAndBounds) {
+  auto page = validate_page(std::nullopt, std::nullopt);
+  ASSERT_TRUE(std::holds_alternative<Page>(page));
+  EXPECT_EQ(std::get<Page>(page).skip, 0);
+  EXPECT_EQ(std::get<Page>(page).limit, 100);
+
+  auto custom = validate_page("20", "1000");
+  ASSERT_TRUE(std::holds_alternative<Page>(custom));
+  EXPECT_EQ(std::get<Page>(custom).skip, 20);
+  EXPECT_EQ(std::get<Page>(custom).limit, 1000);
+}
+
+TEST(ValidatePage, ReportsEachBadParameter) {
+  auto result = validate_page("-1", "1001");
+  ASSERT_TRUE(std::holds_alternative<FieldErrors>(result));
+  const auto& errors = std::get<FieldErrors>(result);
+  ASSERT_EQ(errors.size(), 2U);
+  EXPECT_EQ(loc_of(errors[0]), R"(["query","skip"])");
+  EXPECT_EQ(errors[0].type, "greater_than_equal");
+  EXPECT_EQ(loc_of(errors[1]), R"(["query","limit"])");
+  EXPECT_EQ(errors[1].type, "less_than_equal");
+
+  for (const char* text : {"abc", "", "1.5", "10x", "99999999999999999999999"}) {
+    auto bad = validate_page(std::nullopt, text);
+    ASSERT_TRUE(std::holds_alternative<FieldErrors>(bad)) << text;
+    EXPECT_EQ(std::get<FieldErrors>(bad)[0].type, "int_parsing") << text;
+  }
+  auto zero = validate_page(std::nullopt, "0");
+  EXPECT_EQ(std::get<FieldErrors>(zero)[0].type, "greater_than_equal");
+}
+
+}  // namespace
+}  // namespace sre::domain

@@ -1,0 +1,81 @@
+#include "http/router.h"
+
+#include <gtest/gtest.h>
+
+namespace sre::http {
+namespace {
+
+Handler noop() {
+  return [](RequestContext&) -> asio::awaitable<Response> { co_return Response{}; };
+}
+
+std::vector<std::string> split(std::initializer_list<const char*> parts) {
+  return {parts.begin(), parts.end()};
+}
+
+class RouterTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    router.add(Verb::get, "/", noop());
+    router.add(Verb::get, "/api/v1/students", noop());
+    router.add(Verb::post, "/api/v1/students", noop());
+    router.add(Verb::get, "/api/v1/students/{student_id}", noop());
+    router.add(Verb::delete_, "/api/v1/students/{student_id}", noop());
+    router.add(Verb::get, "/api/v1/students/search", noop());
+  }
+  Router router;
+};
+
+TEST_F(RouterTest, MatchesTheRoot) {
+  auto match = router.match(Verb::get, {});
+  ASSERT_EQ(match.kind, MatchKind::found);
+  EXPECT_EQ(match.route->path_template, "/");
+}
+
+TEST_F(RouterTest, CapturesParameters) {
+  auto match = router.match(Verb::get, split({"api", "v1", "students", "STU-1234ABCD"}));
+  ASSERT_EQ(match.kind, MatchKind::found);
+  EXPECT_EQ(match.route->path_template, "/api/v1/students/{student_id}");
+  ASSERT_EQ(match.params.size(), 1U);
+  EXPECT_EQ(match.params[0].first, "student_id");
+  EXPECT_EQ(match.params[0].second, "STU-1234ABCD");
+}
+
+TEST_F(RouterTest, LiteralSegmentsWinOverParameters) {
+  auto match = router.match(Verb::get, split({"api", "v1", "students", "search"}));
+  ASSERT_EQ(match.kind, MatchKind::found);
+  EXPECT_EQ(match.route->path_template, "/api/v1/students/search");
+}
+
+TEST_F(RouterTest, UnknownPathIsNotFound) {
+  EXPECT_EQ(router.match(Verb::get, split({"api", "v2"})).kind, MatchKind::not_found);
+  EXPECT_EQ(router.match(Verb::get, split({"api", "v1", "students", "x", "y"})).kind,
+            MatchKind::not_found);
+  // An empty segment never fills a parameter: /api/v1/students/ is not /students/{id}.
+  EXPECT_EQ(router.match(Verb::get, split({"api", "v1", "students", ""})).kind,
+            MatchKind::not_found);
+}
+
+TEST_F(RouterTest, WrongMethodListsTheAllowedOnes) {
+  auto match = router.match(Verb::put, split({"api", "v1", "students"}));
+  EXPECT_EQ(match.kind, MatchKind::method_not_allowed);
+  EXPECT_EQ(match.allow, "GET, POST");
+  auto item = router.match(Verb::post, split({"api", "v1", "students", "STU-1"}));
+  EXPECT_EQ(item.kind, MatchKind::method_not_allowed);
+  EXPECT_EQ(item.allow, "DELETE, GET");
+}
+
+TEST_F(RouterTest, RouteIdsAreDenseAndStartAtOne) {
+  const auto& routes = router.routes();
+  for (std::size_t i = 0; i < routes.size(); ++i) {
+    EXPECT_EQ(routes[i].id, i + 1);
+  }
+}
+
+TEST(Router, RefusesTemplatesWithoutLeadingSlash) {
+  Router router;
+  EXPECT_THROW(router.add(Verb::get, "api", noop()), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace sre::http
