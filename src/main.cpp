@@ -1,7 +1,6 @@
 // sre-playground: one binary, one subcommand per process (see DESIGN.md).
-#include <cstdio>
-
 #include <CLI/CLI.hpp>
+#include <cstdio>
 
 #include "api/serve.h"
 #include "core/build_info.h"

@@ -25,9 +25,12 @@ class Lifecycle {
 
 inline std::string_view to_string(Phase phase) {
   switch (phase) {
-    case Phase::starting: return "starting";
-    case Phase::ready: return "ready";
-    case Phase::draining: return "draining";
+    case Phase::starting:
+      return "starting";
+    case Phase::ready:
+      return "ready";
+    case Phase::draining:
+      return "draining";
   }
   return "unknown";
 }

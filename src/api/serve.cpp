@@ -1,9 +1,5 @@
 #include "api/serve.h"
 
-#include <csignal>
-#include <filesystem>
-#include <thread>
-
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -12,6 +8,9 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/object.hpp>
+#include <csignal>
+#include <filesystem>
+#include <thread>
 
 #include "api/app.h"
 #include "api/lifecycle.h"
@@ -56,10 +55,9 @@ asio::awaitable<void> shutdown_on_signal(asio::signal_set& signals, const core::
   }
   lifecycle.begin_draining();
   server.begin_draining();
-  log::info("shutdown requested",
-            {{"signal", signal},
-             {"delay_seconds", config.shutdown_delay_seconds},
-             {"timeout_seconds", config.shutdown_timeout_seconds}});
+  log::info("shutdown requested", {{"signal", signal},
+                                   {"delay_seconds", config.shutdown_delay_seconds},
+                                   {"timeout_seconds", config.shutdown_timeout_seconds}});
   signals.async_wait([](const boost::system::error_code& again, int second_signal) {
     if (!again) {
       log::warn("second signal: exiting immediately", {{"signal", second_signal}});
@@ -76,8 +74,8 @@ asio::awaitable<void> shutdown_on_signal(asio::signal_set& signals, const core::
 
   server.stop_accepting();
   log::info("stopped accepting connections", {{"open_connections", server.open_connections()}});
-  auto deadline = std::chrono::steady_clock::now() +
-                  std::chrono::seconds(config.shutdown_timeout_seconds);
+  auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::seconds(config.shutdown_timeout_seconds);
   while (server.open_connections() > 0 && std::chrono::steady_clock::now() < deadline) {
     timer.expires_after(kDrainPollInterval);
     co_await timer.async_wait(nothrow);

@@ -1,8 +1,8 @@
 #include "core/clock.h"
 
-#include <ctime>
-
 #include <fmt/format.h>
+
+#include <ctime>
 
 namespace sre::core {
 namespace {

@@ -1,12 +1,12 @@
 #include "core/config.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <limits>
 #include <set>
-
-#include <fmt/format.h>
 
 namespace sre::core {
 namespace {
@@ -52,8 +52,7 @@ auto non_empty_text(std::string Config::*field) {
 }
 
 std::optional<std::string> apply_log_level(Config& config, std::string_view text) {
-  static const std::set<std::string, std::less<>> levels{"trace", "debug", "info", "warn",
-                                                          "error"};
+  static const std::set<std::string, std::less<>> levels{"trace", "debug", "info", "warn", "error"};
   if (!levels.contains(text)) {
     return fmt::format("'{}' is not one of trace, debug, info, warn, error", text);
   }
@@ -87,7 +86,9 @@ std::optional<std::string> apply_database_url(Config& config, std::string_view t
   return std::nullopt;
 }
 
-std::string text_of(long long value) { return std::to_string(value); }
+std::string text_of(long long value) {
+  return std::to_string(value);
+}
 
 }  // namespace
 
@@ -113,7 +114,8 @@ const std::vector<Setting>& serve_settings() {
     constexpr long long max_int = std::numeric_limits<int>::max();
     return std::vector<Setting>{
         {"HOST", d.host, "Address to listen on", false, non_empty_text(&Config::host)},
-        {"PORT", text_of(d.port), "TCP port of the API", false, integer_in(&Config::port, 1, 65535)},
+        {"PORT", text_of(d.port), "TCP port of the API", false,
+         integer_in(&Config::port, 1, 65535)},
         {"DATA_DIR", d.data_dir, "Directory of the embedded SQLite database", false,
          non_empty_text(&Config::data_dir)},
         {"DATABASE_URL", "", "Unset: SQLite in DATA_DIR; sqlite:///path: that file", true,
@@ -127,8 +129,8 @@ const std::vector<Setting>& serve_settings() {
          "Fraction (0..1) of successful requests that get an access log line; 4xx/5xx always do",
          false, apply_sample_rate},
         {"SHUTDOWN_DELAY_SECONDS", text_of(d.shutdown_delay_seconds),
-         "After SIGTERM, keep serving (not ready) this long so load balancers stop sending",
-         false, integer_in(&Config::shutdown_delay_seconds, 0, 3600)},
+         "After SIGTERM, keep serving (not ready) this long so load balancers stop sending", false,
+         integer_in(&Config::shutdown_delay_seconds, 0, 3600)},
         {"SHUTDOWN_TIMEOUT_SECONDS", text_of(d.shutdown_timeout_seconds),
          "Then wait at most this long for in-flight requests", false,
          integer_in(&Config::shutdown_timeout_seconds, 0, 3600)},
@@ -148,8 +150,7 @@ const std::vector<Setting>& serve_settings() {
         {"IDLE_TIMEOUT_SECONDS", text_of(d.idle_timeout_seconds),
          "Idle keep-alive connections are closed after this", false,
          integer_in(&Config::idle_timeout_seconds, 1, max_int)},
-        {"WEB_DIR", d.web_dir, "Static assets (API docs page)", false,
-         any_text(&Config::web_dir)},
+        {"WEB_DIR", d.web_dir, "Static assets (API docs page)", false, any_text(&Config::web_dir)},
     };
   }();
   return settings;
@@ -227,8 +228,8 @@ std::vector<std::pair<std::string, std::string>> describe(const Config& c) {
       {"host", c.host},
       {"port", std::to_string(c.port)},
       {"data_dir", c.data_dir},
-      {"database", c.database_url.empty() ? "sqlite://" + c.sqlite_path()
-                                          : redact_url(c.database_url)},
+      {"database",
+       c.database_url.empty() ? "sqlite://" + c.sqlite_path() : redact_url(c.database_url)},
       {"environment", c.environment},
       {"app_name", c.app_name},
       {"log_level", c.log_level},

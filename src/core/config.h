@@ -43,10 +43,10 @@ struct Config {
 // One configurable setting. `apply` parses the text form into the Config and returns an error
 // message (without the setting's name) when the text is not acceptable.
 struct Setting {
-  std::string env;          // HOST
-  std::string default_text; // as shown by --help
+  std::string env;           // HOST
+  std::string default_text;  // as shown by --help
   std::string help;
-  bool secret = false;      // redacted in logs
+  bool secret = false;  // redacted in logs
   std::function<std::optional<std::string>(Config&, std::string_view)> apply;
 
   // The command-line flag: --host, --shutdown-delay-seconds.

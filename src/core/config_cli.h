@@ -2,10 +2,9 @@
 // from the environment when the flag is absent, with the default shown in --help.
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <map>
 #include <string>
-
-#include <CLI/CLI.hpp>
 
 #include "core/config.h"
 

@@ -45,13 +45,17 @@ constexpr const char* kLowerHex = "0123456789abcdef";
 
 }  // namespace
 
-std::string generate_student_id() { return "STU-" + random_hex(8, kUpperHex); }
+std::string generate_student_id() {
+  return "STU-" + random_hex(8, kUpperHex);
+}
 
 bool is_student_id(std::string_view text) {
   return text.size() == 12 && text.starts_with("STU-") && is_hex(text.substr(4), true);
 }
 
-std::string generate_request_id() { return random_hex(32, kLowerHex); }
+std::string generate_request_id() {
+  return random_hex(32, kLowerHex);
+}
 
 bool is_acceptable_request_id(std::string_view text) {
   if (text.empty() || text.size() > 128) {

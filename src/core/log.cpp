@@ -1,13 +1,13 @@
 #include "core/log.h"
 
-#include <chrono>
-#include <memory>
-
-#include <boost/json/object.hpp>
-#include <boost/json/serialize.hpp>
 #include <spdlog/async.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
+
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+#include <chrono>
+#include <memory>
 
 #include "core/clock.h"
 
@@ -22,11 +22,16 @@ Level g_level = Level::info;
 
 std::string_view name_of(Level level) {
   switch (level) {
-    case Level::trace: return "trace";
-    case Level::debug: return "debug";
-    case Level::info: return "info";
-    case Level::warn: return "warn";
-    case Level::error: return "error";
+    case Level::trace:
+      return "trace";
+    case Level::debug:
+      return "debug";
+    case Level::info:
+      return "info";
+    case Level::warn:
+      return "warn";
+    case Level::error:
+      return "error";
   }
   return "info";
 }
@@ -47,11 +52,11 @@ void init(std::string_view service, std::string_view level) {
   g_level = level_from(level);
   spdlog::init_thread_pool(kQueueLines, 1);
   auto sink = std::make_shared<spdlog::sinks::stdout_sink_mt>();
-  g_logger = std::make_shared<spdlog::async_logger>(
-      "json", sink, spdlog::thread_pool(), spdlog::async_overflow_policy::overrun_oldest);
+  g_logger = std::make_shared<spdlog::async_logger>("json", sink, spdlog::thread_pool(),
+                                                    spdlog::async_overflow_policy::overrun_oldest);
   g_logger->set_pattern("%v");
   g_logger->set_level(spdlog::level::trace);  // filtering happens in enabled()
-  g_logger->flush_on(spdlog::level::trace);  // the background thread flushes each line
+  g_logger->flush_on(spdlog::level::trace);   // the background thread flushes each line
 }
 
 void shutdown() {
@@ -62,7 +67,9 @@ void shutdown() {
   g_logger.reset();
 }
 
-bool enabled(Level level) { return level >= g_level; }
+bool enabled(Level level) {
+  return level >= g_level;
+}
 
 std::string render(Level level, std::string_view service, std::string_view msg, Fields fields) {
   boost::json::object line;

@@ -8,13 +8,12 @@
 // blocking the service: logs must never take the API down.
 #pragma once
 
+#include <boost/json/value.hpp>
+#include <boost/json/value_from.hpp>
 #include <cstdint>
 #include <initializer_list>
 #include <string>
 #include <string_view>
-
-#include <boost/json/value.hpp>
-#include <boost/json/value_from.hpp>
 
 namespace sre::log {
 
@@ -39,11 +38,21 @@ void write(Level level, std::string_view msg, Fields fields = {});
 // Lines dropped because the queue was full, for the log_messages_dropped_total metric.
 std::uint64_t dropped_lines();
 
-inline void trace(std::string_view msg, Fields fields = {}) { write(Level::trace, msg, fields); }
-inline void debug(std::string_view msg, Fields fields = {}) { write(Level::debug, msg, fields); }
-inline void info(std::string_view msg, Fields fields = {}) { write(Level::info, msg, fields); }
-inline void warn(std::string_view msg, Fields fields = {}) { write(Level::warn, msg, fields); }
-inline void error(std::string_view msg, Fields fields = {}) { write(Level::error, msg, fields); }
+inline void trace(std::string_view msg, Fields fields = {}) {
+  write(Level::trace, msg, fields);
+}
+inline void debug(std::string_view msg, Fields fields = {}) {
+  write(Level::debug, msg, fields);
+}
+inline void info(std::string_view msg, Fields fields = {}) {
+  write(Level::info, msg, fields);
+}
+inline void warn(std::string_view msg, Fields fields = {}) {
+  write(Level::warn, msg, fields);
+}
+inline void error(std::string_view msg, Fields fields = {}) {
+  write(Level::error, msg, fields);
+}
 
 // Renders one log line (no newline). Exposed for tests.
 std::string render(Level level, std::string_view service, std::string_view msg, Fields fields);

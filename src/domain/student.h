@@ -1,11 +1,10 @@
 // The Student record and its JSON form. Pure data: no I/O, no framework types.
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <cstdint>
 #include <optional>
 #include <string>
-
-#include <boost/json/object.hpp>
 
 namespace sre::domain {
 

@@ -1,10 +1,10 @@
 #include "domain/validation.h"
 
-#include <charconv>
-#include <cmath>
+#include <fmt/format.h>
 
 #include <boost/json/stream_parser.hpp>
-#include <fmt/format.h>
+#include <charconv>
+#include <cmath>
 
 namespace sre::domain {
 namespace {
@@ -63,13 +63,12 @@ void check_name(const boost::json::object& body, std::string_view field, Student
   }
   std::string_view text = trim(value->get_string());
   if (text.empty()) {
-    errors.push_back(error_at("body", field, "String should have at least 1 character",
-                              "string_too_short"));
+    errors.push_back(
+        error_at("body", field, "String should have at least 1 character", "string_too_short"));
   } else if (code_points(text) > kMaxNameLength) {
-    errors.push_back(error_at("body", field,
-                              fmt::format("String should have at most {} characters",
-                                          kMaxNameLength),
-                              "string_too_long"));
+    errors.push_back(error_at(
+        "body", field, fmt::format("String should have at most {} characters", kMaxNameLength),
+        "string_too_long"));
   } else if (has_control_character(text)) {
     errors.push_back(error_at("body", field, "String should not contain control characters",
                               "string_pattern_mismatch"));

@@ -2,14 +2,13 @@
 // original Python service keep working: 422 {"detail":[{"loc":[...],"msg":...,"type":...}]}.
 #pragma once
 
+#include <boost/json/value.hpp>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
 #include <vector>
-
-#include <boost/json/value.hpp>
 
 #include "domain/student.h"
 

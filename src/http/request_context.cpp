@@ -1,6 +1,7 @@
-#include "http/router.h"
-#include <boost/url/url_view.hpp>
 #include <boost/url/params_view.hpp>
+#include <boost/url/url_view.hpp>
+
+#include "http/router.h"
 #include "http/types.h"
 
 namespace sre::http {

@@ -1,9 +1,8 @@
 // Building responses: JSON bodies and the error shapes every endpoint shares.
 #pragma once
 
-#include <string_view>
-
 #include <boost/json/value.hpp>
+#include <string_view>
 
 #include "http/types.h"
 

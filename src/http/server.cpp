@@ -2,8 +2,6 @@
 
 #include <sys/socket.h>
 
-#include <list>
-
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -20,6 +18,7 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/url/parse.hpp>
+#include <list>
 
 #include "core/clock.h"
 #include "core/log.h"
@@ -112,7 +111,9 @@ Server::Server(ServerOptions options, Handler handler, RejectionObserver on_reje
       on_rejected_(std::move(on_rejected)),
       on_thread_start_(std::move(on_thread_start)) {}
 
-Server::~Server() { stop(); }
+Server::~Server() {
+  stop();
+}
 
 void Server::start() {
   auto address = asio::ip::make_address(options_.host);
@@ -150,7 +151,9 @@ void Server::start() {
   }
 }
 
-void Server::begin_draining() { draining_ = true; }
+void Server::begin_draining() {
+  draining_ = true;
+}
 
 void Server::stop_accepting() {
   draining_ = true;
@@ -263,7 +266,8 @@ asio::awaitable<void> Server::serve_connection(Worker& worker, tcp::socket socke
         read_ec = continue_ec;
       }
       if (!read_ec && !parser.is_done()) {
-        auto [body_ec, body_bytes] = co_await beast_http::async_read(stream, buffer, parser, nothrow);
+        auto [body_ec, body_bytes] =
+            co_await beast_http::async_read(stream, buffer, parser, nothrow);
         read_ec = body_ec;
       }
       if (read_ec == beast::error::timeout) {

@@ -1,6 +1,10 @@
 // The request and response types every layer of the HTTP stack passes around.
 #pragma once
 
+#include <boost/asio/awaitable.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/url/url.hpp>
 #include <chrono>
 #include <functional>
 #include <optional>
@@ -8,11 +12,6 @@
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include <boost/asio/awaitable.hpp>
-#include <boost/beast/http/message.hpp>
-#include <boost/beast/http/string_body.hpp>
-#include <boost/url/url.hpp>
 
 namespace sre::http {
 

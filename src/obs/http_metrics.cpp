@@ -1,10 +1,10 @@
 #include "obs/http_metrics.h"
 
-#include <algorithm>
-#include <limits>
-
 #include <prometheus/client_metric.h>
 #include <prometheus/metric_family.h>
+
+#include <algorithm>
+#include <limits>
 
 namespace sre::obs {
 namespace {
@@ -38,7 +38,9 @@ std::string status_label(std::size_t index) {
 
 }  // namespace
 
-void set_thread_shard(unsigned shard) { t_shard = shard; }
+void set_thread_shard(unsigned shard) {
+  t_shard = shard;
+}
 
 struct HttpMetrics::Shard {
   explicit Shard(std::size_t series)
@@ -64,8 +66,8 @@ void HttpMetrics::observe(std::size_t route_id, std::string_view method, int sta
   }
   Shard& shard = *shards_[t_shard < shards_.size() ? t_shard : 0];
   std::size_t series = series_index(route_id, method_index(method));
-  shard.requests[series * kStatusSlots + status_index(status)].fetch_add(
-      1, std::memory_order_relaxed);
+  shard.requests[series * kStatusSlots + status_index(status)].fetch_add(1,
+                                                                         std::memory_order_relaxed);
   auto bucket = static_cast<std::size_t>(
       std::lower_bound(kBuckets.begin(), kBuckets.end(), seconds) - kBuckets.begin());
   shard.buckets[series * kBucketSlots + bucket].fetch_add(1, std::memory_order_relaxed);
@@ -91,7 +93,8 @@ std::vector<prometheus::MetricFamily> HttpMetrics::Collect() const {
       double sum = 0;
       for (const auto& shard : shards_) {
         for (std::size_t s = 0; s < kStatusSlots; ++s) {
-          by_status[s] += shard->requests[series * kStatusSlots + s].load(std::memory_order_relaxed);
+          by_status[s] +=
+              shard->requests[series * kStatusSlots + s].load(std::memory_order_relaxed);
         }
         for (std::size_t b = 0; b < kBucketSlots; ++b) {
           by_bucket[b] += shard->buckets[series * kBucketSlots + b].load(std::memory_order_relaxed);
@@ -120,8 +123,7 @@ std::vector<prometheus::MetricFamily> HttpMetrics::Collect() const {
       std::uint64_t cumulative = 0;
       for (std::size_t b = 0; b < kBucketSlots; ++b) {
         cumulative += by_bucket[b];
-        double bound =
-            b < kBuckets.size() ? kBuckets[b] : std::numeric_limits<double>::infinity();
+        double bound = b < kBuckets.size() ? kBuckets[b] : std::numeric_limits<double>::infinity();
         metric.histogram.bucket.push_back({cumulative, bound});
       }
       // Shards are read one after another, so count is taken from the buckets we summed:

@@ -8,14 +8,14 @@
 // Labels: method, route (the template, never the raw path: bounded cardinality), status.
 #pragma once
 
+#include <prometheus/collectable.h>
+
 #include <array>
 #include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <prometheus/collectable.h>
 
 namespace sre::obs {
 
@@ -26,9 +26,8 @@ void set_thread_shard(unsigned shard);
 class HttpMetrics : public prometheus::Collectable {
  public:
   // Upper bounds of the latency histogram, in seconds.
-  static constexpr std::array<double, 14> kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01,
-                                                      0.025,  0.05,  0.1,    0.25,  0.5,
-                                                      1.0,    2.5,   5.0,    10.0};
+  static constexpr std::array<double, 14> kBuckets = {
+      0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0};
   // Status codes with their own series; anything else is counted under "other".
   static constexpr std::array<int, 24> kStatuses = {200, 201, 202, 204, 301, 302, 304, 400,
                                                     401, 403, 404, 405, 408, 409, 412, 413,

@@ -1,8 +1,8 @@
 #include "obs/metrics.h"
 
-#include <sstream>
-
 #include <prometheus/text_serializer.h>
+
+#include <sstream>
 
 #include "core/build_info.h"
 #include "core/log.h"

@@ -6,13 +6,13 @@
 // lock. Per-request HTTP series use obs::HttpMetrics, which is lock-free throughout.
 #pragma once
 
-#include <memory>
-#include <string>
-#include <vector>
-
 #include <prometheus/counter.h>
 #include <prometheus/gauge.h>
 #include <prometheus/registry.h>
+
+#include <memory>
+#include <string>
+#include <vector>
 
 #include "obs/http_metrics.h"
 

@@ -1,14 +1,13 @@
 #include "obs/process_collector.h"
 
+#include <prometheus/client_metric.h>
+#include <prometheus/metric_family.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
 #include <fstream>
-
-#include <prometheus/client_metric.h>
-#include <prometheus/metric_family.h>
 #include <sstream>
 #include <string>
 
@@ -72,9 +71,9 @@ double count_open_fds() {
 }  // namespace
 
 ProcessCollector::ProcessCollector()
-    : start_time_seconds_(std::chrono::duration<double>(
-                              std::chrono::system_clock::now().time_since_epoch())
-                              .count()) {}
+    : start_time_seconds_(
+          std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
+              .count()) {}
 
 std::vector<prometheus::MetricFamily> ProcessCollector::Collect() const {
   StatFields stat = read_stat();
@@ -83,8 +82,7 @@ std::vector<prometheus::MetricFamily> ProcessCollector::Collect() const {
   return {
       gauge("process_cpu_seconds_total", "Total user and system CPU time spent in seconds.",
             stat.cpu_seconds, prometheus::MetricType::Counter),
-      gauge("process_resident_memory_bytes", "Resident memory size in bytes.",
-            stat.resident_bytes),
+      gauge("process_resident_memory_bytes", "Resident memory size in bytes.", stat.resident_bytes),
       gauge("process_virtual_memory_bytes", "Virtual memory size in bytes.", stat.virtual_bytes),
       gauge("process_open_fds", "Number of open file descriptors.", count_open_fds()),
       gauge("process_max_fds", "Maximum number of open file descriptors.",

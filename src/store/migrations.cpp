@@ -1,10 +1,9 @@
 #include "store/migrations.h"
 
+#include <fmt/format.h>
 #include <openssl/evp.h>
 
 #include <array>
-
-#include <fmt/format.h>
 
 namespace sre::store::embedded {
 extern const std::string_view sqlite_0001_create_students;

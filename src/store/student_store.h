@@ -5,13 +5,12 @@
 // (SQLite hands the work to its own threads; PostgreSQL waits on its socket in the loop).
 #pragma once
 
+#include <boost/asio/awaitable.hpp>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <boost/asio/awaitable.hpp>
 
 #include "core/errors.h"
 #include "domain/student.h"

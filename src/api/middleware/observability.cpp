@@ -35,7 +35,7 @@ void ObservabilityMiddleware::record(const http::RequestContext& ctx,
   if (!should_log(status)) {
     return;
   }
-  log::Level level = status >= 500 ? log::Level::error
+  log::Level level = status >= 500   ? log::Level::error
                      : status >= 400 ? log::Level::warn
                                      : log::Level::info;
   std::string_view target = ctx.request.target();
@@ -51,25 +51,25 @@ void ObservabilityMiddleware::record(const http::RequestContext& ctx,
 }
 
 http::asio::awaitable<http::Response> ObservabilityMiddleware::handle(http::RequestContext& ctx,
-                                                                     http::Next next) {
+                                                                      http::Next next) {
   metrics_.requests_in_flight().Increment();
   http::Response response;
   try {
     response = co_await next(ctx);
   } catch (const core::DependencyUnavailable& e) {
-    log::warn("dependency unavailable", {{"request_id", ctx.request_id},
-                                         {"dependency", e.dependency()},
-                                         {"error", e.what()}});
+    log::warn(
+        "dependency unavailable",
+        {{"request_id", ctx.request_id}, {"dependency", e.dependency()}, {"error", e.what()}});
     response = http::error_response(ctx.request, http::Status::service_unavailable,
                                     "Service temporarily unavailable");
     response.set(http::beast_http::field::retry_after, std::to_string(e.retry_after().count()));
   } catch (const std::exception& e) {
-    log::error("unhandled error", {{"request_id", ctx.request_id},
-                                   {"route", ctx.route_template()},
-                                   {"error", e.what()}});
-    response = http::json_response(ctx.request, http::Status::internal_server_error,
-                                   {{"detail", "Internal Server Error"},
-                                    {"request_id", ctx.request_id}});
+    log::error(
+        "unhandled error",
+        {{"request_id", ctx.request_id}, {"route", ctx.route_template()}, {"error", e.what()}});
+    response =
+        http::json_response(ctx.request, http::Status::internal_server_error,
+                            {{"detail", "Internal Server Error"}, {"request_id", ctx.request_id}});
   }
   metrics_.requests_in_flight().Decrement();
   record(ctx, response);

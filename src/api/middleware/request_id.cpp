@@ -13,7 +13,7 @@ void assign_request_ids(http::RequestContext& ctx) {
 }
 
 http::asio::awaitable<http::Response> RequestIdMiddleware::handle(http::RequestContext& ctx,
-                                                                 http::Next next) {
+                                                                  http::Next next) {
   assign_request_ids(ctx);
   http::Response response = co_await next(ctx);
   response.set("X-Request-ID", ctx.request_id);

@@ -14,8 +14,7 @@ namespace sre::store {
 
 class SqliteError : public std::runtime_error {
  public:
-  SqliteError(int code, const std::string& message)
-      : std::runtime_error(message), code_(code) {}
+  SqliteError(int code, const std::string& message) : std::runtime_error(message), code_(code) {}
   int code() const { return code_; }
   int primary_code() const { return code_ & 0xFF; }
   // Busy, locked, I/O or full disk: worth a retry later, not a bug.

@@ -1,16 +1,16 @@
 #include "store/sqlite/sqlite_student_store.h"
 
-#include <chrono>
-#include <future>
-#include <thread>
+#include <fmt/format.h>
 
-#include <boost/asio/async_result.hpp>
 #include <boost/asio/associated_executor.hpp>
+#include <boost/asio/async_result.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <fmt/format.h>
+#include <chrono>
+#include <future>
+#include <thread>
 
 #include "core/clock.h"
 #include "core/ids.h"
@@ -40,7 +40,9 @@ Student read_student(const Statement& row) {
                  row.column_text(6)};
 }
 
-std::string now_text() { return core::rfc3339_micros(std::chrono::system_clock::now()); }
+std::string now_text() {
+  return core::rfc3339_micros(std::chrono::system_clock::now());
+}
 
 void apply_migrations(SqliteDatabase& db) {
   db.execute(
@@ -64,8 +66,9 @@ void apply_migrations(SqliteDatabase& db) {
         continue;
       }
       db.execute(migration.sql);
-      db.prepare("INSERT INTO schema_migrations (version, name, checksum, applied_at) "
-                 "VALUES (?, ?, ?, ?)")
+      db.prepare(
+            "INSERT INTO schema_migrations (version, name, checksum, applied_at) "
+            "VALUES (?, ?, ?, ?)")
           .bind(1, static_cast<std::int64_t>(migration.version))
           .bind(2, migration.name)
           .bind(3, expected)
@@ -102,20 +105,20 @@ class SqliteStudentStore::Worker {
     return asio::async_initiate<const asio::use_awaitable_t<>, void(std::exception_ptr, Result)>(
         [this](auto handler, Fn work) {
           auto home = asio::get_associated_executor(handler);
-          asio::post(ioc_, [this, work = std::move(work), handler = std::move(handler),
-                            home]() mutable {
-            std::exception_ptr error;
-            Result result{};
-            try {
-              result = call(work);
-            } catch (...) {
-              error = std::current_exception();
-            }
-            asio::post(home, [handler = std::move(handler), error,
-                              result = std::move(result)]() mutable {
-              std::move(handler)(error, std::move(result));
-            });
-          });
+          asio::post(ioc_,
+                     [this, work = std::move(work), handler = std::move(handler), home]() mutable {
+                       std::exception_ptr error;
+                       Result result{};
+                       try {
+                         result = call(work);
+                       } catch (...) {
+                         error = std::current_exception();
+                       }
+                       asio::post(home, [handler = std::move(handler), error,
+                                         result = std::move(result)]() mutable {
+                         std::move(handler)(error, std::move(result));
+                       });
+                     });
         },
         asio::use_awaitable, std::move(fn));
   }
@@ -180,12 +183,17 @@ asio::awaitable<Student> SqliteStudentStore::create(domain::StudentFields fields
   return writer_->run([fields = std::move(fields)](SqliteDatabase& db) {
     std::string now = now_text();
     for (int attempt = 1;; ++attempt) {
-      Student student{0,           core::generate_student_id(), *fields.first_name,
-                      *fields.last_name, *fields.grade,     now,
+      Student student{0,
+                      core::generate_student_id(),
+                      *fields.first_name,
+                      *fields.last_name,
+                      *fields.grade,
+                      now,
                       now};
       try {
-        db.prepare("INSERT INTO students (student_id, first_name, last_name, grade, created_at, "
-                   "updated_at) VALUES (?, ?, ?, ?, ?, ?)")
+        db.prepare(
+              "INSERT INTO students (student_id, first_name, last_name, grade, created_at, "
+              "updated_at) VALUES (?, ?, ?, ?, ?, ?)")
             .bind(1, student.student_id)
             .bind(2, student.first_name)
             .bind(3, student.last_name)

@@ -30,7 +30,9 @@ class UnusedStore : public store::StudentStore {
 };
 
 // Asset files are an implementation detail of /docs, not part of the API.
-bool documented_elsewhere(const std::string& path) { return path == "/docs/assets/{file}"; }
+bool documented_elsewhere(const std::string& path) {
+  return path == "/docs/assets/{file}";
+}
 
 TEST(OpenApi, DocumentsExactlyTheRoutesTheRouterServes) {
   core::Config config;

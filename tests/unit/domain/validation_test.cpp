@@ -16,7 +16,9 @@ FieldErrors errors_of(std::string_view body, StudentInput mode = StudentInput::f
   return {};
 }
 
-std::string loc_of(const FieldError& e) { return boost::json::serialize(e.loc); }
+std::string loc_of(const FieldError& e) {
+  return boost::json::serialize(e.loc);
+}
 
 TEST(ValidateStudent, AcceptsAValidStudentAndTrimsNames) {
   auto result = validate_student(

@@ -1,10 +1,9 @@
 #include "obs/http_metrics.h"
 
 #include <gtest/gtest.h>
+#include <prometheus/metric_family.h>
 
 #include <thread>
-
-#include <prometheus/metric_family.h>
 
 namespace sre::obs {
 namespace {
@@ -36,12 +35,12 @@ TEST(HttpMetrics, CountsByMethodRouteAndStatusAcrossShards) {
   }
   auto families = metrics.Collect();
   ASSERT_EQ(families.size(), 2U);
-  const auto* ok = find(families[0], {{"method", "GET"}, {"route", "/api/v1/students"},
-                                      {"status", "200"}});
+  const auto* ok =
+      find(families[0], {{"method", "GET"}, {"route", "/api/v1/students"}, {"status", "200"}});
   ASSERT_NE(ok, nullptr);
   EXPECT_EQ(ok->counter.value, 3000);
-  const auto* invalid = find(families[0], {{"method", "POST"}, {"route", "/api/v1/students"},
-                                           {"status", "422"}});
+  const auto* invalid =
+      find(families[0], {{"method", "POST"}, {"route", "/api/v1/students"}, {"status", "422"}});
   ASSERT_NE(invalid, nullptr);
   EXPECT_EQ(invalid->counter.value, 3);
 
