@@ -143,7 +143,7 @@ const std::vector<Setting>& serve_settings() {
          integer_in(&Config::max_body_bytes, 1, 64LL * 1024 * 1024)},
         {"MAX_HEADER_BYTES", text_of(static_cast<long long>(d.max_header_bytes)),
          "Largest accepted request head; larger gets 431", false,
-         integer_in(&Config::max_header_bytes, 1024, 1024 * 1024)},
+         integer_in(&Config::max_header_bytes, 1024, 1024LL * 1024)},
         {"REQUEST_TIMEOUT_SECONDS", text_of(d.request_timeout_seconds),
          "A started request must arrive completely within this", false,
          integer_in(&Config::request_timeout_seconds, 1, max_int)},

@@ -30,8 +30,8 @@ struct Config {
   int shutdown_timeout_seconds = 25;
   unsigned worker_threads = 0;  // 0: one per core
   unsigned db_threads = 2;
-  std::size_t max_body_bytes = 1024 * 1024;
-  std::size_t max_header_bytes = 8 * 1024;
+  std::size_t max_body_bytes = std::size_t{1024} * 1024;
+  std::size_t max_header_bytes = std::size_t{8} * 1024;
   int request_timeout_seconds = 10;
   int idle_timeout_seconds = 60;
   std::string web_dir = "./web";

@@ -16,7 +16,11 @@ namespace {
 
 constexpr std::size_t kQueueLines = 16384;
 
-std::string g_service = "sre-playground";
+// Set once by init() before any other thread logs.
+std::string& service_name() {
+  static std::string name = "sre-playground";
+  return name;
+}
 std::shared_ptr<spdlog::logger> g_logger;
 Level g_level = Level::info;
 
@@ -48,7 +52,7 @@ Level level_from(std::string_view text) {
 }  // namespace
 
 void init(std::string_view service, std::string_view level) {
-  g_service = std::string(service);
+  service_name() = std::string(service);
   g_level = level_from(level);
   spdlog::init_thread_pool(kQueueLines, 1);
   auto sink = std::make_shared<spdlog::sinks::stdout_sink_mt>();
@@ -87,7 +91,7 @@ void write(Level level, std::string_view msg, Fields fields) {
   if (!enabled(level)) {
     return;
   }
-  std::string text = render(level, g_service, msg, fields);
+  std::string text = render(level, service_name(), msg, fields);
   if (g_logger) {
     g_logger->info(text);
   } else {

@@ -35,7 +35,7 @@ constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
 constexpr std::size_t kReadChunk = 8192;
 // After answering a request we will not read (413, 431), keep reading and discarding what the
 // client still sends, for a while, so it gets to read our answer instead of a reset.
-constexpr std::size_t kMaxLingerBytes = 16 * 1024 * 1024;
+constexpr std::size_t kMaxLingerBytes = std::size_t{16} * 1024 * 1024;
 constexpr std::chrono::seconds kLingerTime{5};
 // Back-off when accept fails for lack of file descriptors, instead of spinning.
 constexpr std::chrono::milliseconds kAcceptRetryDelay{100};
@@ -61,8 +61,10 @@ bool is_parse_error(const boost::system::error_code& ec) {
 
 // The answer to a request that could not be read, or nothing when the right move is to just
 // close (the client went away, or we are shutting down).
-std::optional<Response> rejection_for(const boost::system::error_code& ec) {
-  if (ec == beast_http::error::header_limit) {
+std::optional<Response> rejection_for(const boost::system::error_code& ec, bool header_done) {
+  const bool head_too_large = ec == beast_http::error::header_limit ||
+                              (ec == beast_http::error::buffer_overflow && !header_done);
+  if (head_too_large) {
     return protocol_error_response(Status::request_header_fields_too_large,
                                    "Request header fields too large");
   }
@@ -220,6 +222,34 @@ asio::awaitable<void> linger_close(beast::tcp_stream& stream) {
   stream.close();
 }
 
+// Reads until the buffer holds a complete request head (up to the blank line), or fails with
+// header_limit once the buffer is full without one. Beast's own header_limit counts only the
+// part of the head it has not parsed yet, so a head trickled in over several reads could
+// exceed it; checking the whole head in one buffer closes that gap.
+asio::awaitable<boost::system::error_code> read_complete_head(beast::tcp_stream& stream,
+                                                              beast::flat_buffer& buffer) {
+  constexpr std::string_view kEndOfHead = "\r\n\r\n";
+  for (;;) {
+    auto data = buffer.cdata();
+    std::string_view received(static_cast<const char*>(data.data()), data.size());
+    // A bare "\n\n" is not a valid end of head, but Beast should see it and answer 400
+    // rather than have us wait for a terminator that will never come.
+    if (received.find(kEndOfHead) != std::string_view::npos ||
+        received.find("\n\n") != std::string_view::npos) {
+      co_return boost::system::error_code{};
+    }
+    if (buffer.size() >= buffer.max_size()) {
+      co_return beast_http::error::header_limit;
+    }
+    auto space = std::min(kReadChunk, buffer.max_size() - buffer.size());
+    auto [ec, n] = co_await stream.async_read_some(buffer.prepare(space), nothrow);
+    if (ec) {
+      co_return ec == asio::error::eof ? beast_http::error::partial_message : ec;
+    }
+    buffer.commit(n);
+  }
+}
+
 }  // namespace
 
 asio::awaitable<void> Server::serve_connection(Worker& worker, tcp::socket socket) {
@@ -231,7 +261,9 @@ asio::awaitable<void> Server::serve_connection(Worker& worker, tcp::socket socke
   const std::string client_address = remote_address(stream.socket());
 
   try {
-    beast::flat_buffer buffer;
+    // Capped at the head limit: read_complete_head() relies on it, and a body is streamed
+    // through it in chunks anyway.
+    beast::flat_buffer buffer(options_.max_header_bytes);
     for (;;) {
       // Between requests: wait for the first byte of the next one under the idle timeout.
       if (buffer.size() == 0) {
@@ -240,7 +272,8 @@ asio::awaitable<void> Server::serve_connection(Worker& worker, tcp::socket socke
           break;
         }
         stream.expires_after(options_.idle_timeout);
-        auto [ec, n] = co_await stream.async_read_some(buffer.prepare(kReadChunk), nothrow);
+        auto [ec, n] = co_await stream.async_read_some(
+            buffer.prepare(std::min(kReadChunk, buffer.max_size())), nothrow);
         if (ec) {
           break;
         }
@@ -256,9 +289,12 @@ asio::awaitable<void> Server::serve_connection(Worker& worker, tcp::socket socke
       parser.body_limit(options_.max_body_bytes);
       stream.expires_after(options_.request_timeout);
 
-      auto [header_ec, header_bytes] =
-          co_await beast_http::async_read_header(stream, buffer, parser, nothrow);
-      boost::system::error_code read_ec = header_ec;
+      boost::system::error_code read_ec = co_await read_complete_head(stream, buffer);
+      if (!read_ec) {
+        auto [header_ec, header_bytes] =
+            co_await beast_http::async_read_header(stream, buffer, parser, nothrow);
+        read_ec = header_ec;
+      }
       if (!read_ec && parser.get()[beast_http::field::expect] == "100-continue" &&
           !parser.is_done()) {
         beast_http::response<beast_http::empty_body> go_on{Status::continue_, 11};
@@ -278,7 +314,7 @@ asio::awaitable<void> Server::serve_connection(Worker& worker, tcp::socket socke
         break;  // the stream closed the socket when the timer fired
       }
       if (read_ec) {
-        auto rejection = rejection_for(read_ec);
+        auto rejection = rejection_for(read_ec, parser.is_header_done());
         if (!rejection) {
           break;
         }

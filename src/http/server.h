@@ -30,8 +30,8 @@ struct ServerOptions {
   std::string host = "0.0.0.0";
   std::uint16_t port = 8000;
   unsigned threads = 1;
-  std::size_t max_body_bytes = 1024 * 1024;
-  std::size_t max_header_bytes = 8 * 1024;
+  std::size_t max_body_bytes = std::size_t{1024} * 1024;
+  std::size_t max_header_bytes = std::size_t{8} * 1024;
   std::chrono::seconds request_timeout{10};
   std::chrono::seconds idle_timeout{60};
 };

@@ -1,0 +1,237 @@
+# shellcheck shell=bash
+# Shared helpers for bench/run. Sourced, not executed.
+#
+# A scenario (a function scenario_NAME in bench/run) uses these to start the processes it
+# compares, wait until they answer, drive load and record what it measured:
+#
+#   bench_tmpdir NAME            -> prints a fresh directory under the run's temp dir
+#   free_port                    -> prints a loopback port nobody listens on
+#   start_bg NAME CWD LOG CMD... -> starts CMD in the background, sets BG_PID; stopped at exit
+#   wait_for_url NAME URL PID [TIMEOUT_S]  -> waits for a 2xx from URL while PID lives
+#   assert_alive NAME PID        -> fails the run with the log tail if PID has exited
+#   run_wrk SCENARIO TARGET ROUND URL     -> one wrk run, recorded as a sample; fails on errors
+#   proc_kb PID FIELD            -> VmRSS/VmHWM/... of PID in KiB
+#   rss_sampler_start PID / rss_sampler_stop -> background VmRSS sampling, max in RSS_MAX_KB
+#   record KIND key=value ...    -> one record for bench/summarize.py (see there)
+#
+# Harness failures call die (exit 1); cleanup (trap EXIT) stops every process started by
+# start_bg or the sampler, by PID, and removes the temp dir (unless BENCH_KEEP_TMP=1).
+
+BENCH_TMP=""
+BENCH_RECORDS=""
+BG_PID=""
+# shellcheck disable=SC2034 # read by bench/run
+RSS_MAX_KB=0
+RSS_SAMPLES=0
+declare -a BENCH_PIDS=()
+declare -A BENCH_PID_NAME=()
+declare -A BENCH_PID_LOG=()
+RSS_SAMPLER_PID=""
+RSS_SAMPLER_FILE=""
+
+log() { printf 'bench: %s\n' "$*" >&2; }
+
+die() {
+  printf 'bench: FAILED: %s\n' "$*" >&2
+  exit 1
+}
+
+# Print the last lines of a process's log, for diagnosing a failure.
+show_log_tail() {
+  local name=$1 file=$2
+  if [[ -s "$file" ]]; then
+    printf 'bench: --- last lines of %s log (%s) ---\n' "$name" "$file" >&2
+    tail -n 20 "$file" >&2 || true
+    printf 'bench: ---\n' >&2
+  fi
+}
+
+bench_init() {
+  BENCH_TMP=$(mktemp -d "${TMPDIR:-/tmp}/sre-bench.XXXXXX")
+  chmod 755 "$BENCH_TMP" # nginx workers may run as nobody when we are root
+  BENCH_RECORDS="$BENCH_TMP/records.tsv"
+  : >"$BENCH_RECORDS"
+  trap bench_cleanup EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+}
+
+bench_cleanup() {
+  local rc=$?
+  set +e
+  rss_sampler_stop
+  local i pid
+  # Stop in reverse start order: TERM, wait up to 10 s, then KILL.
+  for ((i = ${#BENCH_PIDS[@]} - 1; i >= 0; i--)); do
+    pid=${BENCH_PIDS[$i]}
+    if kill -0 "$pid" 2>/dev/null; then
+      kill -TERM "$pid" 2>/dev/null
+      local n=0
+      while kill -0 "$pid" 2>/dev/null && ((n < 100)); do
+        sleep 0.1
+        n=$((n + 1))
+      done
+      if kill -0 "$pid" 2>/dev/null; then
+        log "${BENCH_PID_NAME[$pid]} (pid $pid) ignored SIGTERM for 10 s, sending SIGKILL"
+        kill -KILL "$pid" 2>/dev/null
+      fi
+    fi
+    wait "$pid" 2>/dev/null
+  done
+  if [[ $rc -ne 0 && $rc -ne 3 && -n "$BENCH_TMP" ]]; then
+    for pid in "${BENCH_PIDS[@]}"; do
+      show_log_tail "${BENCH_PID_NAME[$pid]}" "${BENCH_PID_LOG[$pid]}"
+    done
+  fi
+  if [[ -n "$BENCH_TMP" && -d "$BENCH_TMP" ]]; then
+    if [[ "${BENCH_KEEP_TMP:-0}" == 1 ]]; then
+      log "kept temp dir $BENCH_TMP"
+    else
+      rm -rf "$BENCH_TMP"
+    fi
+  fi
+  exit "$rc"
+}
+
+bench_tmpdir() {
+  local d="$BENCH_TMP/$1"
+  mkdir -p "$d"
+  chmod 755 "$d"
+  printf '%s\n' "$d"
+}
+
+# A loopback TCP port below the kernel's ephemeral range (so wrk's own client sockets
+# cannot collide with it) on which nothing listens right now.
+free_port() {
+  local port tries=0
+  while ((tries < 200)); do
+    port=$((20000 + (RANDOM % 12000)))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      printf '%s\n' "$port"
+      return 0
+    fi
+    tries=$((tries + 1))
+  done
+  die "no free port found"
+}
+
+# start_bg NAME CWD LOGFILE CMD [ARGS...]: the child execs CMD, so BG_PID is CMD's PID.
+start_bg() {
+  local name=$1 cwd=$2 logfile=$3
+  shift 3
+  (cd "$cwd" && exec "$@") >"$logfile" 2>&1 </dev/null &
+  BG_PID=$!
+  BENCH_PIDS+=("$BG_PID")
+  BENCH_PID_NAME[$BG_PID]=$name
+  BENCH_PID_LOG[$BG_PID]=$logfile
+  log "started $name (pid $BG_PID)"
+}
+
+assert_alive() {
+  local name=$1 pid=$2
+  if ! kill -0 "$pid" 2>/dev/null; then
+    local rc=0
+    wait "$pid" 2>/dev/null || rc=$?
+    die "$name (pid $pid) exited with status $rc"
+  fi
+}
+
+wait_for_url() {
+  local name=$1 url=$2 pid=$3 timeout=${4:-30}
+  local deadline=$((SECONDS + timeout))
+  while ((SECONDS < deadline)); do
+    assert_alive "$name" "$pid"
+    if curl -fsS -o /dev/null --max-time 1 "$url" 2>/dev/null; then
+      return 0
+    fi
+    sleep 0.1
+  done
+  die "$name did not answer 2xx on $url within ${timeout}s"
+}
+
+# proc_kb PID FIELD: a "FIELD: N kB" line of /proc/PID/status, without forking.
+proc_kb() {
+  local pid=$1 field=$2 key value rest
+  while read -r key value rest; do
+    if [[ "$key" == "$field:" ]]; then
+      printf '%s\n' "$value"
+      return 0
+    fi
+  done <"/proc/$pid/status"
+  return 1
+}
+
+rss_sampler_start() {
+  local pid=$1 interval=${2:-0.2}
+  RSS_SAMPLER_FILE="$BENCH_TMP/rss-samples.$pid"
+  : >"$RSS_SAMPLER_FILE"
+  (
+    trap 'exit 0' TERM
+    while kill -0 "$pid" 2>/dev/null; do
+      proc_kb "$pid" VmRSS >>"$RSS_SAMPLER_FILE" 2>/dev/null || true
+      sleep "$interval"
+    done
+  ) &
+  RSS_SAMPLER_PID=$!
+}
+
+# Stops the sampler and sets RSS_MAX_KB (max VmRSS seen) and RSS_SAMPLES (count).
+rss_sampler_stop() {
+  if [[ -n "$RSS_SAMPLER_PID" ]]; then
+    kill -TERM "$RSS_SAMPLER_PID" 2>/dev/null || true
+    wait "$RSS_SAMPLER_PID" 2>/dev/null || true
+    RSS_SAMPLER_PID=""
+  fi
+  RSS_MAX_KB=0
+  RSS_SAMPLES=0
+  if [[ -n "$RSS_SAMPLER_FILE" && -f "$RSS_SAMPLER_FILE" ]]; then
+    # shellcheck disable=SC2034 # RSS_MAX_KB and RSS_SAMPLES are read by bench/run
+    read -r RSS_MAX_KB RSS_SAMPLES < <(awk 'BEGIN{m=0;n=0} /^[0-9]+$/{n++; if ($1>m) m=$1} END{print m, n}' "$RSS_SAMPLER_FILE")
+  fi
+}
+
+# record KIND key=value ...: appends one tab-separated record for bench/summarize.py.
+# Values must not contain tabs or newlines.
+record() {
+  local IFS=$'\t'
+  printf 'kind=%s\t%s\n' "$1" "${*:2}" >>"$BENCH_RECORDS"
+}
+
+# run_wrk SCENARIO TARGET ROUND URL [DURATION]: one wrk run with the shared settings.
+# ROUND "warmup" runs for BENCH_WARMUP and is not recorded. Any socket error or
+# non-2xx/3xx response fails the run: a fast error page is not a result.
+run_wrk() {
+  local scenario=$1 target=$2 round=$3 url=$4
+  local duration=$BENCH_DURATION
+  [[ "$round" == warmup ]] && duration=$BENCH_WARMUP
+  local out="$BENCH_TMP/wrk.$scenario.$target.$round.out"
+  if ! wrk --threads "$BENCH_THREADS" --connections "$BENCH_CONNECTIONS" \
+    --duration "$duration" --timeout "$BENCH_WRK_TIMEOUT" \
+    --script "$BENCH_DIR/report.lua" "$url" >"$out" 2>&1; then
+    cat "$out" >&2
+    die "wrk failed against $scenario/$target ($url)"
+  fi
+  local line
+  line=$(grep '^WRK_RESULT ' "$out" | tail -n 1) || true
+  if [[ -z "$line" ]]; then
+    cat "$out" >&2
+    die "wrk printed no WRK_RESULT line for $scenario/$target"
+  fi
+  local -A r=()
+  local kv
+  for kv in ${line#WRK_RESULT }; do
+    r[${kv%%=*}]=${kv#*=}
+  done
+  local errors=$((r[connect_errors] + r[read_errors] + r[write_errors] + r[timeout_errors]))
+  if ((r[requests] == 0 || r[non2xx] > 0 || errors > 0)); then
+    cat "$out" >&2
+    die "$scenario/$target ($url): requests=${r[requests]} non2xx=${r[non2xx]} socket errors=$errors (connect ${r[connect_errors]}, read ${r[read_errors]}, write ${r[write_errors]}, timeout ${r[timeout_errors]})"
+  fi
+  printf 'bench:   %-8s %-10s round %-6s %10.0f req/s  p50 %7.3f ms  p99 %7.3f ms\n' \
+    "$scenario" "$target" "$round" "${r[rps]}" "${r[p50_ms]}" "${r[p99_ms]}" >&2
+  if [[ "$round" != warmup ]]; then
+    record sample "scenario=$scenario" "target=$target" "round=$round" \
+      "rps=${r[rps]}" "p50_ms=${r[p50_ms]}" "p90_ms=${r[p90_ms]}" "p99_ms=${r[p99_ms]}" \
+      "max_ms=${r[max_ms]}" "requests=${r[requests]}" "duration_s=${r[duration_s]}"
+  fi
+}

@@ -1,0 +1,482 @@
+"""Reusable pieces for the end-to-end suites: real processes on free loopback ports.
+
+Nothing here is specific to one test file. Later suites (PostgreSQL, Redis, grade service) use
+the same building blocks:
+
+- ``free_port()``: a TCP port nobody listens on right now.
+- ``ManagedProcess``: start a process with its output in a log file, wait for a port or a URL,
+  stop it (SIGTERM, wait, SIGKILL as last resort) by the PID it started, never by name.
+- ``RawConnection``: a tiny HTTP/1.1 client over a plain socket for what ``requests`` cannot
+  send (oversized heads, malformed request lines, half requests, pipelining, keep-alive checks).
+- ``ApiClient``: ``requests`` with a timeout on every call.
+- ``start_sre_playground()``: the service binary with a fresh DATA_DIR on a free port.
+"""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Mapping, Sequence
+
+import requests
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+LOOPBACK = "127.0.0.1"
+DEFAULT_HTTP_TIMEOUT = 10.0
+
+# Every setting `sre-playground serve` reads (spec table). Inherited values are dropped so the
+# developer's shell or the CI environment cannot leak into a test.
+SRE_SETTINGS = (
+    "HOST", "PORT", "DATA_DIR", "DATABASE_URL", "ENVIRONMENT", "APP_NAME", "LOG_LEVEL",
+    "ACCESS_LOG_SAMPLE_RATE", "SHUTDOWN_DELAY_SECONDS", "SHUTDOWN_TIMEOUT_SECONDS",
+    "WORKER_THREADS", "DB_THREADS", "MAX_BODY_BYTES", "MAX_HEADER_BYTES",
+    "REQUEST_TIMEOUT_SECONDS", "IDLE_TIMEOUT_SECONDS", "WEB_DIR",
+)
+
+
+# --------------------------------------------------------------------------------------------
+# Ports and polling
+
+
+def free_port(host: str = LOOPBACK) -> int:
+    """A port that is free at the time of the call (the kernel picks it)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return sock.getsockname()[1]
+
+
+def port_is_open(host: str, port: int, timeout: float = 0.5) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def poll(predicate: Callable[[], object], timeout: float, interval: float = 0.05,
+         what: str = "condition"):
+    """Calls predicate until it returns something truthy; returns that. Raises TimeoutError."""
+    deadline = time.monotonic() + timeout
+    last_error: Exception | None = None
+    while True:
+        try:
+            result = predicate()
+            if result:
+                return result
+        except Exception as error:  # noqa: BLE001 - remembered for the message
+            last_error = error
+        if time.monotonic() >= deadline:
+            detail = f" (last error: {last_error!r})" if last_error else ""
+            raise TimeoutError(f"timed out after {timeout:.1f}s waiting for {what}{detail}")
+        time.sleep(interval)
+
+
+# --------------------------------------------------------------------------------------------
+# Processes
+
+
+class ProcessStartError(AssertionError):
+    pass
+
+
+class ManagedProcess:
+    """One child process whose stdout and stderr go to ``log_path``.
+
+    ``stop()`` only ever signals the PID this object started (through Popen, which refuses to
+    signal a reaped PID), so a test can never hit an unrelated process.
+    """
+
+    def __init__(self, argv: Sequence[str], log_path: Path, env: Mapping[str, str] | None = None,
+                 cwd: Path | None = None, name: str | None = None):
+        self.argv = [str(a) for a in argv]
+        self.log_path = Path(log_path)
+        self.env = dict(env) if env is not None else None
+        self.cwd = cwd
+        self.name = name or Path(self.argv[0]).name
+        self.popen: subprocess.Popen | None = None
+        self._log_file = None
+
+    # lifecycle -------------------------------------------------------------------------------
+    def start(self) -> "ManagedProcess":
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        self._log_file = open(self.log_path, "ab", buffering=0)
+        self.popen = subprocess.Popen(
+            self.argv, stdin=subprocess.DEVNULL, stdout=self._log_file, stderr=self._log_file,
+            env=self.env, cwd=self.cwd, start_new_session=True)
+        return self
+
+    @property
+    def pid(self) -> int:
+        assert self.popen is not None, "process not started"
+        return self.popen.pid
+
+    def poll(self) -> int | None:
+        return None if self.popen is None else self.popen.poll()
+
+    def is_running(self) -> bool:
+        return self.popen is not None and self.popen.poll() is None
+
+    def send_signal(self, sig: int) -> None:
+        assert self.popen is not None, "process not started"
+        if self.popen.poll() is None:
+            self.popen.send_signal(sig)
+
+    def wait(self, timeout: float) -> int:
+        """Exit code; raises subprocess.TimeoutExpired if still running after timeout."""
+        assert self.popen is not None, "process not started"
+        return self.popen.wait(timeout=timeout)
+
+    def stop(self, timeout: float = 10.0) -> int | None:
+        """SIGTERM, wait up to ``timeout``, then SIGKILL. Returns the exit code."""
+        if self.popen is None:
+            return None
+        try:
+            if self.popen.poll() is None:
+                self.popen.send_signal(signal.SIGTERM)
+                try:
+                    self.popen.wait(timeout=timeout)
+                except subprocess.TimeoutExpired:
+                    self.popen.kill()
+                    self.popen.wait(timeout=10)
+            return self.popen.returncode
+        finally:
+            if self._log_file is not None:
+                self._log_file.close()
+                self._log_file = None
+
+    # waiting ---------------------------------------------------------------------------------
+    def _fail(self, message: str) -> ProcessStartError:
+        return ProcessStartError(
+            f"{self.name} (pid {self.popen.pid if self.popen else '?'}): {message}\n"
+            f"--- last lines of {self.log_path} ---\n{self.log_tail()}")
+
+    def wait_until(self, predicate: Callable[[], object], timeout: float, what: str):
+        """Polls predicate; fails early (with the log tail) if the process exits."""
+        deadline = time.monotonic() + timeout
+        while True:
+            code = self.poll()
+            if code is not None:
+                raise self._fail(f"exited with code {code} while waiting for {what}")
+            try:
+                result = predicate()
+                if result:
+                    return result
+            except Exception:  # noqa: BLE001 - not up yet
+                pass
+            if time.monotonic() >= deadline:
+                raise self._fail(f"not {what} within {timeout:.0f}s")
+            time.sleep(0.05)
+
+    def wait_for_port(self, host: str, port: int, timeout: float = 20.0) -> None:
+        self.wait_until(lambda: port_is_open(host, port), timeout, f"listening on {host}:{port}")
+
+    def wait_for_url(self, url: str, timeout: float = 20.0, status: int = 200) -> None:
+        def ok() -> bool:
+            return requests.get(url, timeout=1.0).status_code == status
+        self.wait_until(ok, timeout, f"answering {status} on {url}")
+
+    # logs ------------------------------------------------------------------------------------
+    def log_bytes(self) -> bytes:
+        try:
+            return self.log_path.read_bytes()
+        except FileNotFoundError:
+            return b""
+
+    def log_text(self) -> str:
+        return self.log_bytes().decode("utf-8", errors="replace")
+
+    def log_tail(self, lines: int = 40) -> str:
+        return "\n".join(self.log_text().splitlines()[-lines:])
+
+
+# --------------------------------------------------------------------------------------------
+# HTTP over requests, always with a timeout
+
+
+class ApiClient:
+    """``requests.Session`` bound to a base URL; every call has a timeout."""
+
+    def __init__(self, base_url: str, timeout: float = DEFAULT_HTTP_TIMEOUT):
+        self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
+        self.session = requests.Session()
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    def request(self, method: str, path: str, **kwargs) -> requests.Response:
+        kwargs.setdefault("timeout", self.timeout)
+        return self.session.request(method, self.url(path), **kwargs)
+
+    def get(self, path: str, **kwargs) -> requests.Response:
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path: str, **kwargs) -> requests.Response:
+        return self.request("POST", path, **kwargs)
+
+    def put(self, path: str, **kwargs) -> requests.Response:
+        return self.request("PUT", path, **kwargs)
+
+    def patch(self, path: str, **kwargs) -> requests.Response:
+        return self.request("PATCH", path, **kwargs)
+
+    def delete(self, path: str, **kwargs) -> requests.Response:
+        return self.request("DELETE", path, **kwargs)
+
+    def close(self) -> None:
+        self.session.close()
+
+
+# --------------------------------------------------------------------------------------------
+# Raw HTTP/1.1 over a socket
+
+
+@dataclass
+class RawResponse:
+    status: int
+    reason: str
+    headers: list[tuple[str, str]]
+    body: bytes
+    raw_head: bytes = b""
+
+    def header(self, name: str, default: str | None = None) -> str | None:
+        name = name.lower()
+        for key, value in self.headers:
+            if key.lower() == name:
+                return value
+        return default
+
+    def json(self):
+        return json.loads(self.body)
+
+
+class RawConnection:
+    """A plain TCP connection speaking just enough HTTP/1.1 for protocol tests."""
+
+    def __init__(self, host: str, port: int, timeout: float = 5.0):
+        self.sock = socket.create_connection((host, port), timeout=timeout)
+        self.sock.settimeout(timeout)
+        self.buffer = b""
+        self.eof = False
+
+    def __enter__(self) -> "RawConnection":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        try:
+            self.sock.close()
+        except OSError:
+            pass
+
+    def send(self, data: bytes) -> None:
+        self.sock.sendall(data)
+
+    def _fill(self, timeout: float | None = None) -> bool:
+        """Reads more bytes into the buffer. False on EOF / reset."""
+        if self.eof:
+            return False
+        if timeout is not None:
+            self.sock.settimeout(timeout)
+        try:
+            chunk = self.sock.recv(65536)
+        except (ConnectionResetError, ConnectionAbortedError, BrokenPipeError):
+            chunk = b""
+        if not chunk:
+            self.eof = True
+            return False
+        self.buffer += chunk
+        return True
+
+    def _read_until(self, marker: bytes) -> bytes:
+        while marker not in self.buffer:
+            if not self._fill():
+                raise ConnectionError(
+                    f"connection closed before {marker!r}; got {self.buffer[:200]!r}")
+        index = self.buffer.index(marker) + len(marker)
+        data, self.buffer = self.buffer[:index], self.buffer[index:]
+        return data
+
+    def _read_exact(self, n: int) -> bytes:
+        while len(self.buffer) < n:
+            if not self._fill():
+                raise ConnectionError(f"connection closed after {len(self.buffer)} of {n} bytes")
+        data, self.buffer = self.buffer[:n], self.buffer[n:]
+        return data
+
+    def read_response(self, timeout: float = 5.0, head_request: bool = False) -> RawResponse:
+        self.sock.settimeout(timeout)
+        head = self._read_until(b"\r\n\r\n")
+        lines = head[:-4].decode("latin-1").split("\r\n")
+        version, _, rest = lines[0].partition(" ")
+        code, _, reason = rest.partition(" ")
+        if not version.startswith("HTTP/1."):
+            raise ValueError(f"not an HTTP response: {lines[0]!r}")
+        headers = []
+        for line in lines[1:]:
+            key, _, value = line.partition(":")
+            headers.append((key.strip(), value.strip()))
+        response = RawResponse(int(code), reason, headers, b"", head)
+        status = response.status
+        if head_request or status in (204, 304) or 100 <= status < 200:
+            return response
+        if "chunked" in (response.header("transfer-encoding") or "").lower():
+            body = b""
+            while True:
+                size_line = self._read_until(b"\r\n")
+                size = int(size_line.split(b";")[0].strip(), 16)
+                if size == 0:
+                    self._read_until(b"\r\n")  # no trailers expected
+                    break
+                body += self._read_exact(size)
+                self._read_exact(2)
+            response.body = body
+        elif response.header("content-length") is not None:
+            response.body = self._read_exact(int(response.header("content-length")))
+        else:
+            while self._fill():
+                pass
+            response.body, self.buffer = self.buffer, b""
+        return response
+
+    def wait_closed(self, timeout: float) -> bool:
+        """True if the peer closes (EOF or reset) within timeout; extra bytes land in buffer."""
+        deadline = time.monotonic() + timeout
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return False
+            try:
+                if not self._fill(timeout=remaining):
+                    return True
+            except socket.timeout:
+                return False
+
+
+def raw_request(method: str, path: str, headers: Iterable[tuple[str, str]] = (),
+                body: bytes = b"", host: str = "localhost") -> bytes:
+    """Serialises a request; adds Host and (when there is a body) Content-Length."""
+    lines = [f"{method} {path} HTTP/1.1", f"Host: {host}"]
+    names = set()
+    for key, value in headers:
+        lines.append(f"{key}: {value}")
+        names.add(key.lower())
+    if body and "content-length" not in names and "transfer-encoding" not in names:
+        lines.append(f"Content-Length: {len(body)}")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
+
+
+# --------------------------------------------------------------------------------------------
+# The sre-playground service
+
+
+def sre_binary() -> Path:
+    return Path(os.environ.get("SRE_PLAYGROUND_BIN",
+                               REPO_ROOT / "build" / "release" / "sre-playground"))
+
+
+def clean_environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in SRE_SETTINGS}
+    env.update(extra or {})
+    return env
+
+
+@dataclass
+class SreServer:
+    process: ManagedProcess
+    host: str
+    port: int
+    workdir: Path
+    data_dir: Path
+    env: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    def client(self, timeout: float = DEFAULT_HTTP_TIMEOUT) -> ApiClient:
+        return ApiClient(self.base_url, timeout)
+
+    def raw(self, timeout: float = 5.0) -> RawConnection:
+        return RawConnection(self.host, self.port, timeout)
+
+    def log_records(self) -> list[dict]:
+        """Every line of output that parses as a JSON object."""
+        records = []
+        for line in self.process.log_text().splitlines():
+            try:
+                value = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(value, dict):
+                records.append(value)
+        return records
+
+    def wait_for_log(self, predicate: Callable[[dict], bool], timeout: float = 5.0,
+                     what: str = "log line") -> dict:
+        def find():
+            for record in self.log_records():
+                if predicate(record):
+                    return record
+            return None
+        try:
+            return poll(find, timeout, what=what)
+        except TimeoutError as error:
+            raise AssertionError(f"{error}\n--- log tail ---\n{self.process.log_tail()}") from None
+
+    def stop(self, timeout: float = 10.0) -> int | None:
+        return self.process.stop(timeout)
+
+
+def start_sre_playground(workdir: Path, env: Mapping[str, str] | None = None,
+                         args: Sequence[str] = (), wait_ready: bool = True,
+                         ready_timeout: float = 20.0, binary: Path | None = None,
+                         port: int | None = None) -> SreServer:
+    """Starts ``sre-playground serve`` in ``workdir`` (its cwd, so no stray .env is read).
+
+    Defaults: HOST=127.0.0.1, a free PORT, DATA_DIR=<workdir>/data, SHUTDOWN_DELAY_SECONDS=0,
+    WEB_DIR=<repo>/web. ``env`` overrides them. Output goes to <workdir>/server.log.
+    """
+    binary = Path(binary or sre_binary())
+    workdir = Path(workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    data_dir = workdir / "data"
+    data_dir.mkdir(exist_ok=True)
+    settings = {
+        "HOST": LOOPBACK,
+        "PORT": str(port or free_port()),
+        "DATA_DIR": str(data_dir),
+        "SHUTDOWN_DELAY_SECONDS": "0",
+        "WEB_DIR": str(REPO_ROOT / "web"),
+    }
+    settings.update(env or {})
+    process = ManagedProcess([binary, "serve", *args], workdir / "server.log",
+                             env=clean_environment(settings), cwd=workdir,
+                             name="sre-playground")
+    process.start()
+    host = settings["HOST"]
+    listen_port = int(settings["PORT"])
+    # A --port flag overrides the environment.
+    for i, arg in enumerate(args):
+        if arg == "--port" and i + 1 < len(args):
+            listen_port = int(args[i + 1])
+        elif arg.startswith("--port="):
+            listen_port = int(arg.split("=", 1)[1])
+    server = SreServer(process, host, listen_port, workdir, data_dir, settings)
+    if wait_ready:
+        try:
+            process.wait_for_url(server.url("/health/ready"), timeout=ready_timeout)
+        except BaseException:
+            process.stop(timeout=5)
+            raise
+    return server
