@@ -22,6 +22,7 @@
 #include <thread>
 #include <vector>
 
+#include "http/connection.h"
 #include "http/types.h"
 
 namespace sre::http {
@@ -36,9 +37,6 @@ struct ServerOptions {
   std::chrono::seconds idle_timeout{60};
 };
 
-// Called for requests the server answered itself (400, 408, 413, 431), for metrics and logs.
-// It may add headers to the response (X-Request-ID) before the server writes it.
-using RejectionObserver = std::function<void(RequestContext&, Response&)>;
 // Called on each I/O thread as it starts, with its index (0-based), e.g. to pick metric shards.
 using ThreadStartHook = std::function<void(unsigned)>;
 
@@ -64,6 +62,7 @@ class Server {
   struct Worker;
 
   asio::awaitable<void> accept_loop(Worker& worker);
+  asio::awaitable<void> sweep_timeouts(Worker& worker);
   asio::awaitable<void> serve_connection(Worker& worker, boost::asio::ip::tcp::socket socket);
 
   ServerOptions options_;
@@ -72,6 +71,7 @@ class Server {
   ThreadStartHook on_thread_start_;
   std::vector<std::unique_ptr<Worker>> workers_;
   std::atomic<bool> draining_{false};
+  std::atomic<bool> closing_idle_{false};  // after stop_accepting(): idle connections close
   std::atomic<std::size_t> open_connections_{0};
 };
 

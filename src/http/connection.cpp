@@ -1,0 +1,246 @@
+#include "http/connection.h"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/url/parse.hpp>
+
+#include "core/clock.h"
+#include "http/responses.h"
+#include "http/server.h"
+#include "http/wire_format.h"
+
+namespace sre::http {
+
+namespace beast = boost::beast;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
+constexpr std::size_t kReadChunk = 8192;
+// After answering a request we will not read (413, 431), keep reading and discarding what the
+// client still sends, for a while, so it gets to read our answer instead of a reset.
+constexpr std::size_t kMaxLingerBytes = std::size_t{16} * 1024 * 1024;
+constexpr std::chrono::seconds kLingerTime{5};
+constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+
+// The Date header changes once a second; format it once a second per thread.
+const std::string& current_http_date() {
+  thread_local std::time_t cached_second = 0;
+  thread_local std::string cached_text;
+  auto now = std::chrono::system_clock::now();
+  std::time_t second = std::chrono::system_clock::to_time_t(now);
+  if (second != cached_second) {
+    cached_second = second;
+    cached_text = core::http_date(now);
+  }
+  return cached_text;
+}
+
+bool is_parse_error(const boost::system::error_code& ec) {
+  return ec.category() == beast_http::make_error_code(beast_http::error::bad_method).category();
+}
+
+// The answer to a request that could not be read, or nothing when the right move is to just
+// close (the client went away, or we are shutting down).
+std::optional<Response> rejection_for(const boost::system::error_code& ec, bool header_done) {
+  const bool head_too_large = ec == beast_http::error::header_limit ||
+                              (ec == beast_http::error::buffer_overflow && !header_done);
+  if (head_too_large) {
+    return protocol_error_response(Status::request_header_fields_too_large,
+                                   "Request header fields too large");
+  }
+  if (ec == beast_http::error::body_limit) {
+    return protocol_error_response(Status::payload_too_large, "Request body too large");
+  }
+  if (ec == beast_http::error::end_of_stream || ec == beast_http::error::partial_message) {
+    return std::nullopt;
+  }
+  if (is_parse_error(ec)) {
+    return protocol_error_response(Status::bad_request, "Bad request");
+  }
+  return std::nullopt;
+}
+
+std::string remote_address(const tcp::socket& socket) {
+  boost::system::error_code ec;
+  auto endpoint = socket.remote_endpoint(ec);
+  return ec ? std::string("unknown") : endpoint.address().to_string();
+}
+
+}  // namespace
+
+Connection::Connection(tcp::socket socket, const ServerOptions& options, const Handler& handler,
+                       const RejectionObserver& on_rejected, const std::atomic<bool>& draining)
+    : socket_(std::move(socket)),
+      options_(options),
+      handler_(handler),
+      on_rejected_(on_rejected),
+      draining_(draining),
+      client_address_(remote_address(socket_)),
+      // Capped at the head limit: read_complete_head() relies on it, and a body streams
+      // through it in chunks anyway.
+      buffer_(options.max_header_bytes) {
+  watch_.socket = &socket_;
+}
+
+void Connection::arm(std::chrono::steady_clock::duration timeout) {
+  watch_.deadline = ConnectionWatch::Clock::now() + timeout;
+}
+
+asio::awaitable<void> Connection::run(const std::atomic<bool>& stop_when_idle) {
+  for (;;) {
+    // Between requests: wait for the first byte of the next one under the idle timeout.
+    if (buffer_.size() == 0) {
+      watch_.idle = true;
+      if (stop_when_idle) {
+        break;
+      }
+      arm(options_.idle_timeout);
+      auto [ec, n] = co_await socket_.async_read_some(
+          buffer_.prepare(std::min(kReadChunk, buffer_.max_size())), nothrow);
+      if (ec) {
+        break;
+      }
+      buffer_.commit(n);
+    }
+    watch_.idle = false;
+
+    // A request has started: all of it must arrive within the request timeout.
+    RequestContext ctx;
+    ctx.client_address = client_address_;
+    arm(options_.request_timeout);
+    bool header_done = false;
+    auto read_ec = co_await read_request(ctx, header_done);
+    if (read_ec) {
+      if (watch_.timed_out) {
+        Response timed_out = protocol_error_response(Status::request_timeout, "Request timeout");
+        if (on_rejected_) {
+          on_rejected_(ctx, timed_out);  // recorded only: the client is too slow to answer
+        }
+        break;
+      }
+      std::optional<Response> rejection = rejection_for(read_ec, header_done);
+      if (rejection) {
+        co_await reject(ctx, *rejection);
+      }
+      break;
+    }
+    auto url = boost::urls::parse_origin_form(ctx.request.target());
+    if (!url) {
+      Response bad_target =
+          protocol_error_response(Status::bad_request, "Malformed request target");
+      co_await reject(ctx, bad_target);
+      break;
+    }
+    ctx.url = *url;
+
+    disarm();  // the handler's own time is bounded by its own deadlines, not ours
+    Response response = co_await handler_(ctx);
+    const bool keep_alive = ctx.request.keep_alive() && !draining_;
+    response.keep_alive(keep_alive);
+    response.set(beast_http::field::date, current_http_date());
+    response.prepare_payload();
+    if (co_await write(response) || !keep_alive) {
+      break;
+    }
+  }
+  boost::system::error_code ignored;
+  socket_.shutdown(tcp::socket::shutdown_both, ignored);
+  socket_.close(ignored);
+}
+
+asio::awaitable<boost::system::error_code> Connection::read_request(RequestContext& ctx,
+                                                                    bool& header_done) {
+  beast_http::request_parser<beast_http::string_body> parser;
+  parser.header_limit(static_cast<std::uint32_t>(options_.max_header_bytes));
+  parser.body_limit(options_.max_body_bytes);
+
+  boost::system::error_code ec = co_await read_complete_head();
+  if (!ec) {
+    auto [header_ec, n] = co_await beast_http::async_read_header(socket_, buffer_, parser, nothrow);
+    ec = header_ec;
+  }
+  if (!ec && !parser.is_done() && parser.get()[beast_http::field::expect] == "100-continue") {
+    auto [continue_ec, n] = co_await asio::async_write(socket_, asio::buffer(kContinue), nothrow);
+    ec = continue_ec;
+  }
+  if (!ec && !parser.is_done()) {
+    auto [body_ec, n] = co_await beast_http::async_read(socket_, buffer_, parser, nothrow);
+    ec = body_ec;
+  }
+  header_done = parser.is_header_done();
+  if (header_done) {
+    ctx.request = parser.release();
+  }
+  co_return ec;
+}
+
+// Reads until the buffer holds a complete request head (up to the blank line), or fails with
+// header_limit once the buffer is full without one. Beast's own header_limit counts only the
+// part of the head it has not parsed yet, so a head trickled in over several reads could
+// exceed it; checking the whole head in one buffer closes that gap.
+asio::awaitable<boost::system::error_code> Connection::read_complete_head() {
+  constexpr std::string_view kEndOfHead = "\r\n\r\n";
+  for (;;) {
+    auto data = buffer_.cdata();
+    std::string_view received(static_cast<const char*>(data.data()), data.size());
+    // A bare "\n\n" is not a valid end of head, but Beast should see it and answer 400
+    // rather than have us wait for a terminator that will never come.
+    if (received.find(kEndOfHead) != std::string_view::npos ||
+        received.find("\n\n") != std::string_view::npos) {
+      co_return boost::system::error_code{};
+    }
+    if (buffer_.size() >= buffer_.max_size()) {
+      co_return beast_http::error::header_limit;
+    }
+    auto space = std::min(kReadChunk, buffer_.max_size() - buffer_.size());
+    auto [ec, n] = co_await socket_.async_read_some(buffer_.prepare(space), nothrow);
+    if (ec) {
+      co_return ec == asio::error::eof ? beast_http::error::partial_message : ec;
+    }
+    buffer_.commit(n);
+  }
+}
+
+asio::awaitable<boost::system::error_code> Connection::write(const Response& response) {
+  render_response(response, wire_);
+  arm(options_.request_timeout);
+  auto [ec, n] = co_await asio::async_write(socket_, asio::buffer(wire_), nothrow);
+  disarm();
+  co_return ec;
+}
+
+asio::awaitable<void> Connection::reject(RequestContext& ctx, Response& response) {
+  response.set(beast_http::field::date, current_http_date());
+  response.prepare_payload();
+  if (on_rejected_) {
+    on_rejected_(ctx, response);
+  }
+  boost::system::error_code ec = co_await write(response);
+  if (!ec) {
+    co_await linger_close();
+  }
+}
+
+// Reads and discards until the client closes or the linger time is up.
+asio::awaitable<void> Connection::linger_close() {
+  boost::system::error_code ignored;
+  socket_.shutdown(tcp::socket::shutdown_send, ignored);
+  arm(kLingerTime);
+  std::array<char, kReadChunk> sink{};
+  std::size_t discarded = 0;
+  while (discarded < kMaxLingerBytes) {
+    auto [ec, n] = co_await socket_.async_read_some(asio::buffer(sink), nothrow);
+    if (ec) {
+      break;
+    }
+    discarded += n;
+  }
+}
+
+}  // namespace sre::http
