@@ -12,9 +12,10 @@ namespace sre::api {
 namespace {
 
 // Path segments of the request target, percent-decoded, for the router.
-std::vector<std::string> path_segments(const boost::urls::url& url) {
+std::vector<std::string> path_segments(const boost::urls::url_view& url) {
   std::vector<std::string> segments;
-  for (auto segment : boost::urls::url_view(url).segments()) {
+  segments.reserve(url.segments().size());
+  for (auto segment : url.segments()) {
     segments.push_back(segment);
   }
   return segments;
@@ -71,7 +72,7 @@ http::asio::awaitable<http::Response> App::dispatch(http::RequestContext& ctx) {
 void App::on_rejected(http::RequestContext& ctx, http::Response& response) {
   assign_request_ids(ctx);
   response.set("X-Request-ID", ctx.request_id);
-  observability_->record(ctx, response);
+  observability_->record_rejected(ctx, response);
 }
 
 }  // namespace sre::api

@@ -16,7 +16,7 @@ std::string_view RequestContext::path_param(std::string_view name) const {
 }
 
 std::optional<std::string> RequestContext::query_param(std::string_view name) const {
-  auto params = boost::urls::url_view(url).params();
+  auto params = url.params();
   auto it = params.find(name);
   if (it == params.end()) {
     return std::nullopt;

@@ -4,7 +4,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
-#include <boost/url/url.hpp>
+#include <boost/url/url_view.hpp>
 #include <chrono>
 #include <functional>
 #include <optional>
@@ -32,7 +32,9 @@ using Handler = std::function<asio::awaitable<Response>(RequestContext&)>;
 // Owned by the connection that read the request; handlers get it by reference.
 struct RequestContext {
   Request request;
-  boost::urls::url url;  // parsed request target (path + query)
+  // The parsed request target (path + query). A view into request.target(): valid as long
+  // as `request` is neither moved nor modified, which handlers never do.
+  boost::urls::url_view url;
   std::string client_address;
   std::chrono::steady_clock::time_point received_at = std::chrono::steady_clock::now();
 

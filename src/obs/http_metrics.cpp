@@ -48,6 +48,7 @@ struct HttpMetrics::Shard {
   std::vector<std::atomic<std::uint64_t>> requests;  // [series][status]
   std::vector<std::atomic<std::uint64_t>> buckets;   // [series][bucket], not cumulative
   std::vector<std::atomic<double>> sums;             // [series]
+  std::atomic<std::int64_t> in_flight{0};
 };
 
 HttpMetrics::HttpMetrics(std::vector<std::string> routes, unsigned shards)
@@ -59,12 +60,28 @@ HttpMetrics::HttpMetrics(std::vector<std::string> routes, unsigned shards)
 
 HttpMetrics::~HttpMetrics() = default;
 
+HttpMetrics::Shard& HttpMetrics::current_shard() const {
+  return *shards_[t_shard < shards_.size() ? t_shard : 0];
+}
+
+void HttpMetrics::started() {
+  current_shard().in_flight.fetch_add(1, std::memory_order_relaxed);
+}
+
 void HttpMetrics::observe(std::size_t route_id, std::string_view method, int status,
                           double seconds) {
+  // A request may finish on another thread than it started on only if a handler moved it;
+  // ours do not, but the sum over shards is right either way.
+  current_shard().in_flight.fetch_sub(1, std::memory_order_relaxed);
+  observe_rejected(route_id, method, status, seconds);
+}
+
+void HttpMetrics::observe_rejected(std::size_t route_id, std::string_view method, int status,
+                                   double seconds) {
   if (route_id >= routes_.size()) {
     route_id = 0;
   }
-  Shard& shard = *shards_[t_shard < shards_.size() ? t_shard : 0];
+  Shard& shard = current_shard();
   std::size_t series = series_index(route_id, method_index(method));
   shard.requests[series * kStatusSlots + status_index(status)].fetch_add(1,
                                                                          std::memory_order_relaxed);
@@ -133,7 +150,17 @@ std::vector<prometheus::MetricFamily> HttpMetrics::Collect() const {
       durations.metric.push_back(std::move(metric));
     }
   }
-  return {std::move(requests), std::move(durations)};
+  std::int64_t in_flight = 0;
+  for (const auto& shard : shards_) {
+    in_flight += shard->in_flight.load(std::memory_order_relaxed);
+  }
+  prometheus::ClientMetric in_flight_metric;
+  in_flight_metric.gauge.value = static_cast<double>(in_flight);
+  prometheus::MetricFamily in_flight_family{"http_requests_in_flight",
+                                            "HTTP requests being handled right now",
+                                            prometheus::MetricType::Gauge,
+                                            {in_flight_metric}};
+  return {std::move(requests), std::move(durations), std::move(in_flight_family)};
 }
 
 }  // namespace sre::obs

@@ -6,6 +6,7 @@
 // shard of the arrays (so threads do not even share cache lines). A scrape sums the shards.
 //
 // Labels: method, route (the template, never the raw path: bounded cardinality), status.
+// The in-flight gauge is sharded the same way: each shard counts its own requests.
 #pragma once
 
 #include <prometheus/collectable.h>
@@ -37,12 +38,17 @@ class HttpMetrics : public prometheus::Collectable {
   HttpMetrics(std::vector<std::string> routes, unsigned shards);
   ~HttpMetrics() override;
 
+  // A request began (in-flight gauge up); observe() counts it as finished (gauge down).
+  void started();
   void observe(std::size_t route_id, std::string_view method, int status, double seconds);
+  // For requests the server rejected before they reached the middleware (never started()).
+  void observe_rejected(std::size_t route_id, std::string_view method, int status, double seconds);
 
   std::vector<prometheus::MetricFamily> Collect() const override;
 
  private:
   struct Shard;
+  Shard& current_shard() const;
   static constexpr std::size_t kMethods = 8;  // GET POST PUT PATCH DELETE HEAD OPTIONS other
   std::size_t series_index(std::size_t route, std::size_t method) const {
     return route * kMethods + method;

@@ -11,11 +11,6 @@
 namespace sre::obs {
 
 Metrics::Metrics(std::string_view service) : registry_(std::make_shared<prometheus::Registry>()) {
-  in_flight_ = &prometheus::BuildGauge()
-                    .Name("http_requests_in_flight")
-                    .Help("HTTP requests being handled right now")
-                    .Register(*registry_)
-                    .Add({});
   students_created_ = &prometheus::BuildCounter()
                            .Name("students_created_total")
                            .Help("Students created through the API")

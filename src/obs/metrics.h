@@ -28,7 +28,6 @@ class Metrics {
 
   prometheus::Registry& registry() { return *registry_; }
   HttpMetrics& http() { return *http_; }
-  prometheus::Gauge& requests_in_flight() { return *in_flight_; }
   prometheus::Counter& students_created() { return *students_created_; }
 
   // Everything, in the Prometheus text format (version 0.0.4).
@@ -38,7 +37,6 @@ class Metrics {
   std::shared_ptr<prometheus::Registry> registry_;
   std::shared_ptr<HttpMetrics> http_;
   std::vector<std::shared_ptr<prometheus::Collectable>> collectables_;
-  prometheus::Gauge* in_flight_ = nullptr;
   prometheus::Counter* students_created_ = nullptr;
   prometheus::Counter* log_dropped_ = nullptr;
 };

@@ -25,13 +25,23 @@ bool ObservabilityMiddleware::should_log(int status) const {
          (sample_rate_ >= 1 || uniform01() < sample_rate_);
 }
 
+void ObservabilityMiddleware::record_rejected(const http::RequestContext& ctx,
+                                              const http::Response& response) {
+  record(ctx, response, false);
+}
+
 void ObservabilityMiddleware::record(const http::RequestContext& ctx,
-                                     const http::Response& response) {
+                                     const http::Response& response, bool started) {
   const int status = static_cast<int>(response.result_int());
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - ctx.received_at).count();
   const std::string_view method = ctx.request.method_string();
-  metrics_.http().observe(ctx.route ? ctx.route->id : 0, method, status, seconds);
+  const std::size_t route_id = ctx.route ? ctx.route->id : 0;
+  if (started) {
+    metrics_.http().observe(route_id, method, status, seconds);
+  } else {
+    metrics_.http().observe_rejected(route_id, method, status, seconds);
+  }
   if (!should_log(status)) {
     return;
   }
@@ -52,7 +62,7 @@ void ObservabilityMiddleware::record(const http::RequestContext& ctx,
 
 http::asio::awaitable<http::Response> ObservabilityMiddleware::handle(http::RequestContext& ctx,
                                                                       http::Next next) {
-  metrics_.requests_in_flight().Increment();
+  metrics_.http().started();
   http::Response response;
   try {
     response = co_await next(ctx);
@@ -71,8 +81,7 @@ http::asio::awaitable<http::Response> ObservabilityMiddleware::handle(http::Requ
         http::json_response(ctx.request, http::Status::internal_server_error,
                             {{"detail", "Internal Server Error"}, {"request_id", ctx.request_id}});
   }
-  metrics_.requests_in_flight().Decrement();
-  record(ctx, response);
+  record(ctx, response, true);
   co_return response;
 }
 

@@ -34,7 +34,7 @@ TEST(HttpMetrics, CountsByMethodRouteAndStatusAcrossShards) {
     t.join();
   }
   auto families = metrics.Collect();
-  ASSERT_EQ(families.size(), 2U);
+  ASSERT_EQ(families.size(), 3U);
   const auto* ok =
       find(families[0], {{"method", "GET"}, {"route", "/api/v1/students"}, {"status", "200"}});
   ASSERT_NE(ok, nullptr);
@@ -53,6 +53,22 @@ TEST(HttpMetrics, CountsByMethodRouteAndStatusAcrossShards) {
     EXPECT_EQ(bucket.cumulative_count, bucket.upper_bound < 0.0025 ? 0U : 3000U)
         << bucket.upper_bound;
   }
+}
+
+TEST(HttpMetrics, InFlightIsTheSumOverShards) {
+  HttpMetrics metrics({"unmatched", "/a"}, 2);
+  std::thread other([&metrics] {
+    set_thread_shard(1);
+    metrics.started();
+    metrics.started();
+  });
+  other.join();
+  set_thread_shard(0);
+  metrics.started();
+  metrics.observe(1, "GET", 200, 0.001);  // finishes on another shard than it started on
+  auto families = metrics.Collect();
+  ASSERT_EQ(families[2].name, "http_requests_in_flight");
+  EXPECT_EQ(families[2].metric.at(0).gauge.value, 2);
 }
 
 TEST(HttpMetrics, UnknownRouteIdsAndStatusesAreFoldedNotLost) {
