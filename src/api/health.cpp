@@ -31,7 +31,9 @@ http::asio::awaitable<HealthApi::Check> HealthApi::check_database() {
 }
 
 http::asio::awaitable<http::Response> HealthApi::live(http::RequestContext& ctx) {
-  co_return http::json_response(ctx.request, Status::ok, {{"status", "alive"}});
+  // Polled by every kubelet and load balancer, every few seconds: the body is a constant.
+  static constexpr std::string_view kAlive = R"({"status":"alive"})";
+  co_return http::json_response(ctx.request, Status::ok, kAlive);
 }
 
 http::asio::awaitable<http::Response> HealthApi::ready(http::RequestContext& ctx) {

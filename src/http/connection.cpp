@@ -142,10 +142,7 @@ asio::awaitable<void> Connection::run(const std::atomic<bool>& stop_when_idle) {
     disarm();  // the handler's own time is bounded by its own deadlines, not ours
     Response response = co_await handler_(ctx);
     const bool keep_alive = ctx.request.keep_alive() && !draining_;
-    response.keep_alive(keep_alive);
-    response.set(beast_http::field::date, current_http_date());
-    response.prepare_payload();
-    if (co_await write(response) || !keep_alive) {
+    if (co_await write(response, keep_alive) || !keep_alive) {
       break;
     }
   }
@@ -207,8 +204,9 @@ asio::awaitable<boost::system::error_code> Connection::read_complete_head() {
   }
 }
 
-asio::awaitable<boost::system::error_code> Connection::write(const Response& response) {
-  render_response(response, wire_);
+asio::awaitable<boost::system::error_code> Connection::write(const Response& response,
+                                                             bool keep_alive) {
+  render_response(response, Framing{keep_alive, current_http_date()}, wire_);
   arm(options_.request_timeout);
   auto [ec, n] = co_await asio::async_write(socket_, asio::buffer(wire_), nothrow);
   disarm();
@@ -216,12 +214,10 @@ asio::awaitable<boost::system::error_code> Connection::write(const Response& res
 }
 
 asio::awaitable<void> Connection::reject(RequestContext& ctx, Response& response) {
-  response.set(beast_http::field::date, current_http_date());
-  response.prepare_payload();
   if (on_rejected_) {
     on_rejected_(ctx, response);
   }
-  boost::system::error_code ec = co_await write(response);
+  boost::system::error_code ec = co_await write(response, false);
   if (!ec) {
     co_await linger_close();
   }

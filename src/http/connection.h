@@ -50,7 +50,7 @@ class Connection {
   // Reads one request into ctx.request; `header_done` tells whether its head was complete.
   asio::awaitable<boost::system::error_code> read_request(RequestContext& ctx, bool& header_done);
   asio::awaitable<boost::system::error_code> read_complete_head();
-  asio::awaitable<boost::system::error_code> write(const Response& response);
+  asio::awaitable<boost::system::error_code> write(const Response& response, bool keep_alive);
   // Answers a request the server could not accept, then closes the connection gracefully.
   // `response` is taken by reference from a named variable on purpose: g++ 12 miscompiles
   // coroutines that receive a temporary of a non-trivial type by value (the argument is

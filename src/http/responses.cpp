@@ -5,9 +5,13 @@
 namespace sre::http {
 
 Response json_response(const Request& request, Status status, const boost::json::value& body) {
+  return json_response(request, status, boost::json::serialize(body));
+}
+
+Response json_response(const Request& request, Status status, std::string_view json_text) {
   Response response{status, request.version()};
   response.set(beast_http::field::content_type, "application/json");
-  response.body() = boost::json::serialize(body);
+  response.body() = std::string(json_text);
   return response;
 }
 
@@ -18,9 +22,7 @@ Response error_response(const Request& request, Status status, std::string_view 
 Response protocol_error_response(Status status, std::string_view detail) {
   Request placeholder;
   placeholder.version(11);
-  Response response = error_response(placeholder, status, detail);
-  response.keep_alive(false);
-  return response;
+  return error_response(placeholder, status, detail);
 }
 
 Response empty_response(const Request& request, Status status) {

@@ -4,16 +4,25 @@
 // name, separator, value and CRLF) and walks that chain several times per write; for the
 // small JSON responses of this API that walk cost more than building the bytes. Rendering
 // into a reused string is simpler for the CPU: one pass, one write system call.
+//
+// The framing fields (Date, Content-Length, Connection) belong to the connection, which knows
+// the clock, the body and whether it stays open: they are written here, not stored in the
+// message, and any copy a handler set is ignored.
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "http/types.h"
 
 namespace sre::http {
 
-// Appends status line, header fields, blank line and body to `out` (cleared first). Call
-// after prepare_payload(), so Content-Length and Connection are set.
-void render_response(const Response& response, std::string& out);
+struct Framing {
+  bool keep_alive = true;
+  std::string_view date;  // IMF-fixdate
+};
+
+// Clears `out`, then writes status line, header fields, framing fields, blank line and body.
+void render_response(const Response& response, const Framing& framing, std::string& out);
 
 }  // namespace sre::http
