@@ -138,6 +138,7 @@ def main():
         f"{meta.get('duration')} x {meta.get('rounds')} interleaved rounds (median), warmup {meta.get('warmup')}; "
         f"{meta.get('cpus')} CPUs, load {meta.get('loadavg_start')} -> {meta.get('loadavg_end')}"
     )
+    p(f"API WORKER_THREADS={meta.get('api_worker_threads')} (nginx: 1 worker)")
     for name, sc in scenarios.items():
         p()
         p(f"[{name}]")
