@@ -15,7 +15,6 @@
 
 namespace sre::http {
 
-namespace beast = boost::beast;
 using tcp = asio::ip::tcp;
 
 namespace {

@@ -58,8 +58,6 @@ TEST_P(InvalidStudent, GivesOneErrorForTheField) {
   EXPECT_EQ(errors[0].type, GetParam().type);
 }
 
-const std::string kLongName(101, 'x');
-
 INSTANTIATE_TEST_SUITE_P(
     Validation, InvalidStudent,
     testing::Values(
@@ -91,7 +89,8 @@ TEST(ValidateStudent, NameLengthCountsCharactersNotBytes) {
   }
   auto ok = errors_of(R"({"first_name":")" + hundred_e_acute + R"(","last_name":"B","grade":1})");
   EXPECT_TRUE(ok.empty());
-  auto too_long = errors_of(R"({"first_name":")" + kLongName + R"(","last_name":"B","grade":1})");
+  const std::string long_name(kMaxNameLength + 1, 'x');
+  auto too_long = errors_of(R"({"first_name":")" + long_name + R"(","last_name":"B","grade":1})");
   ASSERT_EQ(too_long.size(), 1U);
   EXPECT_EQ(too_long[0].type, "string_too_long");
 }
@@ -122,8 +121,8 @@ TEST(ValidateStudent, NonObjectBodyIsOneError) {
 TEST(ParseJsonBody, RejectsMalformedDeepAndInvalidUtf8) {
   std::string deep(100, '[');
   deep += std::string(100, ']');
-  for (std::string body : {std::string("{"), std::string("{\"a\":}"), std::string(""), deep,
-                           std::string("{\"a\":\"\xff\"}"), std::string("{} trailing")}) {
+  for (const std::string& body : {std::string("{"), std::string("{\"a\":}"), std::string(""), deep,
+                                  std::string("{\"a\":\"\xff\"}"), std::string("{} trailing")}) {
     auto result = parse_json_body(body);
     ASSERT_TRUE(std::holds_alternative<FieldErrors>(result)) << body;
     EXPECT_EQ(std::get<FieldErrors>(result)[0].type, "json_invalid");
