@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <boost/asio/ip/address.hpp>
 #include <charconv>
 #include <cmath>
 #include <limits>
@@ -49,6 +50,16 @@ auto non_empty_text(std::string Config::*field) {
     config.*field = std::string(text);
     return std::nullopt;
   };
+}
+
+std::optional<std::string> apply_host(Config& config, std::string_view text) {
+  boost::system::error_code ec;
+  boost::asio::ip::make_address(std::string(text), ec);
+  if (ec) {
+    return fmt::format("'{}' is not an IP address (e.g. 0.0.0.0, 127.0.0.1 or ::)", text);
+  }
+  config.host = std::string(text);
+  return std::nullopt;
 }
 
 std::optional<std::string> apply_log_level(Config& config, std::string_view text) {
@@ -113,7 +124,7 @@ const std::vector<Setting>& serve_settings() {
     const Config d;
     constexpr long long max_int = std::numeric_limits<int>::max();
     return std::vector<Setting>{
-        {"HOST", d.host, "Address to listen on", false, non_empty_text(&Config::host)},
+        {"HOST", d.host, "IP address to listen on", false, apply_host},
         {"PORT", text_of(d.port), "TCP port of the API", false,
          integer_in(&Config::port, 1, 65535)},
         {"DATA_DIR", d.data_dir, "Directory of the embedded SQLite database", false,
