@@ -25,8 +25,9 @@ http::asio::awaitable<HealthApi::Check> HealthApi::check_database() {
     check.healthy = false;
     check.error = e.what();
   }
-  check.latency_ms =
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  check.latency_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                         std::chrono::steady_clock::now() - started)
+                         .count();
   co_return check;
 }
 
@@ -56,7 +57,7 @@ http::asio::awaitable<http::Response> HealthApi::report(http::RequestContext& ct
   Check database = co_await check_database();
   boost::json::object database_json{{"status", database.healthy ? "healthy" : "unhealthy"},
                                     {"engine", store_.engine()},
-                                    {"latency_ms", database.latency_ms}};
+                                    {"latency_us", database.latency_us}};
   if (!database.healthy) {
     database_json["error"] = database.error;
   }

@@ -4,6 +4,7 @@
 //   /health        a report for humans and dashboards: each dependency with its latency
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "api/lifecycle.h"
@@ -22,7 +23,7 @@ class HealthApi {
  private:
   struct Check {
     bool healthy;
-    double latency_ms;
+    std::int64_t latency_us;
     std::string error;
   };
   http::asio::awaitable<Check> check_database();

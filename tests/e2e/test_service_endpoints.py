@@ -42,9 +42,9 @@ def test_health(api):
     assert body["version"] == api.get("/").json()["version"]
     database = body["checks"]["database"]
     assert database["status"] == "healthy", database
-    latency = database["latency_ms"]
-    assert isinstance(latency, (int, float)) and not isinstance(latency, bool), database
-    assert 0 <= latency < 5000, database
+    latency = database["latency_us"]
+    assert isinstance(latency, int) and not isinstance(latency, bool), database
+    assert 0 <= latency < 5_000_000, database
 
 
 # ---------------------------------------------------------------------------------------------

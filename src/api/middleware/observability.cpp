@@ -56,7 +56,7 @@ void ObservabilityMiddleware::record(const http::RequestContext& ctx,
               {"route", ctx.route_template()},
               {"path", target.substr(0, target.find('?'))},
               {"status", status},
-              {"duration_ms", seconds * 1000.0},
+              {"duration_us", static_cast<std::int64_t>(seconds * 1e6)},
               {"client", ctx.client_address}});
 }
 
