@@ -16,6 +16,10 @@ Metrics::Metrics(std::string_view service) : registry_(std::make_shared<promethe
                            .Help("Students created through the API")
                            .Register(*registry_)
                            .Add({});
+  dependency_unavailable_ = &prometheus::BuildCounter()
+                                 .Name("dependency_unavailable_total")
+                                 .Help("Requests failed with 503 because a dependency was down")
+                                 .Register(*registry_);
   log_dropped_ = &prometheus::BuildCounter()
                       .Name("log_messages_dropped_total")
                       .Help("Log lines dropped because the log queue was full")

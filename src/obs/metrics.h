@@ -29,6 +29,11 @@ class Metrics {
   prometheus::Registry& registry() { return *registry_; }
   HttpMetrics& http() { return *http_; }
   prometheus::Counter& students_created() { return *students_created_; }
+  // Requests answered 503 because a dependency ("database", ...) was unavailable. Only on
+  // the failure path: Family::Add takes a lock, which is fine there.
+  prometheus::Counter& dependency_unavailable(const std::string& dependency) {
+    return dependency_unavailable_->Add({{"dependency", dependency}});
+  }
 
   // Everything, in the Prometheus text format (version 0.0.4).
   std::string render() const;
@@ -39,6 +44,7 @@ class Metrics {
   std::vector<std::shared_ptr<prometheus::Collectable>> collectables_;
   prometheus::Counter* students_created_ = nullptr;
   prometheus::Counter* log_dropped_ = nullptr;
+  prometheus::Family<prometheus::Counter>* dependency_unavailable_ = nullptr;
 };
 
 }  // namespace sre::obs

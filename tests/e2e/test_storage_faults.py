@@ -75,6 +75,8 @@ def test_full_disk_gives_503_then_recovers_without_restart(start_server, small_d
     srv.wait_for_log(lambda r: r.get("msg") == "dependency unavailable"
                      and r.get("dependency") == "database" and r.get("request_id"),
                      what="dependency unavailable log line with a request id")
+    metrics = api.get("/metrics").text
+    assert 'dependency_unavailable_total{dependency="database"}' in metrics, metrics[-2000:]
     # Reads of what was acknowledged keep working while writes fail.
     first = acknowledged[0]["student_id"]
     assert api.get(student_path(first)).status_code == 200

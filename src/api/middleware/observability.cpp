@@ -67,6 +67,7 @@ http::asio::awaitable<http::Response> ObservabilityMiddleware::handle(http::Requ
   try {
     response = co_await next(ctx);
   } catch (const core::DependencyUnavailable& e) {
+    metrics_.dependency_unavailable(e.dependency()).Increment();
     log::warn(
         "dependency unavailable",
         {{"request_id", ctx.request_id}, {"dependency", e.dependency()}, {"error", e.what()}});
