@@ -72,7 +72,7 @@ http::asio::awaitable<http::Response> App::dispatch(http::RequestContext& ctx) {
 void App::on_rejected(http::RequestContext& ctx, http::Response& response) {
   assign_request_ids(ctx);
   response.set("X-Request-ID", ctx.request_id);
-  observability_->record_rejected(ctx, response);
+  observability_->record(ctx, response);
 }
 
 }  // namespace sre::api

@@ -68,16 +68,14 @@ void HttpMetrics::started() {
   current_shard().in_flight.fetch_add(1, std::memory_order_relaxed);
 }
 
-void HttpMetrics::observe(std::size_t route_id, std::string_view method, int status,
-                          double seconds) {
+void HttpMetrics::finished() {
   // A request may finish on another thread than it started on only if a handler moved it;
   // ours do not, but the sum over shards is right either way.
   current_shard().in_flight.fetch_sub(1, std::memory_order_relaxed);
-  observe_rejected(route_id, method, status, seconds);
 }
 
-void HttpMetrics::observe_rejected(std::size_t route_id, std::string_view method, int status,
-                                   double seconds) {
+void HttpMetrics::observe(std::size_t route_id, std::string_view method, int status,
+                          double seconds) {
   if (route_id >= routes_.size()) {
     route_id = 0;
   }

@@ -38,11 +38,11 @@ class HttpMetrics : public prometheus::Collectable {
   HttpMetrics(std::vector<std::string> routes, unsigned shards);
   ~HttpMetrics() override;
 
-  // A request began (in-flight gauge up); observe() counts it as finished (gauge down).
+  // The in-flight gauge: up when a request enters the middleware, down when it leaves.
   void started();
+  void finished();
+  // Counts one answered request and its latency.
   void observe(std::size_t route_id, std::string_view method, int status, double seconds);
-  // For requests the server rejected before they reached the middleware (never started()).
-  void observe_rejected(std::size_t route_id, std::string_view method, int status, double seconds);
 
   std::vector<prometheus::MetricFamily> Collect() const override;
 

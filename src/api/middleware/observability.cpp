@@ -25,23 +25,13 @@ bool ObservabilityMiddleware::should_log(int status) const {
          (sample_rate_ >= 1 || uniform01() < sample_rate_);
 }
 
-void ObservabilityMiddleware::record_rejected(const http::RequestContext& ctx,
-                                              const http::Response& response) {
-  record(ctx, response, false);
-}
-
 void ObservabilityMiddleware::record(const http::RequestContext& ctx,
-                                     const http::Response& response, bool started) {
+                                     const http::Response& response) {
   const int status = static_cast<int>(response.result_int());
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - ctx.received_at).count();
   const std::string_view method = ctx.request.method_string();
-  const std::size_t route_id = ctx.route ? ctx.route->id : 0;
-  if (started) {
-    metrics_.http().observe(route_id, method, status, seconds);
-  } else {
-    metrics_.http().observe_rejected(route_id, method, status, seconds);
-  }
+  metrics_.http().observe(ctx.route ? ctx.route->id : 0, method, status, seconds);
   if (!should_log(status)) {
     return;
   }
@@ -82,7 +72,8 @@ http::asio::awaitable<http::Response> ObservabilityMiddleware::handle(http::Requ
         http::json_response(ctx.request, http::Status::internal_server_error,
                             {{"detail", "Internal Server Error"}, {"request_id", ctx.request_id}});
   }
-  record(ctx, response, true);
+  metrics_.http().finished();
+  record(ctx, response);
   co_return response;
 }
 

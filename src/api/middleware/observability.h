@@ -16,12 +16,11 @@ class ObservabilityMiddleware : public http::Middleware {
 
   http::asio::awaitable<http::Response> handle(http::RequestContext& ctx, http::Next next) override;
 
-  // Records a request the server answered by itself (400/408/413/431).
-  void record_rejected(const http::RequestContext& ctx, const http::Response& response);
+  // Counts, times and logs an answered request. Also used for requests the server answered
+  // by itself (400/408/413/431), which never entered the chain.
+  void record(const http::RequestContext& ctx, const http::Response& response);
 
  private:
-  // Counts, times and logs a finished request; `started` says whether it was counted in flight.
-  void record(const http::RequestContext& ctx, const http::Response& response, bool started);
   bool should_log(int status) const;
 
   obs::Metrics& metrics_;
