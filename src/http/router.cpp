@@ -78,7 +78,6 @@ RouteMatch Router::match(Verb method, const std::vector<std::string>& segments) 
   auto handler = best->handlers.find(method);
   if (handler == best->handlers.end()) {
     result.kind = MatchKind::method_not_allowed;
-    result.allow = allow_header(*best);
     return result;
   }
   result.kind = MatchKind::found;

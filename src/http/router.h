@@ -29,7 +29,6 @@ struct RouteMatch {
   const Route* route = nullptr;      // set unless not_found
   const Handler* handler = nullptr;  // set when found
   std::vector<std::pair<std::string_view, std::string>> params;
-  std::string allow;  // "GET, POST" when method_not_allowed
 };
 
 class Router {
@@ -47,6 +46,7 @@ class Router {
   std::vector<Route> routes_;
 };
 
+// The methods a route serves, for the Allow header of a 405: "GET, POST".
 std::string allow_header(const Route& route);
 
 }  // namespace sre::http
