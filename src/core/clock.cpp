@@ -29,9 +29,24 @@ std::string rfc3339_micros(SystemTime time) {
 }
 
 std::string rfc3339_millis(SystemTime time) {
-  std::tm t = utc_fields(time);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", t.tm_year + 1900, t.tm_mon + 1,
-                     t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec, sub_second(time, 1000));
+  // Called for every log line: the date and time change once a second, so format them once a
+  // second per thread and only append the milliseconds.
+  thread_local std::time_t cached_second = -1;
+  thread_local std::string cached_prefix;  // "2026-11-26T23:46:43."
+  std::time_t second = std::chrono::system_clock::to_time_t(time);
+  if (second != cached_second) {
+    std::tm t = utc_fields(time);
+    cached_prefix = fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.", t.tm_year + 1900,
+                                t.tm_mon + 1, t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec);
+    cached_second = second;
+  }
+  long long millis = sub_second(time, 1000);
+  std::string text = cached_prefix;
+  text += static_cast<char>('0' + millis / 100);
+  text += static_cast<char>('0' + millis / 10 % 10);
+  text += static_cast<char>('0' + millis % 10);
+  text += 'Z';
+  return text;
 }
 
 std::string http_date(SystemTime time) {

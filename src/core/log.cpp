@@ -77,6 +77,7 @@ bool enabled(Level level) {
 
 std::string render(Level level, std::string_view service, std::string_view msg, Fields fields) {
   boost::json::object line;
+  line.reserve(4 + fields.size());
   line["ts"] = core::rfc3339_millis(std::chrono::system_clock::now());
   line["level"] = name_of(level);
   line["msg"] = msg;
