@@ -14,5 +14,7 @@ std::string rfc3339_micros(SystemTime time);
 std::string rfc3339_millis(SystemTime time);
 // Sun, 06 Nov 1994 08:49:37 GMT, the HTTP Date header.
 std::string http_date(SystemTime time);
+// http_date() of now, formatted at most once a second per thread (it is on every response).
+const std::string& http_date_now();
 
 }  // namespace sre::core

@@ -27,19 +27,6 @@ constexpr std::size_t kMaxLingerBytes = std::size_t{16} * 1024 * 1024;
 constexpr std::chrono::seconds kLingerTime{5};
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 
-// The Date header changes once a second; format it once a second per thread.
-const std::string& current_http_date() {
-  thread_local std::time_t cached_second = 0;
-  thread_local std::string cached_text;
-  auto now = std::chrono::system_clock::now();
-  std::time_t second = std::chrono::system_clock::to_time_t(now);
-  if (second != cached_second) {
-    cached_second = second;
-    cached_text = core::http_date(now);
-  }
-  return cached_text;
-}
-
 bool is_parse_error(const boost::system::error_code& ec) {
   return ec.category() == beast_http::make_error_code(beast_http::error::bad_method).category();
 }
@@ -205,7 +192,7 @@ asio::awaitable<boost::system::error_code> Connection::read_complete_head() {
 
 asio::awaitable<boost::system::error_code> Connection::write(const Response& response,
                                                              bool keep_alive) {
-  render_response(response, Framing{keep_alive, current_http_date()}, wire_);
+  render_response(response, Framing{keep_alive, core::http_date_now()}, wire_);
   arm(options_.request_timeout);
   auto [ec, n] = co_await asio::async_write(socket_, asio::buffer(wire_), nothrow);
   disarm();

@@ -25,5 +25,13 @@ TEST(Clock, HttpDate) {
   EXPECT_EQ(http_date(at(784111777, 0)), "Sun, 06 Nov 1994 08:49:37 GMT");
 }
 
+TEST(Clock, HttpDateNowIsTodaysDate) {
+  const std::string& now = http_date_now();
+  EXPECT_EQ(now.size(), 29U) << now;
+  EXPECT_TRUE(now.ends_with(" GMT")) << now;
+  // Same day as a freshly formatted date (the first 16 characters: "Fri, 27 Nov 2026").
+  EXPECT_EQ(now.substr(0, 16), http_date(std::chrono::system_clock::now()).substr(0, 16));
+}
+
 }  // namespace
 }  // namespace sre::core
