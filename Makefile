@@ -5,6 +5,8 @@ BUILD_DIR := build/$(PRESET)
 PYTHON := /usr/bin/python3
 export CCACHE_DIR ?= $(HOME)/.cache/sre-playground-ccache
 export CCACHE_MAXSIZE ?= 2G
+# Relative paths in the cache key: worktrees and fresh clones elsewhere reuse the same objects.
+export CCACHE_BASEDIR ?= $(CURDIR)
 
 .PHONY: all bootstrap web build run test unit-test e2e-test bench lint format clean
 
