@@ -4,6 +4,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -18,7 +19,7 @@
 #include "core/log.h"
 #include "http/server.h"
 #include "obs/http_metrics.h"
-#include "store/sqlite/sqlite_student_store.h"
+#include "api/database.h"
 
 namespace sre::api {
 
@@ -99,7 +100,9 @@ int serve(const core::Config& config) {
 
   std::string db_path = config.sqlite_path();
   std::error_code dir_error;
-  std::filesystem::create_directories(std::filesystem::path(db_path).parent_path(), dir_error);
+  if (!config.uses_postgres()) {
+    std::filesystem::create_directories(std::filesystem::path(db_path).parent_path(), dir_error);
+  }
   if (dir_error) {
     log::error("cannot create data directory", {{"path", db_path}, {"error", dir_error.message()}});
     log::shutdown();
@@ -108,9 +111,12 @@ int serve(const core::Config& config) {
 
   int exit_code = 0;
   {
-    store::SqliteStudentStore store(db_path, config.db_threads);
+    Database database(config);
     Lifecycle lifecycle;
-    App app(config, store, lifecycle, threads);
+    App app(config, database.store(), lifecycle, threads);
+    if (database.metrics()) {
+      app.metrics().add_collectable(database.metrics());
+    }
 
     http::ServerOptions options{config.host,
                                 config.port,
@@ -133,9 +139,21 @@ int serve(const core::Config& config) {
     try {
       server.start();
       log::info("listening", {{"host", config.host}, {"port", server.port()}});
-      store.migrate();
-      lifecycle.mark_ready();
-      log::info("ready", {{"database", store.engine()}, {"path", db_path}});
+      // PostgreSQL may not be up yet: then the schema is prepared in the background and the
+      // service turns ready when it is; a tampered migration history stops the process.
+      database.prepare_schema(
+          [&lifecycle, &database] {
+            lifecycle.mark_ready();
+            log::info("ready", {{"database", database.store().engine()},
+                                {"location", database.location()}});
+          },
+          [&main_context, &signals, &exit_code](const std::string& error) {
+            log::error("startup failed", {{"error", error}});
+            asio::post(main_context, [&signals, &exit_code] {
+              exit_code = 1;
+              signals.cancel();
+            });
+          });
       asio::co_spawn(main_context, shutdown_on_signal(signals, config, lifecycle, server),
                      asio::detached);
       main_context.run();
@@ -143,6 +161,7 @@ int serve(const core::Config& config) {
       log::error("startup failed", {{"error", e.what()}});
       exit_code = 1;
     }
+    database.stop_preparing_schema();  // its callbacks use main_context and lifecycle
     server.stop();
   }
   log::info("stopped", {{"exit_code", exit_code}});

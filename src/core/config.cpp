@@ -84,16 +84,28 @@ std::optional<std::string> apply_sample_rate(Config& config, std::string_view te
 }
 
 std::optional<std::string> apply_database_url(Config& config, std::string_view text) {
+  if (text.starts_with("postgres://") || text.starts_with("postgresql://")) {
+    config.database_url = std::string(text);
+    return std::nullopt;
+  }
   if (!text.empty() && !text.starts_with("sqlite://")) {
-    if (text.starts_with("postgres://") || text.starts_with("postgresql://")) {
-      return std::string("PostgreSQL is not supported by this build yet; use sqlite:///path");
-    }
-    return std::string("must start with sqlite://");
+    return std::string("must start with sqlite://, postgresql:// or postgres://");
   }
   if (text.starts_with("sqlite://") && text.size() <= std::string_view("sqlite://").size()) {
     return std::string("sqlite:// needs a path, e.g. sqlite:///var/lib/app.db");
   }
   config.database_url = std::string(text);
+  return std::nullopt;
+}
+
+std::optional<std::string> apply_auto_migrate(Config& config, std::string_view text) {
+  if (text == "true" || text == "1") {
+    config.auto_migrate = true;
+  } else if (text == "false" || text == "0") {
+    config.auto_migrate = false;
+  } else {
+    return fmt::format("'{}' is not true or false", text);
+  }
   return std::nullopt;
 }
 
@@ -129,8 +141,10 @@ const std::vector<Setting>& serve_settings() {
          integer_in(&Config::port, 1, 65535)},
         {"DATA_DIR", d.data_dir, "Directory of the embedded SQLite database", false,
          non_empty_text(&Config::data_dir)},
-        {"DATABASE_URL", "", "Unset: SQLite in DATA_DIR; sqlite:///path: that file", true,
-         apply_database_url},
+        {"DATABASE_URL", "",
+         "Unset: SQLite in DATA_DIR; sqlite:///path: that file; postgresql://user:pass@host:port/db "
+         "(or postgres://): PostgreSQL",
+         true, apply_database_url},
         {"ENVIRONMENT", d.environment, "Deployment environment shown by GET /", false,
          non_empty_text(&Config::environment)},
         {"APP_NAME", d.app_name, "Service name in responses, logs and metrics", false,
@@ -162,6 +176,17 @@ const std::vector<Setting>& serve_settings() {
          "Idle keep-alive connections are closed after this", false,
          integer_in(&Config::idle_timeout_seconds, 1, max_int)},
         {"WEB_DIR", d.web_dir, "Static assets (API docs page)", false, any_text(&Config::web_dir)},
+        {"DB_POOL_SIZE", text_of(d.db_pool_size),
+         "PostgreSQL connections per I/O thread (requests pipeline onto them)", false,
+         integer_in(&Config::db_pool_size, 1, 64)},
+        {"DB_STATEMENT_TIMEOUT_MS", text_of(d.db_statement_timeout_ms),
+         "PostgreSQL cancels a statement running longer than this", false,
+         integer_in(&Config::db_statement_timeout_ms, 1, 600000)},
+        {"DB_CONNECT_TIMEOUT_MS", text_of(d.db_connect_timeout_ms),
+         "Give up a PostgreSQL connection attempt (or the wait for a free connection) after this",
+         false, integer_in(&Config::db_connect_timeout_ms, 1, 600000)},
+        {"AUTO_MIGRATE", "true", "serve applies pending schema migrations at start (true/false)",
+         false, apply_auto_migrate},
     };
   }();
   return settings;
@@ -254,6 +279,10 @@ std::vector<std::pair<std::string, std::string>> describe(const Config& c) {
       {"request_timeout_seconds", std::to_string(c.request_timeout_seconds)},
       {"idle_timeout_seconds", std::to_string(c.idle_timeout_seconds)},
       {"web_dir", c.web_dir},
+      {"db_pool_size", std::to_string(c.db_pool_size)},
+      {"db_statement_timeout_ms", std::to_string(c.db_statement_timeout_ms)},
+      {"db_connect_timeout_ms", std::to_string(c.db_connect_timeout_ms)},
+      {"auto_migrate", c.auto_migrate ? "true" : "false"},
   };
 }
 

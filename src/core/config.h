@@ -35,6 +35,16 @@ struct Config {
   int request_timeout_seconds = 10;
   int idle_timeout_seconds = 60;
   std::string web_dir = "./web";
+  // PostgreSQL (DATABASE_URL=postgresql://...): connections per I/O thread, how long a
+  // statement and a connect may take, and whether `serve` applies migrations at start.
+  unsigned db_pool_size = 4;
+  int db_statement_timeout_ms = 5000;
+  int db_connect_timeout_ms = 3000;
+  bool auto_migrate = true;
+
+  bool uses_postgres() const {
+    return database_url.starts_with("postgres://") || database_url.starts_with("postgresql://");
+  }
 
   // The SQLite database file this configuration points at (DATABASE_URL sqlite:///path wins).
   std::string sqlite_path() const;

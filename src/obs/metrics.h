@@ -35,6 +35,12 @@ class Metrics {
     return dependency_unavailable_->Add({{"dependency", dependency}});
   }
 
+  // Metrics a component collects itself (e.g. the PostgreSQL pool), rendered with the rest.
+  // Call before serving requests.
+  void add_collectable(std::shared_ptr<prometheus::Collectable> collectable) {
+    collectables_.push_back(std::move(collectable));
+  }
+
   // Everything, in the Prometheus text format (version 0.0.4).
   std::string render() const;
 

@@ -3,17 +3,26 @@
 #include <fmt/format.h>
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <array>
 
 namespace sre::store::embedded {
 extern const std::string_view sqlite_0001_create_students;
-}
+extern const std::string_view postgres_0001_create_students;
+}  // namespace sre::store::embedded
 
 namespace sre::store {
 
 const std::vector<Migration>& sqlite_migrations() {
   static const std::vector<Migration> migrations = {
       {1, "create_students", embedded::sqlite_0001_create_students},
+  };
+  return migrations;
+}
+
+const std::vector<Migration>& postgres_migrations() {
+  static const std::vector<Migration> migrations = {
+      {1, "create_students", embedded::postgres_0001_create_students},
   };
   return migrations;
 }
@@ -27,6 +36,28 @@ std::string checksum(std::string_view sql) {
     hex += fmt::format("{:02x}", digest[i]);
   }
   return hex;
+}
+
+std::vector<const Migration*> pending_migrations(const std::vector<Migration>& all,
+                                                 const std::vector<AppliedMigration>& applied) {
+  std::vector<const Migration*> pending;
+  for (const auto& migration : all) {
+    auto recorded = std::find_if(applied.begin(), applied.end(), [&](const auto& row) {
+      return row.version == migration.version;
+    });
+    if (recorded == applied.end()) {
+      pending.push_back(&migration);
+      continue;
+    }
+    std::string expected = checksum(migration.sql);
+    if (recorded->checksum != expected) {
+      throw MigrationTampered(fmt::format(
+          "migration {} ({}) was changed after it was applied: checksum {} in the database, "
+          "{} in this build; restore the original file and add a new migration instead",
+          migration.version, migration.name, recorded->checksum, expected));
+    }
+  }
+  return pending;
 }
 
 }  // namespace sre::store

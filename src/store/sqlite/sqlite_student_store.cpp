@@ -44,37 +44,41 @@ std::string now_text() {
   return core::rfc3339_micros(std::chrono::system_clock::now());
 }
 
-void apply_migrations(SqliteDatabase& db) {
+void create_migrations_table(SqliteDatabase& db) {
   db.execute(
       "CREATE TABLE IF NOT EXISTS schema_migrations ("
       " version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL,"
       " applied_at TEXT NOT NULL)");
+}
+
+std::vector<AppliedMigration> read_applied(SqliteDatabase& db) {
+  auto rows = db.prepare(
+      "SELECT version, name, checksum, applied_at FROM schema_migrations ORDER BY version");
+  std::vector<AppliedMigration> applied;
+  while (rows.step()) {
+    applied.push_back({static_cast<int>(rows.column_int64(0)), rows.column_text(1),
+                       rows.column_text(2), rows.column_text(3)});
+  }
+  return applied;
+}
+
+void apply_migrations(SqliteDatabase& db) {
+  create_migrations_table(db);
   // IMMEDIATE takes the write lock now, so two processes starting together migrate in turn.
   db.execute("BEGIN IMMEDIATE");
   try {
-    for (const auto& migration : sqlite_migrations()) {
-      std::string expected = checksum(migration.sql);
-      auto applied = db.prepare("SELECT checksum FROM schema_migrations WHERE version = ?");
-      applied.bind(1, static_cast<std::int64_t>(migration.version));
-      if (applied.step()) {
-        if (applied.column_text(0) != expected) {
-          throw std::runtime_error(fmt::format(
-              "migration {} ({}) was changed after it was applied: checksum {} in the database, "
-              "{} in this build; restore the original file and add a new migration instead",
-              migration.version, migration.name, applied.column_text(0), expected));
-        }
-        continue;
-      }
-      db.execute(migration.sql);
+    for (const Migration* migration : pending_migrations(sqlite_migrations(), read_applied(db))) {
+      db.execute(migration->sql);
       db.prepare(
             "INSERT INTO schema_migrations (version, name, checksum, applied_at) "
             "VALUES (?, ?, ?, ?)")
-          .bind(1, static_cast<std::int64_t>(migration.version))
-          .bind(2, migration.name)
-          .bind(3, expected)
+          .bind(1, static_cast<std::int64_t>(migration->version))
+          .bind(2, migration->name)
+          .bind(3, checksum(migration->sql))
           .bind(4, now_text())
           .step();
-      log::info("migration applied", {{"version", migration.version}, {"name", migration.name}});
+      log::info("migration applied",
+                {{"version", migration->version}, {"name", migration->name}});
     }
     db.execute("COMMIT");
   } catch (...) {
@@ -176,6 +180,13 @@ void SqliteStudentStore::migrate() {
   writer_->run_blocking([](SqliteDatabase& db) {
     apply_migrations(db);
     return true;
+  });
+}
+
+std::vector<AppliedMigration> SqliteStudentStore::applied_migrations() {
+  return writer_->run_blocking([](SqliteDatabase& db) {
+    create_migrations_table(db);
+    return read_applied(db);
   });
 }
 

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "store/migrations.h"
 #include "store/student_store.h"
 
 namespace sre::store {
@@ -24,6 +25,8 @@ class SqliteStudentStore : public StudentStore {
   // Creates the schema or brings it up to date. Blocks; call at startup. Throws on a changed
   // checksum of an applied migration or when the file cannot be opened.
   void migrate();
+  // What schema_migrations records (creating the empty table if needed). Blocks.
+  std::vector<AppliedMigration> applied_migrations();
 
   boost::asio::awaitable<domain::Student> create(domain::StudentFields fields) override;
   boost::asio::awaitable<std::optional<domain::Student>> find(std::string student_id) override;

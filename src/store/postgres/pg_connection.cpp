@@ -1,0 +1,318 @@
+#include "store/postgres/pg_connection.h"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+namespace sre::store {
+
+namespace asio = boost::asio;
+
+namespace {
+
+constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
+constexpr std::size_t kMaxParameters = 8;
+
+std::string trimmed(const char* message) {
+  std::string text = message ? message : "";
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) {
+    text.pop_back();
+  }
+  return text;
+}
+
+PgError error_of(const PgResult& result) {
+  const char* state = PQresultErrorField(result.get(), PG_DIAG_SQLSTATE);
+  std::string sqlstate = state ? state : "";
+  std::string message = trimmed(PQresultErrorMessage(result.get()));
+  // No SQLSTATE: libpq made the error itself, i.e. the connection failed under us.
+  PgErrorKind kind = sqlstate.empty() ? PgErrorKind::connect : classify_sqlstate(sqlstate);
+  return {kind, message, sqlstate};
+}
+
+}  // namespace
+
+struct PgConnection::Batch {
+  Batch(const asio::any_io_executor& executor, std::size_t statements)
+      : results(statements), wake(executor) {}
+  std::vector<PgResult> results;  // one per statement, in order
+  std::size_t current = 0;        // the statement whose results come next
+  bool done = false;
+  std::optional<PgError> error;
+  asio::steady_timer wake;  // the waiting request sleeps on it; cancel() wakes it
+};
+
+PgConnection::PgConnection(asio::any_io_executor executor, const PgSettings& settings)
+    : executor_(std::move(executor)), settings_(settings), socket_(executor_) {}
+
+PgConnection::~PgConnection() {
+  close("connection destroyed");
+}
+
+std::string PgConnection::last_error() const {
+  return conn_ ? trimmed(PQerrorMessage(conn_)) : std::string("no connection");
+}
+
+void PgConnection::watch_socket() {
+  // libpq may switch sockets while connecting (one per address it tries), so re-register
+  // every time. release() hands the descriptor back without closing it: it is libpq's.
+  if (socket_.is_open()) {
+    socket_.release();
+  }
+  socket_.assign(PQsocket(conn_));
+}
+
+asio::awaitable<void> PgConnection::open() {
+  auto self = shared_from_this();
+  state_ = State::connecting;
+  auto keywords = settings_.connection_keywords();
+  std::vector<const char*> keys;
+  std::vector<const char*> values;
+  for (const auto& [key, value] : keywords) {
+    keys.push_back(key.c_str());
+    values.push_back(value.c_str());
+  }
+  keys.push_back(nullptr);
+  values.push_back(nullptr);
+  conn_ = PQconnectStartParams(keys.data(), values.data(), 1);
+  if (conn_ == nullptr || PQstatus(conn_) == CONNECTION_BAD) {
+    throw PgError(PgErrorKind::connect, last_error());
+  }
+
+  // The deadline covers connecting and preparing. When it fires it cancels the socket wait;
+  // the shared flag tells the coroutine why it woke up.
+  auto timed_out = std::make_shared<bool>(false);
+  asio::steady_timer deadline(executor_, settings_.connect_timeout);
+  deadline.async_wait([this, self, timed_out](const boost::system::error_code& ec) {
+    if (!ec) {
+      *timed_out = true;
+      boost::system::error_code ignored;
+      socket_.cancel(ignored);
+    }
+  });
+  auto check_deadline = [&] {
+    if (*timed_out) {
+      throw PgError(PgErrorKind::timeout, fmt::format("connect timed out after {} ms",
+                                                      settings_.connect_timeout.count()));
+    }
+  };
+
+  for (auto poll = PGRES_POLLING_WRITING; poll != PGRES_POLLING_OK; poll = PQconnectPoll(conn_)) {
+    if (poll == PGRES_POLLING_FAILED) {
+      throw PgError(PgErrorKind::connect, last_error());
+    }
+    watch_socket();
+    auto wait = poll == PGRES_POLLING_READING ? asio::posix::stream_descriptor::wait_read
+                                              : asio::posix::stream_descriptor::wait_write;
+    auto [ec] = co_await socket_.async_wait(wait, nothrow);
+    check_deadline();
+    if (ec) {
+      throw PgError(PgErrorKind::connect, ec.message());
+    }
+  }
+  watch_socket();
+  if (PQsetnonblocking(conn_, 1) != 0 || PQenterPipelineMode(conn_) != 1) {
+    throw PgError(PgErrorKind::connect, last_error());
+  }
+
+  // Prepare every statement in one pipelined round trip, pumping results ourselves since
+  // receive() is not running yet.
+  state_ = State::preparing;
+  auto batch = std::make_shared<Batch>(executor_, pg_statements().size());
+  for (const auto& statement : pg_statements()) {
+    if (PQsendPrepare(conn_, statement.name, statement.sql, statement.parameters, nullptr) != 1) {
+      throw PgError(PgErrorKind::connect, last_error());
+    }
+  }
+  if (PQpipelineSync(conn_) != 1) {
+    throw PgError(PgErrorKind::connect, last_error());
+  }
+  pending_.push_back(batch);
+  start_flush();
+  while (!batch->done) {
+    auto [ec] = co_await socket_.async_wait(asio::posix::stream_descriptor::wait_read, nothrow);
+    check_deadline();
+    if (ec || PQconsumeInput(conn_) != 1) {
+      throw PgError(PgErrorKind::connect, ec ? ec.message() : last_error());
+    }
+    drain_results();
+  }
+  deadline.cancel();
+  if (batch->error) {
+    throw *batch->error;
+  }
+  state_ = State::open;
+}
+
+asio::awaitable<void> PgConnection::receive() {
+  auto self = shared_from_this();
+  while (state_ == State::open) {
+    // Also wakes up on EOF: a server that dies is noticed here, even with nothing pending.
+    auto [ec] = co_await socket_.async_wait(asio::posix::stream_descriptor::wait_read, nothrow);
+    if (state_ != State::open) {
+      break;
+    }
+    if (ec || PQconsumeInput(conn_) != 1) {
+      close(ec ? ec.message() : last_error());
+      break;
+    }
+    drain_results();
+    if (PQstatus(conn_) == CONNECTION_BAD) {
+      close(last_error());
+    }
+  }
+}
+
+asio::awaitable<std::vector<PgResult>> PgConnection::execute(const std::vector<Command>& commands,
+                                                             std::chrono::milliseconds timeout) {
+  auto self = shared_from_this();
+  if (state_ != State::open) {
+    throw PgError(PgErrorKind::connect, "connection is not open");
+  }
+  auto batch = std::make_shared<Batch>(executor_, commands.size());
+  for (const auto& command : commands) {
+    const PgStatement& statement = pg_statement(command.statement);
+    std::array<const char*, kMaxParameters> values{};
+    for (std::size_t i = 0; i < command.parameters.size() && i < kMaxParameters; ++i) {
+      values[i] = command.parameters[i] ? command.parameters[i]->c_str() : nullptr;
+    }
+    // libpq copies the parameters into its output buffer: they need not outlive the call.
+    if (PQsendQueryPrepared(conn_, statement.name, statement.parameters, values.data(), nullptr,
+                            nullptr, 0) != 1) {
+      std::string reason = last_error();
+      close(reason);
+      throw PgError(PgErrorKind::connect, reason);
+    }
+  }
+  // libpq 15 flushes at every Sync, so each request costs one write(); PostgreSQL 17's
+  // PQsendPipelineSync would let requests of one loop iteration share a write.
+  if (PQpipelineSync(conn_) != 1) {
+    std::string reason = last_error();
+    close(reason);
+    throw PgError(PgErrorKind::connect, reason);
+  }
+  pending_.push_back(batch);
+  start_flush();
+
+  batch->wake.expires_after(timeout);
+  if (!batch->done) {
+    co_await batch->wake.async_wait(nothrow);  // cancelled by complete() or close()
+  }
+  if (!batch->done) {
+    batch->error = PgError(PgErrorKind::timeout,
+                           fmt::format("no answer from PostgreSQL within {} ms", timeout.count()));
+    close(batch->error->what());
+  }
+  if (batch->error) {
+    throw *batch->error;
+  }
+  co_return std::move(batch->results);
+}
+
+void PgConnection::start_flush() {
+  if (flushing_ || conn_ == nullptr) {
+    return;
+  }
+  int rc = PQflush(conn_);
+  if (rc == -1) {
+    close(last_error());
+  } else if (rc == 1) {
+    // The kernel's send buffer is full: finish writing when the socket is writable again.
+    flushing_ = true;
+    asio::co_spawn(executor_, flush_when_writable(), asio::detached);
+  }
+}
+
+asio::awaitable<void> PgConnection::flush_when_writable() {
+  auto self = shared_from_this();
+  while (state_ != State::closed) {
+    auto [ec] = co_await socket_.async_wait(asio::posix::stream_descriptor::wait_write, nothrow);
+    if (ec || state_ == State::closed) {
+      break;
+    }
+    int rc = PQflush(conn_);
+    if (rc == -1) {
+      close(last_error());
+      break;
+    }
+    if (rc == 0) {
+      break;
+    }
+  }
+  flushing_ = false;
+}
+
+void PgConnection::drain_results() {
+  // Each statement yields its result(s) then a null; each Sync yields PGRES_PIPELINE_SYNC.
+  // Two nulls in a row mean libpq has nothing more for us until more input arrives.
+  bool previous_was_null = false;
+  while (!pending_.empty() && conn_ != nullptr && PQisBusy(conn_) == 0) {
+    PGresult* raw = PQgetResult(conn_);
+    Batch& batch = *pending_.front();
+    bool slot_filled = batch.current < batch.results.size() && batch.results[batch.current];
+    if (raw == nullptr) {
+      if (previous_was_null) {
+        break;
+      }
+      previous_was_null = true;
+      if (slot_filled) {
+        ++batch.current;  // this statement is finished
+      }
+      continue;
+    }
+    previous_was_null = false;
+    PgResult result(raw);
+    ExecStatusType status = result.status();
+    if (status == PGRES_PIPELINE_SYNC) {
+      auto finished = pending_.front();
+      pending_.pop_front();
+      complete(*finished);
+      continue;
+    }
+    if (status == PGRES_FATAL_ERROR && !batch.error) {
+      // The first error of a batch is the one that matters; the statements after it come
+      // back as PGRES_PIPELINE_ABORTED.
+      batch.error = error_of(result);
+    }
+    if (!slot_filled && batch.current < batch.results.size()) {
+      batch.results[batch.current] = std::move(result);
+    }
+  }
+}
+
+void PgConnection::complete(Batch& batch) {
+  batch.done = true;
+  batch.wake.cancel();
+}
+
+void PgConnection::close(const std::string& reason) {
+  if (state_ == State::closed) {
+    return;
+  }
+  state_ = State::closed;
+  close_reason_ = reason;
+  boost::system::error_code ignored;
+  socket_.cancel(ignored);
+  if (socket_.is_open()) {
+    socket_.release();
+  }
+  if (conn_ != nullptr) {
+    PQfinish(conn_);  // closes the socket
+    conn_ = nullptr;
+  }
+  auto pending = std::move(pending_);
+  pending_.clear();
+  for (auto& batch : pending) {
+    if (!batch->error) {
+      batch->error = PgError(PgErrorKind::connect, "connection lost: " + reason);
+    }
+    complete(*batch);
+  }
+}
+
+}  // namespace sre::store

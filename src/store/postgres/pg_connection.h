@@ -1,0 +1,94 @@
+// One PostgreSQL connection driven by the event loop: libpq in non-blocking mode, its socket
+// watched by Asio, pipeline mode on. Owned by one I/O thread and only touched from it.
+//
+// Pipelining: a request does not wait for the connection to be free. It appends its
+// statements and a Sync to the connection's outgoing stream and waits for its own results;
+// PostgreSQL answers in order, so results are matched to requests by position (a FIFO of
+// pending batches). Many requests share one connection's round trips.
+//
+// Transactions: the statements of one batch (everything before its Sync) run in one implicit
+// transaction: they all commit at the Sync, or an error rolls them all back and skips the rest.
+// A batch of one INSERT is therefore committed when its result arrives.
+//
+//   auto connection = std::make_shared<PgConnection>(executor, settings);
+//   co_await connection->open();            // connect, pipeline mode, prepare statements
+//   co_spawn(..., connection->receive());   // read results until the connection breaks
+//   auto results = co_await connection->execute(commands, timeout);
+#pragma once
+
+#include <libpq-fe.h>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <chrono>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "store/postgres/pg_error.h"
+#include "store/postgres/pg_result.h"
+#include "store/postgres/pg_settings.h"
+#include "store/postgres/pg_statements.h"
+
+namespace sre::store {
+
+class PgConnection : public std::enable_shared_from_this<PgConnection> {
+ public:
+  // One statement of a batch: a prepared statement and its parameters in text form
+  // (nullopt sends SQL NULL).
+  struct Command {
+    PgStatementId statement;
+    std::vector<std::optional<std::string>> parameters;
+  };
+
+  PgConnection(boost::asio::any_io_executor executor, const PgSettings& settings);
+  ~PgConnection();
+  PgConnection(const PgConnection&) = delete;
+  PgConnection& operator=(const PgConnection&) = delete;
+
+  // Connects without blocking the loop, within settings.connect_timeout, enters pipeline mode
+  // and prepares every statement of pg_statements(). Throws PgError.
+  boost::asio::awaitable<void> open();
+  // Reads results and hands them to their batches; returns when the connection breaks or is
+  // closed (every pending batch has then failed). Run once, after open().
+  boost::asio::awaitable<void> receive();
+  // Sends `commands` and one Sync, then waits for their results (one per command). Throws
+  // PgError. With no answer within `timeout` the connection is closed: results come in
+  // order, so everything queued behind a stuck batch is stuck too.
+  boost::asio::awaitable<std::vector<PgResult>> execute(const std::vector<Command>& commands,
+                                                        std::chrono::milliseconds timeout);
+
+  bool is_open() const { return state_ == State::open; }
+  // Batches sent and not yet answered.
+  std::size_t in_flight() const { return pending_.size(); }
+  // Fails every pending batch and closes the socket. Idempotent.
+  void close(const std::string& reason);
+  const std::string& close_reason() const { return close_reason_; }
+
+ private:
+  enum class State { idle, connecting, preparing, open, closed };
+  struct Batch;
+
+  void watch_socket();
+  void start_flush();
+  boost::asio::awaitable<void> flush_when_writable();
+  void drain_results();
+  void complete(Batch& batch);
+  std::string last_error() const;
+
+  boost::asio::any_io_executor executor_;
+  const PgSettings settings_;
+  PGconn* conn_ = nullptr;
+  // Wraps libpq's socket for readiness waits only; libpq does all the reading and writing.
+  // Never closes it: libpq owns the descriptor (see watch_socket and close).
+  boost::asio::posix::stream_descriptor socket_;
+  State state_ = State::idle;
+  bool flushing_ = false;
+  std::deque<std::shared_ptr<Batch>> pending_;
+  std::string close_reason_;
+};
+
+}  // namespace sre::store

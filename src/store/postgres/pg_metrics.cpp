@@ -1,0 +1,101 @@
+#include "store/postgres/pg_metrics.h"
+
+#include <prometheus/metric_family.h>
+
+#include <algorithm>
+#include <limits>
+#include <string>
+
+namespace sre::store {
+
+namespace {
+
+constexpr std::array<const char*, kPgConnectionStates> kStateNames = {"connecting", "idle",
+                                                                      "busy", "backoff"};
+
+std::size_t index_of(PgConnectionState state) {
+  return static_cast<std::size_t>(state);
+}
+
+}  // namespace
+
+void PgMetrics::connection_moved(PgConnectionState from, PgConnectionState to) {
+  if (from != to) {
+    connection_removed(from);
+    connection_added(to);
+  }
+}
+
+void PgMetrics::connection_added(PgConnectionState state) {
+  connections_[index_of(state)].fetch_add(1, std::memory_order_relaxed);
+}
+
+void PgMetrics::connection_removed(PgConnectionState state) {
+  connections_[index_of(state)].fetch_sub(1, std::memory_order_relaxed);
+}
+
+void PgMetrics::observe_query(PgStatementId statement, double seconds) {
+  auto& series = queries_[static_cast<std::size_t>(statement)];
+  auto bucket = static_cast<std::size_t>(
+      std::lower_bound(kBuckets.begin(), kBuckets.end(), seconds) - kBuckets.begin());
+  series.buckets[bucket].fetch_add(1, std::memory_order_relaxed);
+  series.sum.fetch_add(seconds, std::memory_order_relaxed);
+}
+
+void PgMetrics::count_error(PgErrorKind kind) {
+  errors_[static_cast<std::size_t>(kind)].fetch_add(1, std::memory_order_relaxed);
+}
+
+std::vector<prometheus::MetricFamily> PgMetrics::Collect() const {
+  prometheus::MetricFamily connections{"db_pool_connections",
+                                       "PostgreSQL connections of all I/O threads' pools, by state",
+                                       prometheus::MetricType::Gauge,
+                                       {}};
+  for (std::size_t s = 0; s < kPgConnectionStates; ++s) {
+    prometheus::ClientMetric metric;
+    metric.label = {{"state", kStateNames[s]}};
+    metric.gauge.value = static_cast<double>(connections_[s].load(std::memory_order_relaxed));
+    connections.metric.push_back(std::move(metric));
+  }
+
+  prometheus::ClientMetric waiters_metric;
+  waiters_metric.gauge.value = static_cast<double>(waiters_.load(std::memory_order_relaxed));
+  prometheus::MetricFamily waiters{"db_pool_waiters",
+                                   "Requests waiting for a usable PostgreSQL connection",
+                                   prometheus::MetricType::Gauge,
+                                   {waiters_metric}};
+
+  prometheus::MetricFamily durations{
+      "db_query_duration_seconds",
+      "PostgreSQL query time from send to result, by prepared statement name",
+      prometheus::MetricType::Histogram,
+      {}};
+  for (const auto& statement : pg_statements()) {
+    const auto& series = queries_[static_cast<std::size_t>(statement.id)];
+    prometheus::ClientMetric metric;
+    metric.label = {{"statement", statement.name}};
+    std::uint64_t cumulative = 0;
+    for (std::size_t b = 0; b < kBucketSlots; ++b) {
+      cumulative += series.buckets[b].load(std::memory_order_relaxed);
+      double bound = b < kBuckets.size() ? kBuckets[b] : std::numeric_limits<double>::infinity();
+      metric.histogram.bucket.push_back({cumulative, bound});
+    }
+    metric.histogram.sample_count = cumulative;
+    metric.histogram.sample_sum = series.sum.load(std::memory_order_relaxed);
+    durations.metric.push_back(std::move(metric));
+  }
+
+  prometheus::MetricFamily errors{"db_errors_total",
+                                  "PostgreSQL failures by kind: connect, timeout, constraint, other",
+                                  prometheus::MetricType::Counter,
+                                  {}};
+  for (std::size_t k = 0; k < kPgErrorKinds; ++k) {
+    prometheus::ClientMetric metric;
+    metric.label = {{"kind", std::string(to_string(static_cast<PgErrorKind>(k)))}};
+    metric.counter.value = static_cast<double>(errors_[k].load(std::memory_order_relaxed));
+    errors.metric.push_back(std::move(metric));
+  }
+  return {std::move(connections), std::move(waiters), std::move(durations), std::move(errors)};
+}
+
+}  // namespace sre::store

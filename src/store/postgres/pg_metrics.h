@@ -1,0 +1,58 @@
+// The PostgreSQL driver's metrics, lock-free like obs::HttpMetrics (prometheus-cpp's
+// Histogram::Observe takes a mutex): plain atomics updated by every I/O thread's pool,
+// summed into Prometheus families at scrape time.
+//
+//   db_pool_connections{state}          gauge: connecting, idle, busy (queries in flight),
+//                                        backoff (waiting to reconnect)
+//   db_pool_waiters                      gauge: requests waiting for a usable connection
+//   db_query_duration_seconds{statement} histogram: send to last result, per prepared statement
+//   db_errors_total{kind}                counter: connect, timeout, constraint, other
+#pragma once
+
+#include <prometheus/collectable.h>
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+
+#include "store/postgres/pg_error.h"
+#include "store/postgres/pg_statements.h"
+
+namespace sre::store {
+
+enum class PgConnectionState { connecting, idle, busy, backoff };
+inline constexpr std::size_t kPgConnectionStates = 4;
+
+class PgMetrics : public prometheus::Collectable {
+ public:
+  static constexpr std::array<double, 13> kBuckets = {
+      0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0, 5.0};
+
+  void connection_moved(PgConnectionState from, PgConnectionState to);
+  void connection_added(PgConnectionState state);
+  void connection_removed(PgConnectionState state);
+  void waiter_added() { waiters_.fetch_add(1, std::memory_order_relaxed); }
+  void waiter_removed() { waiters_.fetch_sub(1, std::memory_order_relaxed); }
+  void observe_query(PgStatementId statement, double seconds);
+  void count_error(PgErrorKind kind);
+
+  std::int64_t connections(PgConnectionState state) const {
+    return connections_[static_cast<std::size_t>(state)].load(std::memory_order_relaxed);
+  }
+
+  std::vector<prometheus::MetricFamily> Collect() const override;
+
+ private:
+  static constexpr std::size_t kBucketSlots = kBuckets.size() + 1;  // + Inf
+  struct QuerySeries {
+    std::array<std::atomic<std::uint64_t>, kBucketSlots> buckets{};  // not cumulative
+    std::atomic<double> sum{0};
+  };
+
+  std::array<std::atomic<std::int64_t>, kPgConnectionStates> connections_{};
+  std::atomic<std::int64_t> waiters_{0};
+  std::array<QuerySeries, kPgStatements> queries_{};
+  std::array<std::atomic<std::uint64_t>, kPgErrorKinds> errors_{};
+};
+
+}  // namespace sre::store

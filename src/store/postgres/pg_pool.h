@@ -1,0 +1,67 @@
+// The PostgreSQL connections of one I/O thread. Every I/O thread has its own pool and only
+// that thread touches it: no locks, and a query's result is handled on the thread that asked.
+//
+// Each of the `pool_size` slots keeps one connection alive by itself: connect, serve until it
+// breaks, wait (exponential backoff with jitter), connect again. Requests pick the open
+// connection with the fewest batches in flight and pipeline onto it; they wait only while
+// every connection is connecting or full, and fail fast (StoreUnavailable, so 503 +
+// Retry-After) when none is open or coming: a request must never hang on a dead database.
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <list>
+#include <memory>
+#include <random>
+#include <vector>
+
+#include "store/postgres/pg_backoff.h"
+#include "store/postgres/pg_connection.h"
+#include "store/postgres/pg_metrics.h"
+
+namespace sre::store {
+
+class PgPool : public std::enable_shared_from_this<PgPool> {
+ public:
+  // A connection has at most this many batches in flight; more requests wait for room.
+  static constexpr std::size_t kMaxPipelineDepth = 128;
+
+  PgPool(boost::asio::any_io_executor executor, const PgSettings& settings,
+         std::shared_ptr<PgMetrics> metrics);
+  ~PgPool();
+  PgPool(const PgPool&) = delete;
+  PgPool& operator=(const PgPool&) = delete;
+
+  // Starts connecting every slot. Call once, on the pool's thread.
+  void start();
+  // Runs one batch (one implicit transaction) on some open connection. Throws PgError
+  // (its kind counted in db_errors_total and the duration observed per statement).
+  boost::asio::awaitable<std::vector<PgResult>> execute(
+      const std::vector<PgConnection::Command>& commands);
+
+ private:
+  enum class Phase { connecting, open, backoff };
+  struct Slot {
+    std::shared_ptr<PgConnection> connection;
+    Phase phase = Phase::connecting;
+    std::size_t in_flight = 0;
+    PgConnectionState reported = PgConnectionState::connecting;  // what the gauge shows
+  };
+
+  boost::asio::awaitable<void> keep_connected(std::size_t index);
+  boost::asio::awaitable<std::size_t> acquire();
+  void set_phase(std::size_t index, Phase phase);
+  void report(std::size_t index);
+  void wake_waiters();
+
+  boost::asio::any_io_executor executor_;
+  const PgSettings settings_;
+  std::shared_ptr<PgMetrics> metrics_;
+  ReconnectBackoff backoff_;
+  std::minstd_rand random_;
+  std::vector<Slot> slots_;
+  std::list<boost::asio::steady_timer*> waiters_;  // requests waiting for a usable connection
+};
+
+}  // namespace sre::store

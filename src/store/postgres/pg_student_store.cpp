@@ -1,0 +1,134 @@
+#include "store/postgres/pg_student_store.h"
+
+#include <fmt/format.h>
+
+#include <boost/asio/this_coro.hpp>
+#include <unordered_map>
+
+#include "core/ids.h"
+#include "core/log.h"
+#include "store/postgres/pg_pool.h"
+
+namespace sre::store {
+
+namespace asio = boost::asio;
+using domain::Student;
+using Command = PgConnection::Command;
+
+namespace {
+
+constexpr int kMaxIdAttempts = 5;
+
+Student read_student(const PgResult& result, int row) {
+  return Student{result.integer(row, 0),
+                 result.text(row, 1),
+                 result.text(row, 2),
+                 result.text(row, 3),
+                 static_cast<int>(result.integer(row, 4)),
+                 result.text(row, 5),
+                 result.text(row, 6)};
+}
+
+std::optional<std::string> text_or_null(const std::optional<int>& value) {
+  return value ? std::optional<std::string>(std::to_string(*value)) : std::nullopt;
+}
+
+}  // namespace
+
+PgStudentStore::PgStudentStore(PgSettings settings)
+    : settings_(std::move(settings)), metrics_(std::make_shared<PgMetrics>()) {}
+
+PgStudentStore::~PgStudentStore() = default;
+
+PgPool& PgStudentStore::pool(const asio::any_io_executor& executor) {
+  // One pool per (thread, store), created on first use on that thread. The thread owns it:
+  // it goes away when the I/O thread exits, before its io_context is destroyed.
+  thread_local std::unordered_map<const PgStudentStore*, std::shared_ptr<PgPool>> pools;
+  auto& pool = pools[this];
+  if (!pool) {
+    pool = std::make_shared<PgPool>(executor, settings_, metrics_);
+    pool->start();
+  }
+  return *pool;
+}
+
+asio::awaitable<std::vector<PgResult>> PgStudentStore::run(const std::vector<Command>& commands) {
+  auto executor = co_await asio::this_coro::executor;
+  try {
+    co_return co_await pool(executor).execute(commands);
+  } catch (const PgError& e) {
+    if (e.is_transient()) {
+      throw StoreUnavailable(fmt::format("postgresql: {}", e.what()));
+    }
+    if (e.sqlstate() == "42P01") {  // undefined_table: the schema is not there (yet)
+      throw StoreUnavailable(
+          fmt::format("postgresql: {} (run `sre-playground migrate`)", e.what()));
+    }
+    throw;
+  }
+}
+
+asio::awaitable<Student> PgStudentStore::create(domain::StudentFields fields) {
+  for (int attempt = 1;; ++attempt) {
+    std::string student_id = core::generate_student_id();
+    const std::vector<Command> commands{
+        {PgStatementId::insert_student,
+         {student_id, fields.first_name, fields.last_name, text_or_null(fields.grade)}}};
+    try {
+      auto results = co_await run(commands);
+      co_return read_student(results.front(), 0);
+    } catch (const PgError& e) {
+      // 32 random bits: a collision is rare but possible; draw a new id and try again.
+      if (!e.is_unique_violation() || attempt == kMaxIdAttempts) {
+        throw;
+      }
+    }
+    log::warn("student_id collision, retrying", {{"student_id", student_id}});
+  }
+}
+
+asio::awaitable<std::optional<Student>> PgStudentStore::find(std::string student_id) {
+  const std::vector<Command> commands{{PgStatementId::find_student, {student_id}}};
+  auto results = co_await run(commands);
+  if (results.front().rows() == 0) {
+    co_return std::nullopt;
+  }
+  co_return read_student(results.front(), 0);
+}
+
+asio::awaitable<std::vector<Student>> PgStudentStore::list(domain::Page page) {
+  const std::vector<Command> commands{
+      {PgStatementId::list_students, {std::to_string(page.limit), std::to_string(page.skip)}}};
+  auto results = co_await run(commands);
+  std::vector<Student> students;
+  students.reserve(static_cast<std::size_t>(results.front().rows()));
+  for (int row = 0; row < results.front().rows(); ++row) {
+    students.push_back(read_student(results.front(), row));
+  }
+  co_return students;
+}
+
+asio::awaitable<std::optional<Student>> PgStudentStore::update(std::string student_id,
+                                                               domain::StudentFields fields) {
+  const std::vector<Command> commands{
+      {PgStatementId::update_student,
+       {fields.first_name, fields.last_name, text_or_null(fields.grade), student_id}}};
+  auto results = co_await run(commands);
+  if (results.front().rows() == 0) {
+    co_return std::nullopt;
+  }
+  co_return read_student(results.front(), 0);
+}
+
+asio::awaitable<bool> PgStudentStore::remove(std::string student_id) {
+  const std::vector<Command> commands{{PgStatementId::delete_student, {student_id}}};
+  auto results = co_await run(commands);
+  co_return results.front().affected() > 0;
+}
+
+asio::awaitable<void> PgStudentStore::ping() {
+  const std::vector<Command> commands{{PgStatementId::ping, {}}};
+  co_await run(commands);
+}
+
+}  // namespace sre::store
