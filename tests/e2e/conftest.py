@@ -5,20 +5,58 @@
 - ``start_server``: factory for a dedicated process with custom env/flags (shutdown, config,
   timeout tests); every process it starts is stopped at the end of the test.
 
+- ``postgres``: one real PostgreSQL server for the session (tests/e2e/postgres.py), started
+  only when a test asks for it.
+
 Run: /usr/bin/python3 -m pytest tests/e2e   (SRE_PLAYGROUND_BIN overrides the binary path)
+``SRE_E2E_STORE=postgres`` (or ``--store=postgres``) runs the ``server`` fixture, and so every
+test that uses it, against PostgreSQL instead of the embedded SQLite file.
 """
 from __future__ import annotations
 
 import itertools
+import os
 from pathlib import Path
 
 import pytest
 
 import harness
+import postgres as pg
+
+
+def pytest_addoption(parser):
+    parser.addoption("--store", choices=("sqlite", "postgres"),
+                     default=os.environ.get("SRE_E2E_STORE", "sqlite"),
+                     help="store behind the session `server` fixture (env SRE_E2E_STORE)")
 
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "slow: takes a few seconds (still runs by default)")
+
+
+def pytest_report_header(config):
+    return f"store behind the session server: {config.getoption('--store')}"
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A real PostgreSQL server for the whole session (started on first use)."""
+    server = pg.PostgresServer.start()
+    yield server
+    server.stop()
+
+
+_database_names = itertools.count()
+
+
+@pytest.fixture
+def new_database(postgres):
+    """new_database() -> DATABASE_URL of a fresh, empty PostgreSQL database."""
+    def create(scheme: str = "postgresql") -> str:
+        name = f"test_{os.getpid()}_{next(_database_names)}"
+        postgres.create_database(name)
+        return postgres.url(name, scheme)
+    return create
 
 
 @pytest.fixture(scope="session")
@@ -31,8 +69,14 @@ def sre_binary() -> Path:
 
 
 @pytest.fixture(scope="session")
-def server(sre_binary, tmp_path_factory):
-    srv = harness.start_sre_playground(tmp_path_factory.mktemp("server"), binary=sre_binary)
+def server(sre_binary, tmp_path_factory, request):
+    env = {}
+    if request.config.getoption("--store") == "postgres":
+        database = request.getfixturevalue("postgres")
+        database.create_database("api_session")
+        env["DATABASE_URL"] = database.url("api_session")
+    srv = harness.start_sre_playground(tmp_path_factory.mktemp("server"), env=env,
+                                       binary=sre_binary)
     yield srv
     code = srv.stop()
     # A clean SIGTERM shutdown exits 0; anything else (crash, abort) is worth seeing.

@@ -1,0 +1,183 @@
+"""PostgreSQL failing for real under the API: killed with SIGKILL in the middle of a write
+load, and not there yet when the API starts. What users care about is asserted: requests
+fail fast with 503 + Retry-After (no hang, no 500, no crash), readiness follows the database,
+the service recovers by itself, and no acknowledged (201) student is lost.
+
+These tests own their PostgreSQL server (they kill it), separate from the session one."""
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+import requests
+
+import harness
+import postgres as pg
+from checks import STUDENTS
+
+STATEMENT_TIMEOUT_MS = 2000
+# "No hang beyond the statement timeout": the driver gives up a silent connection one second
+# after it; add scheduling noise of this shared 2-core machine.
+MAX_REQUEST_SECONDS = STATEMENT_TIMEOUT_MS / 1000 + 1 + 1.5
+
+
+@pytest.fixture
+def own_postgres():
+    server = pg.PostgresServer.start()
+    yield server
+    server.stop()
+
+
+class WriteLoad:
+    """Threads POSTing students as fast as they can; every answer is recorded."""
+
+    def __init__(self, base_url: str, threads: int = 6):
+        self.base_url = base_url
+        self.stop_event = threading.Event()
+        self.lock = threading.Lock()
+        self.answers: list[tuple[float, int, float, dict, dict]] = []  # t, status, secs, hdrs, body
+        self.errors: list[str] = []
+        self.threads = [threading.Thread(target=self._run, args=(i,), daemon=True)
+                        for i in range(threads)]
+
+    def _run(self, index: int) -> None:
+        session = requests.Session()
+        n = 0
+        while not self.stop_event.is_set():
+            n += 1
+            started = time.monotonic()
+            try:
+                response = session.post(self.base_url + STUDENTS, timeout=15, json={
+                    "first_name": f"Load{index}", "last_name": f"N{n}", "grade": 1 + n % 12})
+            except requests.RequestException as error:
+                with self.lock:
+                    self.errors.append(repr(error))
+                continue
+            elapsed = time.monotonic() - started
+            try:
+                body = response.json()
+            except ValueError:
+                body = {"unparsable": response.text[:200]}
+            with self.lock:
+                self.answers.append((started, response.status_code, elapsed,
+                                     dict(response.headers), body))
+            if response.status_code == 503:
+                time.sleep(0.05)  # a polite client backs off a little
+
+    def start(self) -> "WriteLoad":
+        for thread in self.threads:
+            thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.stop_event.set()
+        for thread in self.threads:
+            thread.join(timeout=30)
+
+    def statuses_since(self, t: float) -> list[int]:
+        with self.lock:
+            return [a[1] for a in self.answers if a[0] >= t]
+
+
+def wait_for_status(url: str, status: int, timeout: float) -> float:
+    """Seconds until GET url answers `status` (polled every 50 ms)."""
+    started = time.monotonic()
+
+    def check():
+        try:
+            return requests.get(url, timeout=2).status_code == status
+        except requests.RequestException:
+            return False
+    harness.poll(check, timeout, interval=0.05, what=f"{url} -> {status}")
+    return time.monotonic() - started
+
+
+@pytest.mark.slow
+def test_sigkill_during_write_load_loses_no_acknowledged_student(start_server, own_postgres):
+    url = own_postgres.create_database("faults")
+    srv = start_server(env={"DATABASE_URL": url, "WORKER_THREADS": "2", "DB_POOL_SIZE": "2",
+                            "DB_STATEMENT_TIMEOUT_MS": str(STATEMENT_TIMEOUT_MS)})
+    ready_url = srv.url("/health/ready")
+    load = WriteLoad(srv.base_url).start()
+    try:
+        time.sleep(1.5)
+        assert 201 in load.statuses_since(0), "the load never got a 201 before the fault"
+
+        own_postgres.kill()
+        killed_at = time.monotonic()
+        not_ready_after = wait_for_status(ready_url, 503, timeout=10)
+        assert not_ready_after <= 2.0, f"ready stayed 200 for {not_ready_after:.2f}s after SIGKILL"
+        time.sleep(2.0)  # the database stays down for a while under load
+        during = load.statuses_since(killed_at + 0.5)
+        assert 503 in during, f"no 503 while PostgreSQL was down: {set(during)}"
+
+        own_postgres.launch()
+        back_at = time.monotonic()
+        ready_after = wait_for_status(ready_url, 200, timeout=15)
+        assert ready_after <= 5.0, f"not ready again {ready_after:.2f}s after PostgreSQL returned"
+        harness.poll(lambda: 201 in load.statuses_since(back_at + ready_after), 5,
+                     what="a 201 after recovery")
+        print(f"\nready 503 after {not_ready_after:.2f}s; ready again {ready_after:.2f}s after "
+              f"PostgreSQL accepted connections")
+    finally:
+        load.stop()
+
+    assert srv.process.is_running(), "the API died"
+    assert not load.errors, f"requests failed at the socket level: {load.errors[:5]}"
+    statuses = {a[1] for a in load.answers}
+    assert statuses <= {201, 503}, f"unexpected statuses: {statuses}"
+    slowest = max(a[2] for a in load.answers)
+    assert slowest <= MAX_REQUEST_SECONDS, f"a request hung for {slowest:.2f}s"
+    for _, status, _, headers, body in load.answers:
+        if status == 503:
+            assert headers.get("Retry-After", "").isdigit(), headers
+            assert body == {"detail": "Service temporarily unavailable"}, body
+
+    acknowledged = {a[4]["student_id"] for a in load.answers if a[1] == 201}
+    stored = {row[0] for row in own_postgres.query("faults", "SELECT student_id FROM students")}
+    missing = acknowledged - stored
+    assert not missing, f"{len(missing)} students answered 201 are not in the table: {sorted(missing)[:5]}"
+    print(f"{len(acknowledged)} acknowledged, {len(stored)} stored, "
+          f"{sum(1 for a in load.answers if a[1] == 503)} answered 503, slowest {slowest:.2f}s")
+
+    metrics = requests.get(srv.url("/metrics"), timeout=5).text
+    assert 'dependency_unavailable_total{dependency="database"}' in metrics
+    connect_errors = [line for line in metrics.splitlines()
+                      if line.startswith('db_errors_total{kind="connect"}')]
+    assert connect_errors and float(connect_errors[0].split()[-1]) > 0, connect_errors
+    srv.wait_for_log(lambda r: r.get("msg") == "dependency unavailable"
+                     and r.get("dependency") == "database" and r.get("request_id"),
+                     what="dependency unavailable log line with a request id")
+    srv.wait_for_log(lambda r: r.get("msg") == "database connection lost",
+                     what="database connection lost log line")
+
+
+@pytest.mark.slow
+def test_api_started_before_postgres_becomes_ready_when_it_appears(start_server, own_postgres):
+    url = own_postgres.create_database("late")
+    own_postgres.stop_server()
+    srv = start_server(env={"DATABASE_URL": url}, wait_ready=False)
+    srv.process.wait_for_url(srv.url("/health/live"), timeout=20)
+    for _ in range(10):
+        response = requests.get(srv.url("/health/ready"), timeout=5)
+        assert response.status_code == 503, response.text
+        time.sleep(0.1)
+    response = requests.post(srv.url(STUDENTS), timeout=10,
+                             json={"first_name": "Early", "last_name": "Bird", "grade": 2})
+    assert response.status_code == 503, response.text
+    assert response.headers.get("Retry-After", "").isdigit()
+    health = requests.get(srv.url("/health"), timeout=5)
+    assert health.status_code == 503
+    assert health.json()["checks"]["database"]["status"] == "unhealthy"
+
+    own_postgres.launch()
+    ready_after = wait_for_status(srv.url("/health/ready"), 200, timeout=15)
+    assert ready_after <= 5.0, f"ready {ready_after:.2f}s after PostgreSQL came up"
+    created = requests.post(srv.url(STUDENTS), timeout=10,
+                            json={"first_name": "Late", "last_name": "Comer", "grade": 3})
+    assert created.status_code == 201, created.text
+    assert own_postgres.query("late", "SELECT version FROM schema_migrations") == [["1"]]
+    health = requests.get(srv.url("/health"), timeout=5).json()
+    assert health["checks"]["database"]["engine"] == "postgresql"
+    assert health["checks"]["database"]["latency_us"] > 0
