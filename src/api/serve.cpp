@@ -14,12 +14,12 @@
 #include <thread>
 
 #include "api/app.h"
+#include "api/database.h"
 #include "api/lifecycle.h"
 #include "core/build_info.h"
 #include "core/log.h"
 #include "http/server.h"
 #include "obs/http_metrics.h"
-#include "api/database.h"
 
 namespace sre::api {
 
@@ -144,8 +144,8 @@ int serve(const core::Config& config) {
       database.prepare_schema(
           [&lifecycle, &database] {
             lifecycle.mark_ready();
-            log::info("ready", {{"database", database.store().engine()},
-                                {"location", database.location()}});
+            log::info("ready",
+                      {{"database", database.store().engine()}, {"location", database.location()}});
           },
           [&main_context, &signals, &exit_code](const std::string& error) {
             log::error("startup failed", {{"error", error}});

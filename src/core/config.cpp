@@ -142,7 +142,8 @@ const std::vector<Setting>& serve_settings() {
         {"DATA_DIR", d.data_dir, "Directory of the embedded SQLite database", false,
          non_empty_text(&Config::data_dir)},
         {"DATABASE_URL", "",
-         "Unset: SQLite in DATA_DIR; sqlite:///path: that file; postgresql://user:pass@host:port/db "
+         "Unset: SQLite in DATA_DIR; sqlite:///path: that file; "
+         "postgresql://user:pass@host:port/db "
          "(or postgres://): PostgreSQL",
          true, apply_database_url},
         {"ENVIRONMENT", d.environment, "Deployment environment shown by GET /", false,

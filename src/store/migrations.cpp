@@ -42,9 +42,8 @@ std::vector<const Migration*> pending_migrations(const std::vector<Migration>& a
                                                  const std::vector<AppliedMigration>& applied) {
   std::vector<const Migration*> pending;
   for (const auto& migration : all) {
-    auto recorded = std::find_if(applied.begin(), applied.end(), [&](const auto& row) {
-      return row.version == migration.version;
-    });
+    auto recorded = std::find_if(applied.begin(), applied.end(),
+                                 [&](const auto& row) { return row.version == migration.version; });
     if (recorded == applied.end()) {
       pending.push_back(&migration);
       continue;

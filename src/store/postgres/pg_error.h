@@ -37,7 +37,9 @@ class PgError : public std::runtime_error {
   const std::string& sqlstate() const { return sqlstate_; }
   bool is_unique_violation() const { return sqlstate_ == "23505"; }
   // Worth answering 503 + Retry-After: the database may well answer a retry.
-  bool is_transient() const { return kind_ == PgErrorKind::connect || kind_ == PgErrorKind::timeout; }
+  bool is_transient() const {
+    return kind_ == PgErrorKind::connect || kind_ == PgErrorKind::timeout;
+  }
 
  private:
   PgErrorKind kind_;

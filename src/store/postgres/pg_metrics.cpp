@@ -10,8 +10,8 @@ namespace sre::store {
 
 namespace {
 
-constexpr std::array<const char*, kPgConnectionStates> kStateNames = {"connecting", "idle",
-                                                                      "busy", "backoff"};
+constexpr std::array<const char*, kPgConnectionStates> kStateNames = {"connecting", "idle", "busy",
+                                                                      "backoff"};
 
 std::size_t index_of(PgConnectionState state) {
   return static_cast<std::size_t>(state);
@@ -85,10 +85,11 @@ std::vector<prometheus::MetricFamily> PgMetrics::Collect() const {
     durations.metric.push_back(std::move(metric));
   }
 
-  prometheus::MetricFamily errors{"db_errors_total",
-                                  "PostgreSQL failures by kind: connect, timeout, constraint, other",
-                                  prometheus::MetricType::Counter,
-                                  {}};
+  prometheus::MetricFamily errors{
+      "db_errors_total",
+      "PostgreSQL failures by kind: connect, timeout, constraint, other",
+      prometheus::MetricType::Counter,
+      {}};
   for (std::size_t k = 0; k < kPgErrorKinds; ++k) {
     prometheus::ClientMetric metric;
     metric.label = {{"kind", std::string(to_string(static_cast<PgErrorKind>(k)))}};

@@ -74,8 +74,8 @@ std::vector<AppliedMigration> read_applied(PGconn* conn) {
                    "FROM schema_migrations ORDER BY version");
   std::vector<AppliedMigration> applied;
   for (int row = 0; row < rows.rows(); ++row) {
-    applied.push_back({static_cast<int>(rows.integer(row, 0)), rows.text(row, 1),
-                       rows.text(row, 2), rows.text(row, 3)});
+    applied.push_back({static_cast<int>(rows.integer(row, 0)), rows.text(row, 1), rows.text(row, 2),
+                       rows.text(row, 3)});
   }
   return applied;
 }
@@ -108,9 +108,9 @@ int apply_pg_migrations(const PgSettings& settings) {
       PQclear(PQexec(conn.get(), "ROLLBACK"));
       throw;
     }
-    log::info("migration applied", {{"version", migration->version},
-                                    {"name", migration->name},
-                                    {"database", "postgresql"}});
+    log::info(
+        "migration applied",
+        {{"version", migration->version}, {"name", migration->name}, {"database", "postgresql"}});
     ++applied;
   }
   exec(conn.get(), std::string("SELECT pg_advisory_unlock(") + kMigrationLockKey + ")");

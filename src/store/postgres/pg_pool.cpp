@@ -90,8 +90,8 @@ asio::awaitable<void> PgPool::keep_connected(std::size_t index) {
     // Waiters must not keep waiting for this slot: they fail fast or pick another one.
     set_phase(index, Phase::backoff);
     wake_waiters();
-    pause.expires_after(backoff_.delay(
-        failures, std::uniform_real_distribution<double>(0.0, 1.0)(random_)));
+    pause.expires_after(
+        backoff_.delay(failures, std::uniform_real_distribution<double>(0.0, 1.0)(random_)));
     co_await pause.async_wait(nothrow);
   }
 }

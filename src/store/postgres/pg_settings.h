@@ -10,7 +10,7 @@
 namespace sre::store {
 
 struct PgSettings {
-  std::string url;  // postgresql://user:pass@host:port/db (postgres:// too)
+  std::string url;         // postgresql://user:pass@host:port/db (postgres:// too)
   unsigned pool_size = 4;  // connections per I/O thread
   std::chrono::milliseconds statement_timeout{5000};
   std::chrono::milliseconds connect_timeout{3000};

@@ -77,8 +77,7 @@ void apply_migrations(SqliteDatabase& db) {
           .bind(3, checksum(migration->sql))
           .bind(4, now_text())
           .step();
-      log::info("migration applied",
-                {{"version", migration->version}, {"name", migration->name}});
+      log::info("migration applied", {{"version", migration->version}, {"name", migration->name}});
     }
     db.execute("COMMIT");
   } catch (...) {
