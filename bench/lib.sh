@@ -9,7 +9,11 @@
 #   start_bg NAME CWD LOG CMD... -> starts CMD in the background, sets BG_PID; stopped at exit
 #   wait_for_url NAME URL PID [TIMEOUT_S]  -> waits for a 2xx from URL while PID lives
 #   assert_alive NAME PID        -> fails the run with the log tail if PID has exited
-#   run_wrk SCENARIO TARGET ROUND URL     -> one wrk run, recorded as a sample; fails on errors
+#   run_wrk SCENARIO TARGET ROUND URL [SCRIPT] -> one wrk run, recorded as a sample; fails on errors
+#   pg_start NAME                -> a fresh PostgreSQL (initdb, default durability) on a free
+#                                   port; sets PG_PID, PG_PORT, PG_URL (database "bench")
+#   pg_psql SQL                  -> runs SQL in PG_URL's database
+#   run_pgbench SCENARIO TARGET ROUND CLIENTS SCRIPT [ARGS...] -> one pgbench run, recorded
 #   proc_kb PID FIELD            -> VmRSS/VmHWM/... of PID in KiB
 #   rss_sampler_start PID / rss_sampler_stop -> background VmRSS sampling, max in RSS_MAX_KB
 #   record KIND key=value ...    -> one record for bench/summarize.py (see there)
@@ -201,13 +205,13 @@ record() {
 # ROUND "warmup" runs for BENCH_WARMUP and is not recorded. Any socket error or
 # non-2xx/3xx response fails the run: a fast error page is not a result.
 run_wrk() {
-  local scenario=$1 target=$2 round=$3 url=$4
+  local scenario=$1 target=$2 round=$3 url=$4 script=${5:-$BENCH_DIR/report.lua}
   local duration=$BENCH_DURATION
   [[ "$round" == warmup ]] && duration=$BENCH_WARMUP
   local out="$BENCH_TMP/wrk.$scenario.$target.$round.out"
   if ! wrk --threads "$BENCH_THREADS" --connections "$BENCH_CONNECTIONS" \
     --duration "$duration" --timeout "$BENCH_WRK_TIMEOUT" \
-    --script "$BENCH_DIR/report.lua" "$url" >"$out" 2>&1; then
+    --script "$script" "$url" >"$out" 2>&1; then
     cat "$out" >&2
     die "wrk failed against $scenario/$target ($url)"
   fi
@@ -233,5 +237,112 @@ run_wrk() {
     record sample "scenario=$scenario" "target=$target" "round=$round" \
       "rps=${r[rps]}" "p50_ms=${r[p50_ms]}" "p90_ms=${r[p90_ms]}" "p99_ms=${r[p99_ms]}" \
       "max_ms=${r[max_ms]}" "requests=${r[requests]}" "duration_s=${r[duration_s]}"
+  fi
+}
+
+# ---- PostgreSQL (scenario postgres; reusable by any scenario that needs a database) ----
+
+PG_PID=""
+PG_PORT=""
+PG_URL=""
+PG_DIR=""
+
+pg_bin() {
+  local name=$1 version
+  if command -v "$name" >/dev/null 2>&1; then
+    command -v "$name"
+    return 0
+  fi
+  for version in 17 16 15; do
+    if [[ -x "/usr/lib/postgresql/$version/bin/$name" ]]; then
+      printf '%s\n' "/usr/lib/postgresql/$version/bin/$name"
+      return 0
+    fi
+  done
+  die "$name not found (run scripts/bootstrap)"
+}
+
+# The command prefix that runs a program as the PostgreSQL account when we are root (initdb
+# and postgres refuse root): setpriv execs, so a background start's PID is postgres itself.
+pg_owner_prefix() {
+  PG_AS_OWNER=()
+  PG_OWNER=""
+  if [[ $EUID -eq 0 ]]; then
+    PG_OWNER=postgres
+    id postgres >/dev/null 2>&1 || PG_OWNER=nobody
+    PG_AS_OWNER=(setpriv "--reuid=$PG_OWNER" "--regid=$PG_OWNER" --clear-groups --)
+  fi
+}
+
+# pg_start NAME: initdb into the run's temp dir and start PostgreSQL on a free loopback port,
+# with default durability (fsync and synchronous_commit on). Stopped at exit like the rest.
+pg_start() {
+  local name=$1
+  PG_DIR=$(bench_tmpdir "$name")
+  PG_PORT=$(free_port)
+  mkdir -p "$PG_DIR/socket"
+  pg_owner_prefix
+  [[ -z "$PG_OWNER" ]] || chown -R "$PG_OWNER" "$PG_DIR"
+  "${PG_AS_OWNER[@]}" "$(pg_bin initdb)" -D "$PG_DIR/data" -U bench --auth=trust -E UTF8 --locale=C \
+    >"$PG_DIR/initdb.log" 2>&1 || {
+    cat "$PG_DIR/initdb.log" >&2
+    die "initdb failed"
+  }
+  start_bg "$name" "$PG_DIR" "$PG_DIR/postgres.log" "${PG_AS_OWNER[@]}" "$(pg_bin postgres)" \
+    -D "$PG_DIR/data" -p "$PG_PORT" -c listen_addresses=127.0.0.1 \
+    -c "unix_socket_directories=$PG_DIR/socket" -c max_connections=300 -c shared_buffers=128MB
+  PG_PID=$BG_PID
+  local deadline=$((SECONDS + 30))
+  until "$(pg_bin pg_isready)" -q -h 127.0.0.1 -p "$PG_PORT"; do
+    assert_alive "$name" "$PG_PID"
+    ((SECONDS < deadline)) || die "PostgreSQL did not accept connections within 30 s"
+    sleep 0.1
+  done
+  "$(pg_bin psql)" -X -q -h 127.0.0.1 -p "$PG_PORT" -U bench -d postgres \
+    -c "CREATE DATABASE bench" >/dev/null || die "CREATE DATABASE failed"
+  PG_URL="postgresql://bench@127.0.0.1:$PG_PORT/bench"
+  log "PostgreSQL on port $PG_PORT ($PG_DIR)"
+}
+
+pg_psql() {
+  "$(pg_bin psql)" -X -q -A -t -v ON_ERROR_STOP=1 "$PG_URL" -c "$1"
+}
+
+# run_pgbench SCENARIO TARGET ROUND CLIENTS SCRIPT [PGBENCH ARGS...]: one pgbench run of
+# BENCH_DURATION (BENCH_WARMUP for round "warmup"), prepared statements (-M prepared),
+# CLIENTS connections, one pgbench thread. Per-transaction latencies go to a log, from which
+# p50/p90/p99/max are computed like wrk's. Recorded as a sample unless warmup.
+run_pgbench() {
+  local scenario=$1 target=$2 round=$3 clients=$4 script=$5
+  shift 5
+  local duration=$BENCH_DURATION
+  [[ "$round" == warmup ]] && duration=$BENCH_WARMUP
+  local seconds=${duration%s}
+  local dir="$BENCH_TMP/pgbench.$scenario.$target.$round"
+  mkdir -p "$dir"
+  if ! (cd "$dir" && "$(pg_bin pgbench)" -n -M prepared -c "$clients" -j 1 -T "$seconds" \
+    -f "$script" -l --log-prefix=tx "$@" "$PG_URL") >"$dir/out" 2>&1; then
+    cat "$dir/out" >&2
+    die "pgbench failed for $scenario/$target"
+  fi
+  local tps failed
+  tps=$(sed -n 's/^tps = \([0-9.]*\) .*/\1/p' "$dir/out" | head -n 1)
+  failed=$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' "$dir/out")
+  [[ -n "$tps" ]] || { cat "$dir/out" >&2; die "no tps in pgbench output ($scenario/$target)"; }
+  [[ "${failed:-0}" == 0 ]] || { cat "$dir/out" >&2; die "pgbench had failed transactions"; }
+  # Log lines: client_id transaction_no latency_us script_no time_epoch time_us
+  local p50 p90 p99 max count
+  read -r p50 p90 p99 max count < <(cat "$dir"/tx.* | awk '{print $3}' | sort -n | awk '
+    {v[NR]=$1} END {
+      if (NR == 0) { print "0 0 0 0 0"; exit }
+      printf "%.3f %.3f %.3f %.3f %d\n", v[int(NR*0.50)>0?int(NR*0.50):1]/1000,
+        v[int(NR*0.90)>0?int(NR*0.90):1]/1000, v[int(NR*0.99)>0?int(NR*0.99):1]/1000,
+        v[NR]/1000, NR }')
+  printf 'bench:   %-8s %-10s round %-6s %10.0f tx/s   p50 %7.3f ms  p99 %7.3f ms\n' \
+    "$scenario" "$target" "$round" "$tps" "$p50" "$p99" >&2
+  if [[ "$round" != warmup ]]; then
+    record sample "scenario=$scenario" "target=$target" "round=$round" \
+      "rps=$tps" "p50_ms=$p50" "p90_ms=$p90" "p99_ms=$p99" \
+      "max_ms=$max" "requests=$count" "duration_s=$seconds"
   fi
 }

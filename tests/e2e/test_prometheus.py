@@ -33,6 +33,8 @@ EXPECTED_ALERTS = {
     "SrePlaygroundHighLatency": "ticket",
     "SrePlaygroundLogsDropped": "ticket",
     "SrePlaygroundFdExhaustion": "ticket",
+    "SrePlaygroundDatabaseUnavailable": "page",
+    "SrePlaygroundDatabasePoolExhausted": "ticket",
 }
 EXPECTED_RECORDINGS = {
     "job:http_requests:rate5m",
