@@ -293,7 +293,7 @@ pg_start() {
     -c "unix_socket_directories=$PG_DIR/socket" -c max_connections=300 -c shared_buffers=128MB
   PG_PID=$BG_PID
   local deadline=$((SECONDS + 30))
-  until "$(pg_bin pg_isready)" -q -h 127.0.0.1 -p "$PG_PORT"; do
+  until "$(pg_bin pg_isready)" -q -h 127.0.0.1 -p "$PG_PORT" -U bench -d postgres; do
     assert_alive "$name" "$PG_PID"
     ((SECONDS < deadline)) || die "PostgreSQL did not accept connections within 30 s"
     sleep 0.1
@@ -333,11 +333,12 @@ run_pgbench() {
   # Log lines: client_id transaction_no latency_us script_no time_epoch time_us
   local p50 p90 p99 max count
   read -r p50 p90 p99 max count < <(cat "$dir"/tx.* | awk '{print $3}' | sort -n | awk '
-    {v[NR]=$1} END {
+    function at(q,   i) { i = int(NR * q); if (i < 1) i = 1; return v[i] / 1000 }
+    {v[NR]=$1}
+    END {
       if (NR == 0) { print "0 0 0 0 0"; exit }
-      printf "%.3f %.3f %.3f %.3f %d\n", v[int(NR*0.50)>0?int(NR*0.50):1]/1000,
-        v[int(NR*0.90)>0?int(NR*0.90):1]/1000, v[int(NR*0.99)>0?int(NR*0.99):1]/1000,
-        v[NR]/1000, NR }')
+      printf "%.3f %.3f %.3f %.3f %d\n", at(0.50), at(0.90), at(0.99), v[NR] / 1000, NR
+    }')
   printf 'bench:   %-8s %-10s round %-6s %10.0f tx/s   p50 %7.3f ms  p99 %7.3f ms\n' \
     "$scenario" "$target" "$round" "$tps" "$p50" "$p99" >&2
   if [[ "$round" != warmup ]]; then
