@@ -28,6 +28,27 @@ TEST(BuildConfig, ParsesValues) {
   EXPECT_EQ(result.config->shutdown_delay_seconds, 0);
 }
 
+TEST(BuildConfig, PostgresUrlsAndDatabaseSettings) {
+  for (const char* url : {"postgresql://u:p@db:5432/app", "postgres://u:p@db/app"}) {
+    auto result = build_config({{"DATABASE_URL", url},
+                                {"DB_POOL_SIZE", "8"},
+                                {"DB_STATEMENT_TIMEOUT_MS", "2500"},
+                                {"DB_CONNECT_TIMEOUT_MS", "1500"},
+                                {"AUTO_MIGRATE", "false"}});
+    ASSERT_TRUE(result.config) << result.error;
+    EXPECT_TRUE(result.config->uses_postgres());
+    EXPECT_EQ(result.config->database_url, url);
+    EXPECT_EQ(result.config->db_pool_size, 8U);
+    EXPECT_EQ(result.config->db_statement_timeout_ms, 2500);
+    EXPECT_EQ(result.config->db_connect_timeout_ms, 1500);
+    EXPECT_FALSE(result.config->auto_migrate);
+  }
+  auto defaults = build_config({});
+  ASSERT_TRUE(defaults.config);
+  EXPECT_FALSE(defaults.config->uses_postgres());
+  EXPECT_TRUE(defaults.config->auto_migrate);
+}
+
 struct InvalidCase {
   const char* env;
   const char* value;
@@ -51,7 +72,9 @@ INSTANTIATE_TEST_SUITE_P(
                     InvalidCase{"SHUTDOWN_TIMEOUT_SECONDS", "-1"},
                     InvalidCase{"WORKER_THREADS", "1000"}, InvalidCase{"DATABASE_URL", "mysql://x"},
                     InvalidCase{"DATABASE_URL", "sqlite://"}, InvalidCase{"HOST", ""},
-                    InvalidCase{"HOST", "localhost"}, InvalidCase{"MAX_BODY_BYTES", "0"}),
+                    InvalidCase{"HOST", "localhost"}, InvalidCase{"MAX_BODY_BYTES", "0"},
+                    InvalidCase{"DB_POOL_SIZE", "0"}, InvalidCase{"DB_STATEMENT_TIMEOUT_MS", "0"},
+                    InvalidCase{"DB_CONNECT_TIMEOUT_MS", "x"}, InvalidCase{"AUTO_MIGRATE", "yes"}),
     [](const testing::TestParamInfo<InvalidCase>& info) {
       return std::string(info.param.env) + "_" + std::to_string(info.index);
     });
