@@ -6,6 +6,9 @@ the service recovers by itself, and no acknowledged (201) student is lost.
 These tests own their PostgreSQL server (they kill it), separate from the session one."""
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
 import threading
 import time
 
@@ -181,3 +184,94 @@ def test_api_started_before_postgres_becomes_ready_when_it_appears(start_server,
     health = requests.get(srv.url("/health"), timeout=5).json()
     assert health["checks"]["database"]["engine"] == "postgresql"
     assert health["checks"]["database"]["latency_us"] > 0
+
+
+def test_statement_timeout_answers_503_and_other_requests_keep_flowing(start_server, postgres,
+                                                                       new_database):
+    """A row locked by someone else: PostgreSQL cancels our UPDATE at the statement timeout
+    (kind "timeout"), the client gets 503 + Retry-After, and requests for other rows, sent
+    meanwhile, are answered: they go to the pool's other connections, not behind the stuck one."""
+    url = new_database()
+    srv = start_server(env={"DATABASE_URL": url, "WORKER_THREADS": "1", "DB_POOL_SIZE": "4",
+                            "DB_STATEMENT_TIMEOUT_MS": "1000"})
+    api = srv.client()
+    locked = api.post(STUDENTS, json={"first_name": "Locked", "last_name": "Row", "grade": 3})
+    other = api.post(STUDENTS, json={"first_name": "Free", "last_name": "Row", "grade": 4})
+    assert locked.status_code == other.status_code == 201
+    locked_id, other_id = locked.json()["student_id"], other.json()["student_id"]
+
+    database = url.rsplit("/", 1)[1]
+    holder = subprocess.Popen(
+        [pg._pg_bin("psql"), "-X", "-q", "-h", str(postgres.socket_dir), "-p", str(postgres.port),
+         "-U", pg.USER, "-d", database, "-f", "-"], stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True)
+    holder.stdin.write(f"BEGIN; SELECT 1 FROM students WHERE student_id = '{locked_id}' FOR UPDATE;"
+                       " SELECT pg_sleep(3); COMMIT;\n")
+    holder.stdin.close()
+    try:
+        harness.poll(lambda: postgres.query(
+            database, "SELECT count(*) FROM pg_locks WHERE mode = 'RowShareLock'") != [["0"]],
+            10, what="the row lock to be held")
+        answers = {}
+
+        def patch_locked():
+            started = time.monotonic()
+            response = requests.patch(srv.url(f"{STUDENTS}/{locked_id}"), json={"grade": 9},
+                                      timeout=15)
+            answers["patch"] = (response, time.monotonic() - started)
+
+        patcher = threading.Thread(target=patch_locked)
+        patcher.start()
+        time.sleep(0.2)
+        for _ in range(20):  # while the UPDATE waits for the lock
+            response = api.get(f"{STUDENTS}/{other_id}")
+            assert response.status_code == 200, response.text
+        patcher.join(timeout=20)
+        response, seconds = answers["patch"]
+        assert response.status_code == 503, response.text
+        assert response.headers.get("Retry-After", "").isdigit()
+        assert response.json() == {"detail": "Service temporarily unavailable"}
+        assert 0.8 <= seconds <= 1.0 + 2.0, f"answered after {seconds:.2f}s"
+    finally:
+        holder.wait(timeout=20)
+    metrics = api.get("/metrics").text
+    timeouts = [line for line in metrics.splitlines()
+                if line.startswith('db_errors_total{kind="timeout"}')]
+    assert timeouts and float(timeouts[0].split()[-1]) >= 1, timeouts
+    # The lock is gone: the same update now succeeds.
+    assert api.patch(f"{STUDENTS}/{locked_id}", json={"grade": 9}).status_code == 200
+
+
+def test_frozen_database_backends_do_not_hang_requests(start_server, postgres, new_database):
+    """PostgreSQL's backends stop answering at all (SIGSTOP: like a network partition). The
+    server-side timeout cannot fire, so the driver's own deadline (statement timeout + 1 s)
+    gives the connection up: 503, then fresh connections serve again."""
+    url = new_database()
+    srv = start_server(env={"DATABASE_URL": url, "WORKER_THREADS": "1", "DB_POOL_SIZE": "2",
+                            "DB_STATEMENT_TIMEOUT_MS": "1000"})
+    api = srv.client()
+    student = api.post(STUDENTS, json={"first_name": "Frozen", "last_name": "Db", "grade": 5})
+    assert student.status_code == 201
+    path = f"{STUDENTS}/{student.json()['student_id']}"
+    database = url.rsplit("/", 1)[1]
+    pids = [int(row[0]) for row in postgres.query(
+        database, "SELECT pid FROM pg_stat_activity WHERE application_name = 'sre-playground'")]
+    assert len(pids) == 2, pids
+    for pid in pids:
+        os.kill(pid, signal.SIGSTOP)
+    try:
+        started = time.monotonic()
+        response = api.get(path)
+        seconds = time.monotonic() - started
+        assert response.status_code == 503, response.text
+        assert seconds <= MAX_REQUEST_SECONDS, f"hung for {seconds:.2f}s"
+        # New connections (new backends) take over without a restart.
+        harness.poll(lambda: api.get(path).status_code == 200, 10, what="recovery")
+    finally:
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGCONT)
+            except ProcessLookupError:
+                pass
+    metrics = api.get("/metrics").text
+    assert 'db_errors_total{kind="timeout"}' in metrics
