@@ -201,6 +201,20 @@ record() {
   printf 'kind=%s\t%s\n' "$1" "${*:2}" >>"$BENCH_RECORDS"
 }
 
+# record_run SCENARIO TARGET ROUND UNIT RATE P50 P90 P99 MAX COUNT SECONDS: prints the progress
+# line of one load run and, unless it was the warm-up, records it as a sample.
+record_run() {
+  local scenario=$1 target=$2 round=$3 unit=$4 rate=$5 p50=$6 p90=$7 p99=$8 max=$9
+  local count=${10} seconds=${11}
+  printf 'bench:   %-8s %-14s round %-6s %10.0f %-5s  p50 %7.3f ms  p99 %7.3f ms\n' \
+    "$scenario" "$target" "$round" "$rate" "$unit" "$p50" "$p99" >&2
+  if [[ "$round" != warmup ]]; then
+    record sample "scenario=$scenario" "target=$target" "round=$round" "rps=$rate" \
+      "p50_ms=$p50" "p90_ms=$p90" "p99_ms=$p99" "max_ms=$max" "requests=$count" \
+      "duration_s=$seconds"
+  fi
+}
+
 # run_wrk SCENARIO TARGET ROUND URL [DURATION]: one wrk run with the shared settings.
 # ROUND "warmup" runs for BENCH_WARMUP and is not recorded. Any socket error or
 # non-2xx/3xx response fails the run: a fast error page is not a result.
@@ -231,13 +245,8 @@ run_wrk() {
     cat "$out" >&2
     die "$scenario/$target ($url): requests=${r[requests]} non2xx=${r[non2xx]} socket errors=$errors (connect ${r[connect_errors]}, read ${r[read_errors]}, write ${r[write_errors]}, timeout ${r[timeout_errors]})"
   fi
-  printf 'bench:   %-8s %-10s round %-6s %10.0f req/s  p50 %7.3f ms  p99 %7.3f ms\n' \
-    "$scenario" "$target" "$round" "${r[rps]}" "${r[p50_ms]}" "${r[p99_ms]}" >&2
-  if [[ "$round" != warmup ]]; then
-    record sample "scenario=$scenario" "target=$target" "round=$round" \
-      "rps=${r[rps]}" "p50_ms=${r[p50_ms]}" "p90_ms=${r[p90_ms]}" "p99_ms=${r[p99_ms]}" \
-      "max_ms=${r[max_ms]}" "requests=${r[requests]}" "duration_s=${r[duration_s]}"
-  fi
+  record_run "$scenario" "$target" "$round" req/s "${r[rps]}" "${r[p50_ms]}" "${r[p90_ms]}" \
+    "${r[p99_ms]}" "${r[max_ms]}" "${r[requests]}" "${r[duration_s]}"
 }
 
 # ---- PostgreSQL (scenario postgres; reusable by any scenario that needs a database) ----
@@ -339,11 +348,6 @@ run_pgbench() {
       if (NR == 0) { print "0 0 0 0 0"; exit }
       printf "%.3f %.3f %.3f %.3f %d\n", at(0.50), at(0.90), at(0.99), v[NR] / 1000, NR
     }')
-  printf 'bench:   %-8s %-10s round %-6s %10.0f tx/s   p50 %7.3f ms  p99 %7.3f ms\n' \
-    "$scenario" "$target" "$round" "$tps" "$p50" "$p99" >&2
-  if [[ "$round" != warmup ]]; then
-    record sample "scenario=$scenario" "target=$target" "round=$round" \
-      "rps=$tps" "p50_ms=$p50" "p90_ms=$p90" "p99_ms=$p99" \
-      "max_ms=$max" "requests=$count" "duration_s=$seconds"
-  fi
+  record_run "$scenario" "$target" "$round" tx/s "$tps" "$p50" "$p90" "$p99" "$max" "$count" \
+    "$seconds"
 }

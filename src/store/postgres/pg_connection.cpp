@@ -70,16 +70,8 @@ void PgConnection::watch_socket() {
 asio::awaitable<void> PgConnection::open() {
   auto self = shared_from_this();
   state_ = State::connecting;
-  auto keywords = settings_.connection_keywords();
-  std::vector<const char*> keys;
-  std::vector<const char*> values;
-  for (const auto& [key, value] : keywords) {
-    keys.push_back(key.c_str());
-    values.push_back(value.c_str());
-  }
-  keys.push_back(nullptr);
-  values.push_back(nullptr);
-  conn_ = PQconnectStartParams(keys.data(), values.data(), 1);
+  PgConnectArguments arguments(settings_);
+  conn_ = PQconnectStartParams(arguments.keys(), arguments.values(), 1);
   if (conn_ == nullptr || PQstatus(conn_) == CONNECTION_BAD) {
     throw PgError(PgErrorKind::connect, last_error());
   }

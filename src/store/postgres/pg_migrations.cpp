@@ -30,16 +30,8 @@ std::string message_of(PGconn* conn) {
 }
 
 Connection connect(const PgSettings& settings) {
-  auto keywords = settings.connection_keywords();
-  std::vector<const char*> keys;
-  std::vector<const char*> values;
-  for (const auto& [key, value] : keywords) {
-    keys.push_back(key.c_str());
-    values.push_back(value.c_str());
-  }
-  keys.push_back(nullptr);
-  values.push_back(nullptr);
-  Connection conn(PQconnectdbParams(keys.data(), values.data(), 1));
+  PgConnectArguments arguments(settings);
+  Connection conn(PQconnectdbParams(arguments.keys(), arguments.values(), 1));
   if (!conn || PQstatus(conn.get()) != CONNECTION_OK) {
     throw PgError(PgErrorKind::connect,
                   conn ? message_of(conn.get()) : std::string("out of memory"));

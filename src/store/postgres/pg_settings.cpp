@@ -25,4 +25,14 @@ std::vector<std::pair<std::string, std::string>> PgSettings::connection_keywords
   };
 }
 
+PgConnectArguments::PgConnectArguments(const PgSettings& settings)
+    : keywords_(settings.connection_keywords()) {
+  for (const auto& [key, value] : keywords_) {
+    keys_.push_back(key.c_str());
+    values_.push_back(value.c_str());
+  }
+  keys_.push_back(nullptr);
+  values_.push_back(nullptr);
+}
+
 }  // namespace sre::store

@@ -21,4 +21,18 @@ struct PgSettings {
   std::vector<std::pair<std::string, std::string>> connection_keywords() const;
 };
 
+// connection_keywords() as the two null-terminated arrays PQconnectdbParams and
+// PQconnectStartParams take; valid while this object lives.
+class PgConnectArguments {
+ public:
+  explicit PgConnectArguments(const PgSettings& settings);
+  const char* const* keys() const { return keys_.data(); }
+  const char* const* values() const { return values_.data(); }
+
+ private:
+  std::vector<std::pair<std::string, std::string>> keywords_;
+  std::vector<const char*> keys_;
+  std::vector<const char*> values_;
+};
+
 }  // namespace sre::store
