@@ -64,7 +64,11 @@ void PgConnection::watch_socket() {
   if (socket_.is_open()) {
     socket_.release();
   }
-  socket_.assign(PQsocket(conn_));
+  int fd = PQsocket(conn_);
+  if (fd < 0) {
+    throw PgError(PgErrorKind::connect, "libpq has no socket: " + last_error());
+  }
+  socket_.assign(fd);
 }
 
 asio::awaitable<void> PgConnection::open() {

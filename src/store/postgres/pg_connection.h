@@ -72,7 +72,7 @@ class PgConnection : public std::enable_shared_from_this<PgConnection> {
   enum class State { idle, connecting, preparing, open, closed };
   struct Batch;
 
-  void watch_socket();
+  void watch_socket();  // (re)registers libpq's current socket; throws PgError if none
   void start_flush();
   boost::asio::awaitable<void> flush_when_writable();
   void drain_results();
