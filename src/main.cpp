@@ -5,6 +5,7 @@
 #include "api/serve.h"
 #include "core/build_info.h"
 #include "core/config_cli.h"
+#include "grades/grade_service_process.h"
 
 int main(int argc, char** argv) {
   CLI::App cli{"sre-playground: a school-management REST service built to demonstrate SRE"};
@@ -14,6 +15,11 @@ int main(int argc, char** argv) {
   auto* serve = cli.add_subcommand("serve", "Run the REST API (settings: flags, env, .env)");
   sre::core::load_dotenv_file(".env");
   sre::core::SettingsFlags serve_settings(*serve, sre::core::serve_settings());
+
+  auto* grade_service = cli.add_subcommand(
+      "grade-service", "Run the grade service the API depends on, with fault injection");
+  sre::core::SettingsFlags grade_service_settings(
+      *grade_service, sre::core::grade_service_settings(), sre::core::grade_service_defaults());
 
   try {
     cli.parse(argc, argv);
@@ -35,6 +41,14 @@ int main(int argc, char** argv) {
       return 2;
     }
     return sre::api::serve(*result.config);
+  }
+  if (*grade_service) {
+    auto result = grade_service_settings.build();
+    if (!result.config) {
+      std::fprintf(stderr, "sre-playground: %s\n", result.error.c_str());
+      return 2;
+    }
+    return sre::grades::run_grade_service(*result.config);
   }
   return 2;
 }

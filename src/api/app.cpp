@@ -3,13 +3,18 @@
 #include <boost/url/segments_view.hpp>
 #include <boost/url/url_view.hpp>
 
+#include "api/middleware/load_shedding.h"
 #include "api/middleware/request_id.h"
 #include "core/build_info.h"
+#include "grades/last_known_grades.h"
 #include "http/responses.h"
 
 namespace sre::api {
 
 namespace {
+
+// Last known grades kept in process: 4096 students (2 MiB).
+constexpr std::size_t kLastKnownGradesSlots = 4096;
 
 // Path segments of the request target, percent-decoded, for the router.
 std::vector<std::string> path_segments(const boost::urls::url_view& url) {
@@ -28,10 +33,19 @@ App::App(const core::Config& config, store::StudentStore& store, Lifecycle& life
     : metrics_(std::make_unique<obs::Metrics>(config.app_name)),
       students_(std::make_unique<StudentsApi>(store, *metrics_)),
       health_(std::make_unique<HealthApi>(lifecycle, store, std::string(core::version()))),
-      service_info_(std::make_unique<ServiceInfoApi>(config, *metrics_)) {
+      service_info_(std::make_unique<ServiceInfoApi>(config, *metrics_)),
+      grades_(std::make_unique<grades::GradesApi>(
+          config, metrics_->registry(),
+          std::make_shared<grades::InProcessLastKnownGrades>(kLastKnownGradesSlots))) {
   service_info_->register_routes(router_);
   health_->register_routes(router_);
   students_->register_routes(router_);
+  grades_->register_routes(router_);
+  chaos_ = std::make_unique<ChaosState>(router_);
+  admin_ = std::make_unique<AdminApi>(
+      std::vector<resilience::CircuitBreaker*>{&grades_->breaker()}, *chaos_);
+  admin_->register_routes(router_);
+  chaos_->size_for_routes();  // every route is known now
 
   std::vector<std::string> route_labels{"unmatched"};
   for (const auto& route : router_.routes()) {
@@ -46,6 +60,12 @@ App::App(const core::Config& config, store::StudentStore& store, Lifecycle& life
       [this](http::RequestContext& ctx) { return dispatch(ctx); });
   chain_->add(std::make_shared<RequestIdMiddleware>());
   chain_->add(observability_);
+  chain_->add(std::make_shared<LoadSheddingMiddleware>(
+      resilience::LoadShedderOptions{config.max_in_flight,
+                                     std::chrono::milliseconds(config.max_queue_delay_ms),
+                                     io_threads},
+      router_, metrics_->registry()));
+  chain_->add(std::make_shared<ChaosMiddleware>(*chaos_, metrics_->registry()));
 }
 
 http::asio::awaitable<http::Response> App::handle(http::RequestContext& ctx) {
