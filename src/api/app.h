@@ -39,8 +39,6 @@ class App {
   obs::Metrics& metrics() { return *metrics_; }
 
  private:
-  http::asio::awaitable<http::Response> dispatch(http::RequestContext& ctx);
-
   http::Router router_;
   std::unique_ptr<obs::Metrics> metrics_;
   std::unique_ptr<StudentsApi> students_;

@@ -102,9 +102,9 @@ http::asio::awaitable<http::Response> ChaosMiddleware::handle(http::RequestConte
   if (rate > 0 && resilience::thread_random01() * kPpm < rate) {
     injected_errors_->Increment();
     const int status = slot.error_status.load(std::memory_order_relaxed);
-    log::info("chaos: injected error", {{"request_id", ctx.request_id},
-                                        {"route", ctx.route_template()},
-                                        {"status", status}});
+    log::info(
+        "chaos: injected error",
+        {{"request_id", ctx.request_id}, {"route", ctx.route_template()}, {"status", status}});
     auto response = http::error_response(ctx.request, static_cast<http::Status>(status),
                                          "Injected failure (chaos experiment)");
     response.set("X-Chaos-Injected", "error");

@@ -104,8 +104,8 @@ auto number_in(double Config::*field, double min, double max) {
     std::string copy(text);
     char* end = nullptr;
     double value = std::strtod(copy.c_str(), &end);
-    if (copy.empty() || end != copy.c_str() + copy.size() || !std::isfinite(value) ||
-        value < min || value > max) {
+    if (copy.empty() || end != copy.c_str() + copy.size() || !std::isfinite(value) || value < min ||
+        value > max) {
       return fmt::format("'{}' is not a number in {}..{}", text, min, max);
     }
     config.*field = value;
@@ -208,10 +208,11 @@ const std::vector<Setting>& serve_settings() {
          integer_in(&Config::idle_timeout_seconds, 1, max_int)},
         {"WEB_DIR", d.web_dir, "Static assets (API docs page)", false, any_text(&Config::web_dir)},
         // Grade service client and resilience.
-        {"GRADE_SERVICE_URL", d.grade_service_url, "Base URL of the grade service (http://)",
-         false, apply_grade_service_url},
-        {"GRADE_TIMEOUT_MS", text_of(d.grade_timeout_ms), "Timeout of one call to the grade service",
-         false, integer_in(&Config::grade_timeout_ms, 1, 600'000)},
+        {"GRADE_SERVICE_URL", d.grade_service_url, "Base URL of the grade service (http://)", false,
+         apply_grade_service_url},
+        {"GRADE_TIMEOUT_MS", text_of(d.grade_timeout_ms),
+         "Timeout of one call to the grade service", false,
+         integer_in(&Config::grade_timeout_ms, 1, 600'000)},
         {"GRADE_DEADLINE_MS", text_of(d.grade_deadline_ms),
          "Overall deadline of a grades lookup, retries included (a client's X-Request-Timeout-Ms "
          "may shorten it)",
@@ -222,10 +223,10 @@ const std::vector<Setting>& serve_settings() {
         {"GRADE_BACKOFF_BASE_MS", text_of(d.grade_backoff_base_ms),
          "Backoff before the first retry is random in 0..this; doubles per retry", false,
          integer_in(&Config::grade_backoff_base_ms, 0, 60'000)},
-        {"GRADE_BACKOFF_MAX_MS", text_of(d.grade_backoff_max_ms), "Cap of the retry backoff",
-         false, integer_in(&Config::grade_backoff_max_ms, 0, 600'000)},
-        {"GRADE_RETRY_BUDGET_RATIO", "0.1", "Retries may be at most this fraction of calls",
-         false, number_in(&Config::grade_retry_budget_ratio, 0, 1)},
+        {"GRADE_BACKOFF_MAX_MS", text_of(d.grade_backoff_max_ms), "Cap of the retry backoff", false,
+         integer_in(&Config::grade_backoff_max_ms, 0, 600'000)},
+        {"GRADE_RETRY_BUDGET_RATIO", "0.1", "Retries may be at most this fraction of calls", false,
+         number_in(&Config::grade_retry_budget_ratio, 0, 1)},
         {"GRADE_RETRY_BUDGET_MAX_TOKENS", text_of(d.grade_retry_budget_max_tokens),
          "Most retries the budget can save up", false,
          integer_in(&Config::grade_retry_budget_max_tokens, 1, 1'000'000)},
@@ -277,9 +278,9 @@ const std::vector<Setting>& grade_service_settings() {
     const Config d = grade_service_defaults();
     std::vector<Setting> out;
     for (const auto& setting : serve_settings()) {
-      for (std::string_view shared : {"HOST", "PORT", "LOG_LEVEL", "WORKER_THREADS",
-                                      "MAX_BODY_BYTES", "MAX_HEADER_BYTES",
-                                      "REQUEST_TIMEOUT_SECONDS", "IDLE_TIMEOUT_SECONDS"}) {
+      for (std::string_view shared :
+           {"HOST", "PORT", "LOG_LEVEL", "WORKER_THREADS", "MAX_BODY_BYTES", "MAX_HEADER_BYTES",
+            "REQUEST_TIMEOUT_SECONDS", "IDLE_TIMEOUT_SECONDS"}) {
         if (setting.env == shared) {
           out.push_back(setting);
         }

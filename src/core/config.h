@@ -53,7 +53,7 @@ struct Config {
   int circuit_breaker_open_seconds = 60;
   int circuit_breaker_slow_call_ms = 300;
   int circuit_breaker_half_open_probes = 3;
-  int max_in_flight = 1024;     // per process; 0: no bound
+  int max_in_flight = 1024;      // per process; 0: no bound
   int max_queue_delay_ms = 200;  // 0: no bound
   // `sre-playground grade-service` only: faults at start.
   double grade_error_rate = 0.3;  // the seed's demo value

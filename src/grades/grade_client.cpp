@@ -57,8 +57,8 @@ AttemptResult classify(const http::response<http::string_body>& response) {
                    status);
   }
   if (status != 200) {
-    return failure(AttemptOutcome::bad_response,
-                   "grade service answered " + std::to_string(status), status);
+    return failure(AttemptOutcome::bad_response, "grade service answered " + std::to_string(status),
+                   status);
   }
   boost::system::error_code ec;
   auto body = boost::json::parse(response.body(), ec);
@@ -123,8 +123,8 @@ asio::awaitable<AttemptResult> GradeClient::fetch(const AttemptRequest& request)
                                           address_.base_path + "/grades/" + request.student_id, 11};
   message.set(http::field::host, address_.host + ":" + address_.port);
   message.set("X-Request-ID", request.request_id);
-  message.set("X-Request-Timeout-Ms", std::to_string(std::max<long long>(
-                                          1, request.remaining_budget.count())));
+  message.set("X-Request-Timeout-Ms",
+              std::to_string(std::max<long long>(1, request.remaining_budget.count())));
   message.keep_alive(true);
 
   // At most two tries: a pooled connection that turns out to be closed, then a fresh one.

@@ -131,8 +131,9 @@ http::asio::awaitable<http::Response> GradeServiceApi::grades(http::RequestConte
                                    "Injected failure (error_rate)");
   }
   count(Outcome::ok);
-  co_return http::json_response(ctx.request, Status::ok,
-                                {{"student_id", student_id}, {"grades", to_json(grades_for(student_id))}});
+  co_return http::json_response(
+      ctx.request, Status::ok,
+      {{"student_id", student_id}, {"grades", to_json(grades_for(student_id))}});
 }
 
 http::asio::awaitable<http::Response> GradeServiceApi::get_faults(http::RequestContext& ctx) {

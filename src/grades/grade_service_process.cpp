@@ -8,9 +8,11 @@
 
 #include "api/middleware/observability.h"
 #include "api/middleware/request_id.h"
+#include "api/serve.h"
 #include "core/build_info.h"
 #include "core/log.h"
 #include "grades/grade_service.h"
+#include "http/dispatch.h"
 #include "http/middleware.h"
 #include "http/responses.h"
 #include "http/server.h"
@@ -28,35 +30,33 @@ class GradeServiceApp {
   GradeServiceApp(const core::Config& config, unsigned threads)
       : metrics_("grade-service"), api_(config, metrics_.registry()) {
     api_.register_routes(router_);
-    router_.add(http::Verb::get, "/health/live", [](http::RequestContext& ctx) -> http::asio::awaitable<http::Response> {
-      co_return http::json_response(ctx.request, http::Status::ok, std::string_view(R"({"status":"alive"})"));
-    });
-    router_.add(http::Verb::get, "/metrics", [this](http::RequestContext& ctx) -> http::asio::awaitable<http::Response> {
-      http::Response response{http::Status::ok, ctx.request.version()};
-      response.set(http::beast_http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
-      response.body() = metrics_.render();
-      co_return response;
-    });
+    router_.add(http::Verb::get, "/health/live",
+                [](http::RequestContext& ctx) -> http::asio::awaitable<http::Response> {
+                  co_return http::json_response(ctx.request, http::Status::ok,
+                                                std::string_view(R"({"status":"alive"})"));
+                });
+    router_.add(http::Verb::get, "/metrics",
+                [this](http::RequestContext& ctx) -> http::asio::awaitable<http::Response> {
+                  http::Response response{http::Status::ok, ctx.request.version()};
+                  response.set(http::beast_http::field::content_type,
+                               "text/plain; version=0.0.4; charset=utf-8");
+                  response.body() = metrics_.render();
+                  co_return response;
+                });
     std::vector<std::string> labels{"unmatched"};
     for (const auto& route : router_.routes()) {
       labels.push_back(route.path_template);
     }
     metrics_.track_http_routes(std::move(labels), threads + 1);
     observability_ = std::make_shared<api::ObservabilityMiddleware>(metrics_, 1.0);
-    chain_ = std::make_unique<http::MiddlewareChain>([](http::RequestContext& ctx) { return dispatch(ctx); });
+    chain_ = std::make_unique<http::MiddlewareChain>(
+        [](http::RequestContext& ctx) { return http::run_matched_handler(ctx); });
     chain_->add(std::make_shared<api::RequestIdMiddleware>());
     chain_->add(observability_);
   }
 
   http::asio::awaitable<http::Response> handle(http::RequestContext& ctx) {
-    std::vector<std::string> segments;
-    for (auto segment : ctx.url.segments()) {
-      segments.push_back(segment);
-    }
-    auto match = router_.match(ctx.request.method(), segments);
-    ctx.route = match.route;
-    ctx.handler = match.handler;
-    ctx.path_params = std::move(match.params);
+    http::route_request(router_, ctx);
     return chain_->handle(ctx);
   }
 
@@ -67,19 +67,6 @@ class GradeServiceApp {
   }
 
  private:
-  static http::asio::awaitable<http::Response> dispatch(http::RequestContext& ctx) {
-    if (ctx.handler != nullptr) {
-      co_return co_await (*ctx.handler)(ctx);
-    }
-    if (ctx.route == nullptr) {
-      co_return http::error_response(ctx.request, http::Status::not_found, "Not Found");
-    }
-    auto response = http::error_response(ctx.request, http::Status::method_not_allowed,
-                                         "Method Not Allowed");
-    response.set(http::beast_http::field::allow, http::allow_header(*ctx.route));
-    co_return response;
-  }
-
   obs::Metrics metrics_;
   GradeServiceApi api_;
   http::Router router_;
@@ -91,8 +78,7 @@ class GradeServiceApp {
 
 int run_grade_service(const core::Config& config) {
   log::init("grade-service", config.log_level);
-  const unsigned threads =
-      config.worker_threads > 0 ? config.worker_threads : std::max(1U, std::thread::hardware_concurrency());
+  const unsigned threads = api::io_thread_count(config);
   log::info("starting", {{"version", core::version()},
                          {"io_threads", threads},
                          {"port", config.port},
@@ -102,15 +88,9 @@ int run_grade_service(const core::Config& config) {
   int exit_code = 0;
   {
     GradeServiceApp app(config, threads);
-    http::ServerOptions options{config.host,
-                                config.port,
-                                threads,
-                                config.max_body_bytes,
-                                config.max_header_bytes,
-                                std::chrono::seconds(config.request_timeout_seconds),
-                                std::chrono::seconds(config.idle_timeout_seconds)};
     http::Server server(
-        options, [&app](http::RequestContext& ctx) { return app.handle(ctx); },
+        api::server_options(config, threads),
+        [&app](http::RequestContext& ctx) { return app.handle(ctx); },
         [&app](http::RequestContext& ctx, http::Response& response) {
           app.on_rejected(ctx, response);
         },

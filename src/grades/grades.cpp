@@ -30,7 +30,8 @@ Grades grades_for(std::string_view student_id) {
   out.reserve(kSubjects.size());
   for (auto subject : kSubjects) {
     state = state * 6364136223846793005ULL + 1442695040888963407ULL;  // LCG step (Knuth MMIX)
-    out.push_back({std::string(subject), kLowestGrade + static_cast<int>((state >> 33) % kGradeSpan)});
+    out.push_back(
+        {std::string(subject), kLowestGrade + static_cast<int>((state >> 33) % kGradeSpan)});
   }
   return out;
 }

@@ -97,8 +97,8 @@ http::asio::awaitable<void> GradesApi::fetch(const http::RequestContext& ctx, Lo
       if (!is_retryable(last.outcome)) {
         break;
       }
-      const auto pause = resilience::full_jitter_backoff(backoff_, attempt - 1,
-                                                         resilience::thread_random01());
+      const auto pause =
+          resilience::full_jitter_backoff(backoff_, attempt - 1, resilience::thread_random01());
       if (deadline.remaining() < pause + kMinimumAttemptTime) {
         metrics_.rejected(Rejection::deadline_exceeded);
         break;
@@ -136,14 +136,14 @@ http::asio::awaitable<void> GradesApi::fetch(const http::RequestContext& ctx, Lo
       co_return;
     }
     breaker_.on_failure(permit);
-    log::warn("grade service call failed",
-              {{"request_id", ctx.request_id},
-               {"attempt", attempt + 1},
-               {"outcome", to_string(last.outcome)},
-               {"status", last.status},
-               {"error", last.error},
-               {"elapsed_us",
-                std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count()}});
+    log::warn(
+        "grade service call failed",
+        {{"request_id", ctx.request_id},
+         {"attempt", attempt + 1},
+         {"outcome", to_string(last.outcome)},
+         {"status", last.status},
+         {"error", last.error},
+         {"elapsed_us", std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count()}});
   }
   lookup.fallback_reason = std::string(to_string(last.outcome));
 }
@@ -179,11 +179,10 @@ http::asio::awaitable<http::Response> GradesApi::get_grades(http::RequestContext
   }
   auto remembered = last_known_->recall(student_id);
   metrics_.answered(remembered ? Source::last_known : Source::empty);
-  log::warn("grades fallback",
-            {{"request_id", ctx.request_id},
-             {"student_id", student_id},
-             {"reason", lookup.fallback_reason},
-             {"source", remembered ? "last_known" : "empty"}});
+  log::warn("grades fallback", {{"request_id", ctx.request_id},
+                                {"student_id", student_id},
+                                {"reason", lookup.fallback_reason},
+                                {"source", remembered ? "last_known" : "empty"}});
   body = R"({"student_id":)" + id_json + R"(,"grades":)" + (remembered ? *remembered : "[]") +
          R"(,"cached":true})";
   auto response = http::json_response(ctx.request, http::Status::ok, body);

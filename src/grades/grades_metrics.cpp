@@ -35,9 +35,9 @@ GradesMetrics::GradesMetrics(prometheus::Registry& registry, const std::string& 
                        .Name("grade_client_attempts_total")
                        .Help("Calls (attempts, retries included) to the grade service by outcome")
                        .Register(registry);
-  for (auto outcome : {AttemptOutcome::success, AttemptOutcome::timeout,
-                       AttemptOutcome::connection_error, AttemptOutcome::server_error,
-                       AttemptOutcome::bad_response}) {
+  for (auto outcome :
+       {AttemptOutcome::success, AttemptOutcome::timeout, AttemptOutcome::connection_error,
+        AttemptOutcome::server_error, AttemptOutcome::bad_response}) {
     attempts_.at(static_cast<std::size_t>(outcome)) =
         &attempts.Add({{"outcome", std::string(to_string(outcome))}});
   }

@@ -38,7 +38,9 @@ class GradesMetrics {
  public:
   GradesMetrics(prometheus::Registry& registry, const std::string& breaker_name);
 
-  void attempt(AttemptOutcome outcome) { attempts_.at(static_cast<std::size_t>(outcome))->Increment(); }
+  void attempt(AttemptOutcome outcome) {
+    attempts_.at(static_cast<std::size_t>(outcome))->Increment();
+  }
   void retry() { retries_->Increment(); }
   void rejected(Rejection reason) { rejections_.at(static_cast<std::size_t>(reason))->Increment(); }
   void answered(Source source) { responses_.at(static_cast<std::size_t>(source))->Increment(); }

@@ -22,8 +22,7 @@ InProcessLastKnownGrades::Slot& InProcessLastKnownGrades::slot_for(
   return slots_[std::hash<std::string_view>{}(student_id) % slot_count_];
 }
 
-void InProcessLastKnownGrades::remember(std::string_view student_id,
-                                        std::string_view grades_json) {
+void InProcessLastKnownGrades::remember(std::string_view student_id, std::string_view grades_json) {
   const std::size_t total = student_id.size() + grades_json.size();
   if (total > kSlotBytes) {
     return;

@@ -15,7 +15,8 @@ std::chrono::microseconds full_jitter_backoff(const BackoffPolicy& policy, int r
   }
   ceiling = std::min(ceiling, cap);
   const double fraction = std::clamp(random01, 0.0, 1.0);
-  return microseconds(static_cast<microseconds::rep>(static_cast<double>(ceiling.count()) * fraction));
+  return microseconds(
+      static_cast<microseconds::rep>(static_cast<double>(ceiling.count()) * fraction));
 }
 
 double thread_random01() {

@@ -71,8 +71,7 @@ std::uint64_t CircuitBreaker::now_ms() const {
   return static_cast<std::uint64_t>(std::max<std::int64_t>(0, elapsed.count()));
 }
 
-bool CircuitBreaker::transition(std::uint64_t expected, BreakerState to,
-                                TransitionReason reason) {
+bool CircuitBreaker::transition(std::uint64_t expected, BreakerState to, TransitionReason reason) {
   const Word from = unpack(expected);
   const Word next{to, static_cast<std::uint32_t>((from.epoch + 1) & kEpochMask),
                   to == BreakerState::open ? now_ms() : 0};
@@ -218,7 +217,8 @@ BreakerSnapshot CircuitBreaker::snapshot() const {
   out.window_calls = static_cast<int>(window >> kCountShift);
   out.window_failures = std::popcount(window & kHistoryMask);
   if (word.state == BreakerState::open) {
-    const auto reopen = word.opened_at_ms + static_cast<std::uint64_t>(options_.open_duration.count());
+    const auto reopen =
+        word.opened_at_ms + static_cast<std::uint64_t>(options_.open_duration.count());
     const std::uint64_t now = now_ms();
     out.time_to_half_open = std::chrono::milliseconds(reopen > now ? reopen - now : 0);
   }

@@ -35,13 +35,13 @@ enum class BreakerState : std::uint8_t { closed = 0, open = 1, half_open = 2 };
 std::string_view to_string(BreakerState state);
 
 struct CircuitBreakerOptions {
-  int consecutive_failure_threshold = 3;   // the seed's value
-  double failure_rate_threshold = 0.5;     // over the sliding window...
-  int window_size = 20;                    // ...of the last calls (at most 32)...
-  int minimum_calls = 10;                  // ...once it holds at least this many
+  int consecutive_failure_threshold = 3;  // the seed's value
+  double failure_rate_threshold = 0.5;    // over the sliding window...
+  int window_size = 20;                   // ...of the last calls (at most 32)...
+  int minimum_calls = 10;                 // ...once it holds at least this many
   std::chrono::milliseconds open_duration{60'000};
   std::chrono::milliseconds slow_call_threshold{300};
-  int half_open_probes = 3;                // probe calls let through at once in HALF_OPEN
+  int half_open_probes = 3;  // probe calls let through at once in HALF_OPEN
 };
 
 // Why the breaker moved: shown in logs and in the transition metric.

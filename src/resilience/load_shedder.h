@@ -19,7 +19,7 @@
 namespace sre::resilience {
 
 struct LoadShedderOptions {
-  int max_in_flight = 0;  // per process; 0 = no bound
+  int max_in_flight = 0;                         // per process; 0 = no bound
   std::chrono::milliseconds max_queue_delay{0};  // 0 = no bound
   unsigned threads = 1;
 };

@@ -14,10 +14,9 @@ RetryBudget::RetryBudget(double ratio, int max_tokens)
 
 void RetryBudget::record_call() {
   std::int64_t old_value = balance_milli_.load(std::memory_order_relaxed);
-  while (old_value < cap_milli_ &&
-         !balance_milli_.compare_exchange_weak(old_value,
-                                               std::min(cap_milli_, old_value + deposit_milli_),
-                                               std::memory_order_relaxed)) {
+  while (old_value < cap_milli_ && !balance_milli_.compare_exchange_weak(
+                                       old_value, std::min(cap_milli_, old_value + deposit_milli_),
+                                       std::memory_order_relaxed)) {
   }
 }
 

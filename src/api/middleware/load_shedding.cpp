@@ -43,12 +43,13 @@ void LoadSheddingMiddleware::note_shed(const http::RequestContext& ctx, ShedDeci
   ++since_last_log;
   const auto now = std::chrono::steady_clock::now();
   if (now >= next_log) {
-    log::warn("shedding load", {{"request_id", ctx.request_id},
-                                {"reason", in_flight ? "in_flight" : "queue_delay"},
-                                {"queue_delay_us", std::chrono::duration_cast<std::chrono::microseconds>(
-                                                       now - ctx.received_at)
-                                                       .count()},
-                                {"shed_on_this_thread", since_last_log}});
+    log::warn(
+        "shedding load",
+        {{"request_id", ctx.request_id},
+         {"reason", in_flight ? "in_flight" : "queue_delay"},
+         {"queue_delay_us",
+          std::chrono::duration_cast<std::chrono::microseconds>(now - ctx.received_at).count()},
+         {"shed_on_this_thread", since_last_log}});
     since_last_log = 0;
     next_log = now + std::chrono::seconds(1);
   }

@@ -17,20 +17,20 @@ TEST(ResilienceConfig, DefaultsAreTheIssuesAndTheSeeds) {
 }
 
 TEST(ResilienceConfig, RefusesBadValuesNamingTheSetting) {
-  for (const auto& [env, value] : std::vector<std::pair<std::string, std::string>>{
-           {"GRADE_SERVICE_URL", "https://x:8001"},
-           {"GRADE_SERVICE_URL", "127.0.0.1:8001"},
-           {"GRADE_SERVICE_URL", "http://:8001"},
-           {"GRADE_SERVICE_URL", "http://h:0"},
-           {"GRADE_SERVICE_URL", "http://h:8001/?q=1"},
-           {"GRADE_TIMEOUT_MS", "0"},
-           {"GRADE_MAX_ATTEMPTS", "11"},
-           {"GRADE_RETRY_BUDGET_RATIO", "1.5"},
-           {"CIRCUIT_BREAKER_FAILURE_RATE", "0"},
-           {"CIRCUIT_BREAKER_WINDOW", "33"},
-           {"CIRCUIT_BREAKER_OPEN_SECONDS", "0"},
-           {"MAX_IN_FLIGHT", "-1"},
-           {"MAX_QUEUE_DELAY_MS", "x"}}) {
+  for (const auto& [env, value] :
+       std::vector<std::pair<std::string, std::string>>{{"GRADE_SERVICE_URL", "https://x:8001"},
+                                                        {"GRADE_SERVICE_URL", "127.0.0.1:8001"},
+                                                        {"GRADE_SERVICE_URL", "http://:8001"},
+                                                        {"GRADE_SERVICE_URL", "http://h:0"},
+                                                        {"GRADE_SERVICE_URL", "http://h:8001/?q=1"},
+                                                        {"GRADE_TIMEOUT_MS", "0"},
+                                                        {"GRADE_MAX_ATTEMPTS", "11"},
+                                                        {"GRADE_RETRY_BUDGET_RATIO", "1.5"},
+                                                        {"CIRCUIT_BREAKER_FAILURE_RATE", "0"},
+                                                        {"CIRCUIT_BREAKER_WINDOW", "33"},
+                                                        {"CIRCUIT_BREAKER_OPEN_SECONDS", "0"},
+                                                        {"MAX_IN_FLIGHT", "-1"},
+                                                        {"MAX_QUEUE_DELAY_MS", "x"}}) {
     auto result = build_config({{env, value}});
     EXPECT_FALSE(result.config) << env << "=" << value;
     EXPECT_NE(result.error.find(env), std::string::npos) << result.error;

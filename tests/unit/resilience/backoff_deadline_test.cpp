@@ -16,7 +16,7 @@ TEST(Backoff, FullJitterIsUniformBelowAnExponentialCeilingThatStopsAtTheCap) {
   EXPECT_EQ(full_jitter_backoff(policy, 0, 0.5), 12500us);
   EXPECT_EQ(full_jitter_backoff(policy, 1, 0.5), 25000us);
   EXPECT_EQ(full_jitter_backoff(policy, 2, 0.999), 99900us);
-  EXPECT_EQ(full_jitter_backoff(policy, 10, 0.5), 125000us);   // capped at 250 ms
+  EXPECT_EQ(full_jitter_backoff(policy, 10, 0.5), 125000us);    // capped at 250 ms
   EXPECT_EQ(full_jitter_backoff(policy, 1000, 0.5), 125000us);  // no overflow
   for (int i = 0; i < 100; ++i) {
     double r = thread_random01();

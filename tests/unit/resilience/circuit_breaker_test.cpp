@@ -163,9 +163,12 @@ TEST_F(CircuitBreakerTest, ReportsEveryTransitionOnce) {
   fail(breaker, 3);
   breaker.reset();
   const std::vector<std::pair<BreakerState, BreakerState>> expected{
-      {BreakerState::closed, BreakerState::open},      {BreakerState::open, BreakerState::half_open},
-      {BreakerState::half_open, BreakerState::open},   {BreakerState::open, BreakerState::half_open},
-      {BreakerState::half_open, BreakerState::closed}, {BreakerState::closed, BreakerState::open},
+      {BreakerState::closed, BreakerState::open},
+      {BreakerState::open, BreakerState::half_open},
+      {BreakerState::half_open, BreakerState::open},
+      {BreakerState::open, BreakerState::half_open},
+      {BreakerState::half_open, BreakerState::closed},
+      {BreakerState::closed, BreakerState::open},
       {BreakerState::open, BreakerState::closed}};
   EXPECT_EQ(seen, expected);
 }
