@@ -36,15 +36,17 @@ SRE_SETTINGS = (
     "ACCESS_LOG_SAMPLE_RATE", "SHUTDOWN_DELAY_SECONDS", "SHUTDOWN_TIMEOUT_SECONDS",
     "WORKER_THREADS", "DB_THREADS", "MAX_BODY_BYTES", "MAX_HEADER_BYTES",
     "REQUEST_TIMEOUT_SECONDS", "IDLE_TIMEOUT_SECONDS", "WEB_DIR",
-    # grade service client, circuit breaker, load shedding (serve); faults (grade-service)
+    # grade service client, circuit breaker, load shedding
     "GRADE_SERVICE_URL", "GRADE_TIMEOUT_MS", "GRADE_DEADLINE_MS", "GRADE_MAX_ATTEMPTS",
     "GRADE_BACKOFF_BASE_MS", "GRADE_BACKOFF_MAX_MS", "GRADE_RETRY_BUDGET_RATIO",
     "GRADE_RETRY_BUDGET_MAX_TOKENS", "GRADE_MAX_CONCURRENT_CALLS",
     "CIRCUIT_BREAKER_FAILURE_THRESHOLD", "CIRCUIT_BREAKER_FAILURE_RATE", "CIRCUIT_BREAKER_WINDOW",
     "CIRCUIT_BREAKER_MINIMUM_CALLS", "CIRCUIT_BREAKER_OPEN_SECONDS",
     "CIRCUIT_BREAKER_SLOW_CALL_MS", "CIRCUIT_BREAKER_HALF_OPEN_PROBES", "MAX_IN_FLIGHT",
-    "MAX_QUEUE_DELAY_MS", "GRADE_ERROR_RATE", "GRADE_LATENCY_MS", "GRADE_LATENCY_JITTER_MS",
+    "MAX_QUEUE_DELAY_MS",
 )
+# Settings only `sre-playground grade-service` reads (its start-up faults).
+GRADE_SERVICE_SETTINGS = ("GRADE_ERROR_RATE", "GRADE_LATENCY_MS", "GRADE_LATENCY_JITTER_MS")
 
 
 # --------------------------------------------------------------------------------------------
@@ -391,7 +393,8 @@ def sre_binary() -> Path:
 
 
 def clean_environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in SRE_SETTINGS}
+    env = {k: v for k, v in os.environ.items()
+           if k not in SRE_SETTINGS and k not in GRADE_SERVICE_SETTINGS}
     env.update(extra or {})
     return env
 

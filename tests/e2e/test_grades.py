@@ -232,3 +232,12 @@ def test_grade_service_refuses_invalid_settings(sre_binary, tmp_path):
         assert result.returncode == 2, (env, result.stderr)
         (line,) = result.stderr.strip().splitlines()
         assert next(iter(env)) in line
+
+
+def test_grade_service_help_lists_its_settings(sre_binary, tmp_path):
+    result = harness.subprocess.run([str(sre_binary), "grade-service", "--help"], cwd=tmp_path,
+                                    env=harness.clean_environment(), capture_output=True,
+                                    text=True, timeout=10)
+    assert result.returncode == 0
+    for name in (*harness.GRADE_SERVICE_SETTINGS, "PORT", "HOST", "8001"):
+        assert name in result.stdout, name
