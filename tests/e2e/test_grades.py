@@ -241,3 +241,38 @@ def test_grade_service_help_lists_its_settings(sre_binary, tmp_path):
     assert result.returncode == 0
     for name in (*harness.GRADE_SERVICE_SETTINGS, "PORT", "HOST", "8001"):
         assert name in result.stdout, name
+
+
+def metric_value(text: str, prefix: str) -> float:
+    return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
+               if line.startswith(prefix))
+
+
+def test_retries_stay_within_the_budget_of_ten_percent(api_for, grade_service):
+    # A breaker that will not open, so every call tries; half the answers fail.
+    _, client = api_for(CIRCUIT_BREAKER_FAILURE_THRESHOLD=1000, CIRCUIT_BREAKER_FAILURE_RATE=1,
+                        GRADE_BACKOFF_BASE_MS=1, GRADE_BACKOFF_MAX_MS=2)
+    grade_service.set_faults(error_rate=0.5)
+    calls = 200
+    for i in range(calls):
+        assert client.get(GRADES.format(f"STU-R{i}")).status_code == 200
+    metrics = client.get("/metrics").text
+    retries = metric_value(metrics, "grade_client_retries_total")
+    attempts = metric_value(metrics, "grade_client_attempts_total{")
+    assert 0 < retries <= 0.1 * calls, retries
+    assert attempts == calls + retries
+    assert grade_service.requests_served() == attempts
+    assert metric_value(metrics, 'grade_client_rejections_total{reason="retry_budget_exhausted"}') > 0
+
+
+def test_bulkhead_caps_concurrent_calls(api_for, grade_service):
+    import concurrent.futures
+    _, client = api_for(GRADE_MAX_CONCURRENT_CALLS=2, CIRCUIT_BREAKER_SLOW_CALL_MS=5000)
+    grade_service.set_faults(latency_ms=300)
+    url = client.url(GRADES.format("STU-B"))
+    with concurrent.futures.ThreadPoolExecutor(max_workers=6) as pool:
+        responses = list(pool.map(lambda _: harness.requests.get(url, timeout=5), range(6)))
+    reasons = [r.headers.get("X-Grades-Fallback") for r in responses]
+    assert reasons.count(None) == 2, reasons
+    assert reasons.count("bulkhead_full") == 4, reasons
+    assert 'grade_client_rejections_total{reason="bulkhead_full"} 4' in client.get("/metrics").text
