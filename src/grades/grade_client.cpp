@@ -31,7 +31,7 @@ namespace {
 
 constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
 constexpr std::size_t kMaxIdlePerThread = 64;
-constexpr std::size_t kMaxResponseBody = 64 * 1024;
+constexpr std::size_t kMaxResponseBody = std::size_t{64} * 1024;
 
 // Idle keep-alive connections of this I/O thread (see the header).
 thread_local std::vector<beast::tcp_stream> t_idle;
