@@ -47,10 +47,12 @@ App::App(const core::Config& config, store::StudentStore& store, Lifecycle& life
       [](http::RequestContext& ctx) { return http::run_matched_handler(ctx); });
   chain_->add(std::make_shared<RequestIdMiddleware>());
   chain_->add(observability_);
-  chain_->add(std::make_shared<LoadSheddingMiddleware>(
-      resilience::LoadShedderOptions{
-          config.max_in_flight, std::chrono::milliseconds(config.max_queue_delay_ms), io_threads},
-      router_, metrics_->registry()));
+  const resilience::LoadShedderOptions shedding{
+      config.max_in_flight, std::chrono::milliseconds(config.max_queue_delay_ms), io_threads};
+  if (shedding.max_in_flight > 0 || shedding.max_queue_delay.count() > 0) {
+    // Both bounds 0: no shedding, and not even its middleware on the request path.
+    chain_->add(std::make_shared<LoadSheddingMiddleware>(shedding, router_, metrics_->registry()));
+  }
   chain_->add(std::make_shared<ChaosMiddleware>(*chaos_, metrics_->registry()));
 }
 
