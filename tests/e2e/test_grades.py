@@ -276,3 +276,13 @@ def test_bulkhead_caps_concurrent_calls(api_for, grade_service):
     assert reasons.count(None) == 2, reasons
     assert reasons.count("bulkhead_full") == 4, reasons
     assert 'grade_client_rejections_total{reason="bulkhead_full"} 4' in client.get("/metrics").text
+
+
+def test_a_timeout_is_not_retried_past_the_deadline_even_with_budget(api_for, grade_service):
+    _, client = api_for()  # GRADE_TIMEOUT_MS = GRADE_DEADLINE_MS = 500 by default
+    for i in range(50):  # healthy calls fill the retry budget (5 tokens)
+        client.get(GRADES.format(f"STU-W{i}"))
+    grade_service.set_faults(latency_ms=2000)
+    response, elapsed = timed_get(client, GRADES.format("STU-W1"))
+    assert response.json()["cached"] is True
+    assert elapsed < 0.5 + 0.25, f"answered after {elapsed:.3f} s"
