@@ -259,8 +259,8 @@ const std::vector<Setting>& serve_settings() {
          "Load shedding: requests in progress per process (0 = no bound)", false,
          integer_in(&Config::max_in_flight, 0, 10'000'000)},
         {"MAX_QUEUE_DELAY_MS", text_of(d.max_queue_delay_ms),
-         "Load shedding: a request that waited longer than this before being handled gets 503 (0 "
-         "= no bound)",
+         "Load shedding: while requests keep waiting longer than this before being handled, those "
+         "that do get 503 (0 = no bound)",
          false, integer_in(&Config::max_queue_delay_ms, 0, 600'000)},
     };
   }();

@@ -9,8 +9,10 @@
 //    thread may shed while another still has room.
 //  - queueing delay: how long the request waited before reaching the shedder, measured from
 //    when its first bytes were read. On an event loop that is the time spent in the loop's
-//    ready queue behind other work, which is exactly what grows when the CPU is saturated
-//    (CoDel's insight: judge the queue by the time spent in it, not by its length).
+//    ready queue behind other work, which is what grows when the CPU is saturated. As in
+//    CoDel, what counts is a STANDING queue, not one slow moment: a request is shed for its
+//    delay only if it waited over the bound AND every request of the previous interval
+//    (kInterval, per I/O thread) did too. One stall (the OS preempting us, a burst) passes.
 #pragma once
 
 #include <chrono>
@@ -30,8 +32,11 @@ class LoadShedder {
  public:
   explicit LoadShedder(const LoadShedderOptions& options);
 
+  static constexpr std::chrono::milliseconds kInterval{100};
+
   // On `admit` the request counts as in flight until finished() is called on the same thread.
-  ShedDecision try_admit(std::chrono::nanoseconds queue_delay);
+  ShedDecision try_admit(std::chrono::nanoseconds queue_delay,
+                         std::chrono::steady_clock::time_point now);
   void finished();
 
   int per_thread_limit() const { return per_thread_limit_; }

@@ -60,7 +60,8 @@ http::asio::awaitable<http::Response> LoadSheddingMiddleware::handle(http::Reque
   if (ctx.route != nullptr && exempt_[ctx.route->id]) {
     co_return co_await next(ctx);
   }
-  const auto decision = shedder_.try_admit(std::chrono::steady_clock::now() - ctx.received_at);
+  const auto now = std::chrono::steady_clock::now();
+  const auto decision = shedder_.try_admit(now - ctx.received_at, now);
   if (decision != ShedDecision::admit) {
     note_shed(ctx, decision);
     auto response = http::error_response(ctx.request, http::Status::service_unavailable,
