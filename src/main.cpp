@@ -6,6 +6,7 @@
 #include "api/serve.h"
 #include "core/build_info.h"
 #include "core/config_cli.h"
+#include "grades/grade_service_process.h"
 
 int main(int argc, char** argv) {
   CLI::App cli{"sre-playground: a school-management REST service built to demonstrate SRE"};
@@ -22,6 +23,11 @@ int main(int argc, char** argv) {
   migrate->add_flag("--status", migrate_status, "List applied and pending migrations instead");
   sre::core::SettingsFlags migrate_settings(*migrate, sre::core::serve_settings());
 
+  auto* grade_service = cli.add_subcommand(
+      "grade-service", "Run the grade service the API depends on, with fault injection");
+  sre::core::SettingsFlags grade_service_settings(
+      *grade_service, sre::core::grade_service_settings(), sre::core::grade_service_defaults());
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -35,21 +41,28 @@ int main(int argc, char** argv) {
     return 2;
   }
 
-  if (*serve) {
-    auto result = serve_settings.build();
+  // Settings are checked before anything starts: an invalid one exits 2 with one line.
+  auto run = [](sre::core::SettingsFlags& settings, auto&& command) {
+    auto result = settings.build();
     if (!result.config) {
       std::fprintf(stderr, "sre-playground: %s\n", result.error.c_str());
       return 2;
     }
-    return sre::api::serve(*result.config);
+    return command(*result.config);
+  };
+  if (*serve) {
+    return run(serve_settings,
+               [](const sre::core::Config& config) { return sre::api::serve(config); });
   }
   if (*migrate) {
-    auto result = migrate_settings.build();
-    if (!result.config) {
-      std::fprintf(stderr, "sre-playground: %s\n", result.error.c_str());
-      return 2;
-    }
-    return sre::api::migrate(*result.config, migrate_status);
+    return run(migrate_settings, [&](const sre::core::Config& config) {
+      return sre::api::migrate(config, migrate_status);
+    });
+  }
+  if (*grade_service) {
+    return run(grade_service_settings, [](const sre::core::Config& config) {
+      return sre::grades::run_grade_service(config);
+    });
   }
   return 2;
 }

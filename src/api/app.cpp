@@ -1,25 +1,17 @@
 #include "api/app.h"
 
-#include <boost/url/segments_view.hpp>
-#include <boost/url/url_view.hpp>
-
+#include "api/middleware/load_shedding.h"
 #include "api/middleware/request_id.h"
 #include "core/build_info.h"
-#include "http/responses.h"
+#include "grades/last_known_grades.h"
+#include "http/dispatch.h"
 
 namespace sre::api {
 
 namespace {
 
-// Path segments of the request target, percent-decoded, for the router.
-std::vector<std::string> path_segments(const boost::urls::url_view& url) {
-  std::vector<std::string> segments;
-  segments.reserve(url.segments().size());
-  for (auto segment : url.segments()) {
-    segments.push_back(segment);
-  }
-  return segments;
-}
+// Last known grades kept in process: 4096 students (2 MiB).
+constexpr std::size_t kLastKnownGradesSlots = 4096;
 
 }  // namespace
 
@@ -28,10 +20,19 @@ App::App(const core::Config& config, store::StudentStore& store, Lifecycle& life
     : metrics_(std::make_unique<obs::Metrics>(config.app_name)),
       students_(std::make_unique<StudentsApi>(store, *metrics_)),
       health_(std::make_unique<HealthApi>(lifecycle, store, std::string(core::version()))),
-      service_info_(std::make_unique<ServiceInfoApi>(config, *metrics_)) {
+      service_info_(std::make_unique<ServiceInfoApi>(config, *metrics_)),
+      grades_(std::make_unique<grades::GradesApi>(
+          config, metrics_->registry(),
+          std::make_shared<grades::InProcessLastKnownGrades>(kLastKnownGradesSlots))) {
   service_info_->register_routes(router_);
   health_->register_routes(router_);
   students_->register_routes(router_);
+  grades_->register_routes(router_);
+  chaos_ = std::make_unique<ChaosState>(router_);
+  admin_ = std::make_unique<AdminApi>(std::vector<resilience::CircuitBreaker*>{&grades_->breaker()},
+                                      *chaos_);
+  admin_->register_routes(router_);
+  chaos_->size_for_routes();  // every route is known now
 
   std::vector<std::string> route_labels{"unmatched"};
   for (const auto& route : router_.routes()) {
@@ -43,30 +44,21 @@ App::App(const core::Config& config, store::StudentStore& store, Lifecycle& life
   observability_ =
       std::make_shared<ObservabilityMiddleware>(*metrics_, config.access_log_sample_rate);
   chain_ = std::make_unique<http::MiddlewareChain>(
-      [this](http::RequestContext& ctx) { return dispatch(ctx); });
+      [](http::RequestContext& ctx) { return http::run_matched_handler(ctx); });
   chain_->add(std::make_shared<RequestIdMiddleware>());
   chain_->add(observability_);
+  const resilience::LoadShedderOptions shedding{
+      config.max_in_flight, std::chrono::milliseconds(config.max_queue_delay_ms), io_threads};
+  if (shedding.max_in_flight > 0 || shedding.max_queue_delay.count() > 0) {
+    // Both bounds 0: no shedding, and not even its middleware on the request path.
+    chain_->add(std::make_shared<LoadSheddingMiddleware>(shedding, router_, metrics_->registry()));
+  }
+  chain_->add(std::make_shared<ChaosMiddleware>(*chaos_, metrics_->registry()));
 }
 
 http::asio::awaitable<http::Response> App::handle(http::RequestContext& ctx) {
-  auto match = router_.match(ctx.request.method(), path_segments(ctx.url));
-  ctx.route = match.route;
-  ctx.handler = match.handler;
-  ctx.path_params = std::move(match.params);
+  http::route_request(router_, ctx);
   return chain_->handle(ctx);
-}
-
-http::asio::awaitable<http::Response> App::dispatch(http::RequestContext& ctx) {
-  if (ctx.handler != nullptr) {
-    co_return co_await (*ctx.handler)(ctx);
-  }
-  if (ctx.route == nullptr) {
-    co_return http::error_response(ctx.request, http::Status::not_found, "Not Found");
-  }
-  auto response =
-      http::error_response(ctx.request, http::Status::method_not_allowed, "Method Not Allowed");
-  response.set(http::beast_http::field::allow, http::allow_header(*ctx.route));
-  co_return response;
 }
 
 void App::on_rejected(http::RequestContext& ctx, http::Response& response) {

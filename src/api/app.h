@@ -1,7 +1,8 @@
 // The API assembled: routes, middleware chain and metrics, behind one entry point that the
 // HTTP server calls for every request.
 //
-//   request -> router match -> [request id] -> [metrics + access log] -> handler
+//   request -> router match -> [request id] -> [metrics + access log] -> [load shedder]
+//           -> [chaos] -> handler
 //
 // Routing happens first so that every middleware knows the route template (metrics and logs
 // label by template; later, rate limits are chosen by it).
@@ -9,12 +10,15 @@
 
 #include <memory>
 
+#include "api/admin.h"
+#include "api/chaos.h"
 #include "api/health.h"
 #include "api/lifecycle.h"
 #include "api/middleware/observability.h"
 #include "api/service_info.h"
 #include "api/students.h"
 #include "core/config.h"
+#include "grades/grades_api.h"
 #include "http/middleware.h"
 #include "http/router.h"
 #include "obs/metrics.h"
@@ -35,13 +39,14 @@ class App {
   obs::Metrics& metrics() { return *metrics_; }
 
  private:
-  http::asio::awaitable<http::Response> dispatch(http::RequestContext& ctx);
-
   http::Router router_;
   std::unique_ptr<obs::Metrics> metrics_;
   std::unique_ptr<StudentsApi> students_;
   std::unique_ptr<HealthApi> health_;
   std::unique_ptr<ServiceInfoApi> service_info_;
+  std::unique_ptr<grades::GradesApi> grades_;
+  std::unique_ptr<ChaosState> chaos_;
+  std::unique_ptr<AdminApi> admin_;
   std::shared_ptr<ObservabilityMiddleware> observability_;
   std::unique_ptr<http::MiddlewareChain> chain_;
 };

@@ -15,6 +15,9 @@ bool is_json_media_type(std::string_view content_type);
 // The error response for FastAPI-shaped validation errors (422).
 http::Response validation_error(const http::Request& request, const domain::FieldErrors& errors);
 
+// A JSON object body (admin endpoints): 415 when not JSON, 422 when malformed or not an object.
+std::variant<boost::json::object, http::Response> read_json_object(const http::RequestContext& ctx);
+
 std::variant<domain::StudentFields, http::Response> read_student_body(
     const http::RequestContext& ctx, domain::StudentInput mode);
 

@@ -31,13 +31,6 @@ namespace {
 constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
 constexpr auto kDrainPollInterval = 50ms;
 
-unsigned io_thread_count(const core::Config& config) {
-  if (config.worker_threads > 0) {
-    return config.worker_threads;
-  }
-  return std::max(1U, std::thread::hardware_concurrency());
-}
-
 boost::json::object config_json(const core::Config& config) {
   boost::json::object out;
   for (const auto& [key, value] : core::describe(config)) {
@@ -90,6 +83,23 @@ asio::awaitable<void> shutdown_on_signal(asio::signal_set& signals, const core::
 
 }  // namespace
 
+unsigned io_thread_count(const core::Config& config) {
+  if (config.worker_threads > 0) {
+    return config.worker_threads;
+  }
+  return std::max(1U, std::thread::hardware_concurrency());
+}
+
+http::ServerOptions server_options(const core::Config& config, unsigned threads) {
+  return {config.host,
+          config.port,
+          threads,
+          config.max_body_bytes,
+          config.max_header_bytes,
+          std::chrono::seconds(config.request_timeout_seconds),
+          std::chrono::seconds(config.idle_timeout_seconds)};
+}
+
 int serve(const core::Config& config) {
   log::init(config.app_name, config.log_level);
   const unsigned threads = io_thread_count(config);
@@ -118,15 +128,9 @@ int serve(const core::Config& config) {
       app.metrics().add_collectable(database.metrics());
     }
 
-    http::ServerOptions options{config.host,
-                                config.port,
-                                threads,
-                                config.max_body_bytes,
-                                config.max_header_bytes,
-                                std::chrono::seconds(config.request_timeout_seconds),
-                                std::chrono::seconds(config.idle_timeout_seconds)};
     http::Server server(
-        options, [&app](http::RequestContext& ctx) { return app.handle(ctx); },
+        server_options(config, threads),
+        [&app](http::RequestContext& ctx) { return app.handle(ctx); },
         [&app](http::RequestContext& ctx, http::Response& response) {
           app.on_rejected(ctx, response);
         },

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <boost/asio/ip/address.hpp>
+#include <boost/url/parse.hpp>
 #include <charconv>
 #include <cmath>
 #include <limits>
@@ -109,6 +110,50 @@ std::optional<std::string> apply_auto_migrate(Config& config, std::string_view t
   return std::nullopt;
 }
 
+// Builds an `apply` function for a number setting within [min, max].
+auto number_in(double Config::*field, double min, double max) {
+  return [field, min, max](Config& config, std::string_view text) -> std::optional<std::string> {
+    std::string copy(text);
+    char* end = nullptr;
+    double value = std::strtod(copy.c_str(), &end);
+    if (copy.empty() || end != copy.c_str() + copy.size() || !std::isfinite(value) || value < min ||
+        value > max) {
+      return fmt::format("'{}' is not a number in {}..{}", text, min, max);
+    }
+    config.*field = value;
+    return std::nullopt;
+  };
+}
+
+// The grade service is reached over plain HTTP: http://host[:port][/prefix].
+std::optional<std::string> check_grade_service_url(std::string_view text) {
+  auto url = boost::urls::parse_absolute_uri(text);
+  if (!url) {
+    return std::string("is not an absolute URL like http://127.0.0.1:8001");
+  }
+  if (url->scheme() != "http") {
+    return std::string("must start with http:// (the grade service speaks plain HTTP)");
+  }
+  if (url->host().empty()) {
+    return std::string("has no host");
+  }
+  if (url->has_port() && url->port_number() == 0) {
+    return std::string("has no valid port (1..65535)");
+  }
+  if (url->has_query() || url->has_fragment() || url->has_userinfo()) {
+    return std::string("must not have a query, fragment or user info");
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> apply_grade_service_url(Config& config, std::string_view text) {
+  if (auto error = check_grade_service_url(text)) {
+    return fmt::format("'{}' {}", text, *error);
+  }
+  config.grade_service_url = std::string(text);
+  return std::nullopt;
+}
+
 std::string text_of(long long value) {
   return std::to_string(value);
 }
@@ -188,14 +233,114 @@ const std::vector<Setting>& serve_settings() {
          false, integer_in(&Config::db_connect_timeout_ms, 1, 600000)},
         {"AUTO_MIGRATE", "true", "serve applies pending schema migrations at start (true/false)",
          false, apply_auto_migrate},
+        // Grade service client and resilience.
+        {"GRADE_SERVICE_URL", d.grade_service_url, "Base URL of the grade service (http://)", false,
+         apply_grade_service_url},
+        {"GRADE_TIMEOUT_MS", text_of(d.grade_timeout_ms),
+         "Timeout of one call to the grade service", false,
+         integer_in(&Config::grade_timeout_ms, 1, 600'000)},
+        {"GRADE_DEADLINE_MS", text_of(d.grade_deadline_ms),
+         "Overall deadline of a grades lookup, retries included (a client's X-Request-Timeout-Ms "
+         "may shorten it)",
+         false, integer_in(&Config::grade_deadline_ms, 1, 600'000)},
+        {"GRADE_MAX_ATTEMPTS", text_of(d.grade_max_attempts),
+         "Attempts per lookup (1 = no retries)", false,
+         integer_in(&Config::grade_max_attempts, 1, 10)},
+        {"GRADE_BACKOFF_BASE_MS", text_of(d.grade_backoff_base_ms),
+         "Backoff before the first retry is random in 0..this; doubles per retry", false,
+         integer_in(&Config::grade_backoff_base_ms, 0, 60'000)},
+        {"GRADE_BACKOFF_MAX_MS", text_of(d.grade_backoff_max_ms), "Cap of the retry backoff", false,
+         integer_in(&Config::grade_backoff_max_ms, 0, 600'000)},
+        {"GRADE_RETRY_BUDGET_RATIO", "0.1", "Retries may be at most this fraction of calls", false,
+         number_in(&Config::grade_retry_budget_ratio, 0, 1)},
+        {"GRADE_RETRY_BUDGET_MAX_TOKENS", text_of(d.grade_retry_budget_max_tokens),
+         "Most retries the budget can save up", false,
+         integer_in(&Config::grade_retry_budget_max_tokens, 1, 1'000'000)},
+        {"GRADE_MAX_CONCURRENT_CALLS", text_of(d.grade_max_concurrent_calls),
+         "Bulkhead: calls to the grade service at the same time, per process", false,
+         integer_in(&Config::grade_max_concurrent_calls, 1, 100'000)},
+        {"CIRCUIT_BREAKER_FAILURE_THRESHOLD", text_of(d.circuit_breaker_failure_threshold),
+         "Consecutive failures that open the breaker", false,
+         integer_in(&Config::circuit_breaker_failure_threshold, 1, 1000)},
+        {"CIRCUIT_BREAKER_FAILURE_RATE", "0.5",
+         "Failure rate over the window that opens the breaker", false,
+         number_in(&Config::circuit_breaker_failure_rate, 0.01, 1)},
+        {"CIRCUIT_BREAKER_WINDOW", text_of(d.circuit_breaker_window),
+         "Calls in the breaker's sliding window (at most 32)", false,
+         integer_in(&Config::circuit_breaker_window, 1, 32)},
+        {"CIRCUIT_BREAKER_MINIMUM_CALLS", text_of(d.circuit_breaker_minimum_calls),
+         "Calls the window needs before its failure rate counts", false,
+         integer_in(&Config::circuit_breaker_minimum_calls, 1, 32)},
+        {"CIRCUIT_BREAKER_OPEN_SECONDS", text_of(d.circuit_breaker_open_seconds),
+         "How long the breaker stays open before probing", false,
+         integer_in(&Config::circuit_breaker_open_seconds, 1, 86'400)},
+        {"CIRCUIT_BREAKER_SLOW_CALL_MS", text_of(d.circuit_breaker_slow_call_ms),
+         "A successful call slower than this counts as a failure", false,
+         integer_in(&Config::circuit_breaker_slow_call_ms, 1, 600'000)},
+        {"CIRCUIT_BREAKER_HALF_OPEN_PROBES", text_of(d.circuit_breaker_half_open_probes),
+         "Probe calls let through at once while half-open", false,
+         integer_in(&Config::circuit_breaker_half_open_probes, 1, 100)},
+        // Load shedding.
+        {"MAX_IN_FLIGHT", text_of(d.max_in_flight),
+         "Load shedding: requests in progress per process (0 = no bound)", false,
+         integer_in(&Config::max_in_flight, 0, 10'000'000)},
+        {"MAX_QUEUE_DELAY_MS", text_of(d.max_queue_delay_ms),
+         "Load shedding: while requests keep waiting longer than this before being handled, those "
+         "that do get 503 (0 = no bound)",
+         false, integer_in(&Config::max_queue_delay_ms, 0, 600'000)},
     };
   }();
   return settings;
 }
 
-ConfigResult build_config(const std::map<std::string, std::string>& values) {
+Config grade_service_defaults() {
   Config config;
-  for (const auto& setting : serve_settings()) {
+  config.port = 8001;
+  return config;
+}
+
+const std::vector<Setting>& grade_service_settings() {
+  static const std::vector<Setting> settings = [] {
+    const Config d = grade_service_defaults();
+    std::vector<Setting> out;
+    for (const auto& setting : serve_settings()) {
+      for (std::string_view shared :
+           {"HOST", "PORT", "LOG_LEVEL", "WORKER_THREADS", "MAX_BODY_BYTES", "MAX_HEADER_BYTES",
+            "REQUEST_TIMEOUT_SECONDS", "IDLE_TIMEOUT_SECONDS"}) {
+        if (setting.env == shared) {
+          out.push_back(setting);
+        }
+      }
+    }
+    for (auto& setting : out) {
+      if (setting.env == "PORT") {
+        setting.default_text = text_of(d.port);
+        setting.help = "TCP port of the grade service";
+      }
+    }
+    out.push_back({"GRADE_ERROR_RATE", "0.3",
+                   "Fraction of grade requests answered 500 at start (PUT /admin/faults changes "
+                   "it)",
+                   false, number_in(&Config::grade_error_rate, 0, 1)});
+    out.push_back({"GRADE_LATENCY_MS", text_of(d.grade_latency_ms),
+                   "Latency added to every grade answer at start", false,
+                   integer_in(&Config::grade_latency_ms, 0, 600'000)});
+    out.push_back({"GRADE_LATENCY_JITTER_MS", text_of(d.grade_latency_jitter_ms),
+                   "Random extra latency 0..this at start", false,
+                   integer_in(&Config::grade_latency_jitter_ms, 0, 600'000)});
+    return out;
+  }();
+  return settings;
+}
+
+ConfigResult build_config(const std::map<std::string, std::string>& values) {
+  return build_config(values, serve_settings(), Config{});
+}
+
+ConfigResult build_config(const std::map<std::string, std::string>& values,
+                          const std::vector<Setting>& settings, Config base) {
+  Config config = std::move(base);
+  for (const auto& setting : settings) {
     auto it = values.find(setting.env);
     if (it == values.end()) {
       continue;
@@ -284,6 +429,21 @@ std::vector<std::pair<std::string, std::string>> describe(const Config& c) {
       {"db_statement_timeout_ms", std::to_string(c.db_statement_timeout_ms)},
       {"db_connect_timeout_ms", std::to_string(c.db_connect_timeout_ms)},
       {"auto_migrate", c.auto_migrate ? "true" : "false"},
+      {"grade_service_url", redact_url(c.grade_service_url)},
+      {"grade_timeout_ms", std::to_string(c.grade_timeout_ms)},
+      {"grade_deadline_ms", std::to_string(c.grade_deadline_ms)},
+      {"grade_max_attempts", std::to_string(c.grade_max_attempts)},
+      {"grade_retry_budget_ratio", fmt::format("{}", c.grade_retry_budget_ratio)},
+      {"grade_max_concurrent_calls", std::to_string(c.grade_max_concurrent_calls)},
+      {"circuit_breaker_failure_threshold", std::to_string(c.circuit_breaker_failure_threshold)},
+      {"circuit_breaker_failure_rate", fmt::format("{}", c.circuit_breaker_failure_rate)},
+      {"circuit_breaker_window", std::to_string(c.circuit_breaker_window)},
+      {"circuit_breaker_minimum_calls", std::to_string(c.circuit_breaker_minimum_calls)},
+      {"circuit_breaker_open_seconds", std::to_string(c.circuit_breaker_open_seconds)},
+      {"circuit_breaker_slow_call_ms", std::to_string(c.circuit_breaker_slow_call_ms)},
+      {"circuit_breaker_half_open_probes", std::to_string(c.circuit_breaker_half_open_probes)},
+      {"max_in_flight", std::to_string(c.max_in_flight)},
+      {"max_queue_delay_ms", std::to_string(c.max_queue_delay_ms)},
   };
 }
 

@@ -46,6 +46,32 @@ struct Config {
     return database_url.starts_with("postgres://") || database_url.starts_with("postgresql://");
   }
 
+  // Grade service client and resilience (issue 5).
+  std::string grade_service_url = "http://127.0.0.1:8001";
+  int grade_timeout_ms = 500;  // per attempt
+  // Whole lookup, retries included: the API's latency objective (p99 < 500 ms), so a timed-out
+  // attempt is not followed by a retry that would break it; fast failures can still retry.
+  int grade_deadline_ms = 500;
+  int grade_max_attempts = 3;
+  int grade_backoff_base_ms = 25;
+  int grade_backoff_max_ms = 250;
+  double grade_retry_budget_ratio = 0.1;
+  int grade_retry_budget_max_tokens = 10;
+  int grade_max_concurrent_calls = 64;
+  int circuit_breaker_failure_threshold = 3;
+  double circuit_breaker_failure_rate = 0.5;
+  int circuit_breaker_window = 20;
+  int circuit_breaker_minimum_calls = 10;
+  int circuit_breaker_open_seconds = 60;
+  int circuit_breaker_slow_call_ms = 300;
+  int circuit_breaker_half_open_probes = 3;
+  int max_in_flight = 1024;      // per process; 0: no bound
+  int max_queue_delay_ms = 200;  // 0: no bound
+  // `sre-playground grade-service` only: faults at start.
+  double grade_error_rate = 0.3;  // the seed's demo value
+  int grade_latency_ms = 0;
+  int grade_latency_jitter_ms = 0;
+
   // The SQLite database file this configuration points at (DATABASE_URL sqlite:///path wins).
   std::string sqlite_path() const;
 };
@@ -65,6 +91,10 @@ struct Setting {
 
 // Every setting of `sre-playground serve`, in the order --help lists them.
 const std::vector<Setting>& serve_settings();
+// The settings of `sre-playground grade-service` (PORT defaults to 8001 there).
+const std::vector<Setting>& grade_service_settings();
+// The defaults `sre-playground grade-service` starts from.
+Config grade_service_defaults();
 
 // Applies text values (from env, .env or flags) on top of the defaults. Returns the Config or
 // a one-line reason naming the offending setting.
@@ -73,6 +103,9 @@ struct ConfigResult {
   std::string error;
 };
 ConfigResult build_config(const std::map<std::string, std::string>& values);
+// The same for another settings table, on top of `base`.
+ConfigResult build_config(const std::map<std::string, std::string>& values,
+                          const std::vector<Setting>& settings, Config base);
 
 // Parses the contents of a `.env` file: KEY=VALUE lines, `#` comments, optional `export `,
 // optional single or double quotes around the value.

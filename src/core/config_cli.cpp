@@ -6,7 +6,8 @@
 
 namespace sre::core {
 
-SettingsFlags::SettingsFlags(CLI::App& command, const std::vector<Setting>& settings) {
+SettingsFlags::SettingsFlags(CLI::App& command, const std::vector<Setting>& settings, Config base)
+    : settings_(settings), base_(std::move(base)) {
   for (const auto& setting : settings) {
     auto* option = command.add_option(setting.flag(), raw_[setting.env], setting.help)
                        ->envname(setting.env)
@@ -23,7 +24,7 @@ ConfigResult SettingsFlags::build() const {
       given[env] = raw_.at(env);
     }
   }
-  return build_config(given);
+  return build_config(given, settings_, base_);
 }
 
 void load_dotenv_file(const std::string& path) {

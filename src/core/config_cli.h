@@ -12,13 +12,15 @@ namespace sre::core {
 
 class SettingsFlags {
  public:
-  SettingsFlags(CLI::App& command, const std::vector<Setting>& settings);
+  SettingsFlags(CLI::App& command, const std::vector<Setting>& settings, Config base = {});
   // After parsing: the Config from defaults + environment + flags, or the reason it is invalid.
   ConfigResult build() const;
 
  private:
   std::map<std::string, std::string> raw_;  // env name -> text, for options that were given
   std::map<std::string, CLI::Option*> options_;
+  const std::vector<Setting>& settings_;
+  Config base_;
 };
 
 // Loads KEY=VALUE lines of `path` into the process environment, without overriding variables

@@ -37,7 +37,17 @@ SRE_SETTINGS = (
     "WORKER_THREADS", "DB_THREADS", "MAX_BODY_BYTES", "MAX_HEADER_BYTES",
     "REQUEST_TIMEOUT_SECONDS", "IDLE_TIMEOUT_SECONDS", "WEB_DIR",
     "DB_POOL_SIZE", "DB_STATEMENT_TIMEOUT_MS", "DB_CONNECT_TIMEOUT_MS", "AUTO_MIGRATE",
+    # grade service client, circuit breaker, load shedding
+    "GRADE_SERVICE_URL", "GRADE_TIMEOUT_MS", "GRADE_DEADLINE_MS", "GRADE_MAX_ATTEMPTS",
+    "GRADE_BACKOFF_BASE_MS", "GRADE_BACKOFF_MAX_MS", "GRADE_RETRY_BUDGET_RATIO",
+    "GRADE_RETRY_BUDGET_MAX_TOKENS", "GRADE_MAX_CONCURRENT_CALLS",
+    "CIRCUIT_BREAKER_FAILURE_THRESHOLD", "CIRCUIT_BREAKER_FAILURE_RATE", "CIRCUIT_BREAKER_WINDOW",
+    "CIRCUIT_BREAKER_MINIMUM_CALLS", "CIRCUIT_BREAKER_OPEN_SECONDS",
+    "CIRCUIT_BREAKER_SLOW_CALL_MS", "CIRCUIT_BREAKER_HALF_OPEN_PROBES", "MAX_IN_FLIGHT",
+    "MAX_QUEUE_DELAY_MS",
 )
+# Settings only `sre-playground grade-service` reads (its start-up faults).
+GRADE_SERVICE_SETTINGS = ("GRADE_ERROR_RATE", "GRADE_LATENCY_MS", "GRADE_LATENCY_JITTER_MS")
 
 
 # --------------------------------------------------------------------------------------------
@@ -384,7 +394,8 @@ def sre_binary() -> Path:
 
 
 def clean_environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in SRE_SETTINGS}
+    env = {k: v for k, v in os.environ.items()
+           if k not in SRE_SETTINGS and k not in GRADE_SERVICE_SETTINGS}
     env.update(extra or {})
     return env
 
@@ -481,3 +492,58 @@ def start_sre_playground(workdir: Path, env: Mapping[str, str] | None = None,
             process.stop(timeout=5)
             raise
     return server
+
+
+# --------------------------------------------------------------------------------------------
+# The grade service (`sre-playground grade-service`): the API's external dependency
+
+
+@dataclass
+class GradeService:
+    process: ManagedProcess
+    host: str
+    port: int
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    def set_faults(self, **faults) -> dict:
+        """PUT /admin/faults with the given fields (error_rate, latency_ms, outage, ...)."""
+        response = requests.put(self.url("/admin/faults"), json=faults, timeout=5)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    def requests_served(self) -> float:
+        """Sum of grade_service_requests_total over every outcome."""
+        text = requests.get(self.url("/metrics"), timeout=5).text
+        return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
+                   if line.startswith("grade_service_requests_total{"))
+
+    def stop(self, timeout: float = 10.0) -> int | None:
+        return self.process.stop(timeout)
+
+
+def start_grade_service(workdir: Path, env: Mapping[str, str] | None = None,
+                        binary: Path | None = None, port: int | None = None) -> GradeService:
+    """Starts ``sre-playground grade-service`` on a free port, with no faults unless ``env``
+    sets GRADE_ERROR_RATE / GRADE_LATENCY_MS. Output goes to <workdir>/grade-service.log."""
+    binary = Path(binary or sre_binary())
+    workdir = Path(workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    settings = {"HOST": LOOPBACK, "PORT": str(port or free_port()), "GRADE_ERROR_RATE": "0",
+                "WORKER_THREADS": "1"}
+    settings.update(env or {})
+    process = ManagedProcess([binary, "grade-service"], workdir / "grade-service.log",
+                             env=clean_environment(settings), cwd=workdir, name="grade-service")
+    process.start()
+    service = GradeService(process, settings["HOST"], int(settings["PORT"]))
+    try:
+        process.wait_for_url(service.url("/health/live"), timeout=20)
+    except BaseException:
+        process.stop(timeout=5)
+        raise
+    return service

@@ -32,6 +32,8 @@ EXPECTED_ALERTS = {
     "SrePlaygroundHighErrorRate": "page",
     "SrePlaygroundHighLatency": "ticket",
     "SrePlaygroundLogsDropped": "ticket",
+    "SrePlaygroundCircuitBreakerOpen": "page",
+    "SrePlaygroundLoadShedding": "page",
     "SrePlaygroundFdExhaustion": "ticket",
     "SrePlaygroundDatabaseUnavailable": "page",
     "SrePlaygroundDatabasePoolExhausted": "ticket",

@@ -1,0 +1,83 @@
+#include "api/middleware/load_shedding.h"
+
+#include "core/log.h"
+#include "http/responses.h"
+
+namespace sre::api {
+
+using resilience::ShedDecision;
+
+namespace {
+
+bool never_shed(std::string_view route) {
+  return route == "/health/live" || route == "/health/ready" || route == "/metrics" ||
+         route.starts_with("/api/v1/admin/");
+}
+
+}  // namespace
+
+LoadSheddingMiddleware::LoadSheddingMiddleware(const resilience::LoadShedderOptions& options,
+                                               const http::Router& router,
+                                               prometheus::Registry& registry)
+    : shedder_(options) {
+  exempt_.resize(router.routes().size() + 1, false);
+  for (const auto& route : router.routes()) {
+    exempt_.at(route.id) = never_shed(route.path_template);
+  }
+  auto& family = prometheus::BuildCounter()
+                     .Name("http_requests_shed_total")
+                     .Help("Requests answered 503 at once by the load shedder, by reason")
+                     .Register(registry);
+  shed_in_flight_ = &family.Add({{"reason", "in_flight"}});
+  shed_queue_delay_ = &family.Add({{"reason", "queue_delay"}});
+}
+
+// One log line per thread and second while shedding (plus every shed request's access log
+// line, which carries its request id): a log line per shed request would spend the CPU we
+// are trying to save.
+void LoadSheddingMiddleware::note_shed(const http::RequestContext& ctx, ShedDecision decision) {
+  const bool in_flight = decision == ShedDecision::shed_in_flight;
+  (in_flight ? shed_in_flight_ : shed_queue_delay_)->Increment();
+  thread_local auto next_log = std::chrono::steady_clock::time_point{};
+  thread_local std::int64_t since_last_log = 0;
+  ++since_last_log;
+  const auto now = std::chrono::steady_clock::now();
+  if (now >= next_log) {
+    log::warn(
+        "shedding load",
+        {{"request_id", ctx.request_id},
+         {"reason", in_flight ? "in_flight" : "queue_delay"},
+         {"queue_delay_us",
+          std::chrono::duration_cast<std::chrono::microseconds>(now - ctx.received_at).count()},
+         {"shed_on_this_thread", since_last_log}});
+    since_last_log = 0;
+    next_log = now + std::chrono::seconds(1);
+  }
+}
+
+http::asio::awaitable<http::Response> LoadSheddingMiddleware::handle(http::RequestContext& ctx,
+                                                                     http::Next next) {
+  if (ctx.route != nullptr && exempt_[ctx.route->id]) {
+    co_return co_await next(ctx);
+  }
+  const auto now = std::chrono::steady_clock::now();
+  const auto decision = shedder_.try_admit(now - ctx.received_at, now);
+  if (decision != ShedDecision::admit) {
+    note_shed(ctx, decision);
+    auto response = http::error_response(ctx.request, http::Status::service_unavailable,
+                                         "Service overloaded; retry later");
+    response.set(http::beast_http::field::retry_after, "1");
+    co_return response;
+  }
+  http::Response response;
+  try {
+    response = co_await next(ctx);
+  } catch (...) {
+    shedder_.finished();
+    throw;
+  }
+  shedder_.finished();
+  co_return response;
+}
+
+}  // namespace sre::api

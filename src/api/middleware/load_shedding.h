@@ -1,0 +1,40 @@
+// Load shedding in the middleware chain, right after metrics and access logs (so shed
+// requests are counted and logged like any other): requests over the in-flight bound, or that
+// waited too long before reaching it, get 503 + Retry-After at once (see
+// resilience/load_shedder.h for the two bounds).
+//
+// Never shed: /health/live and /health/ready (an overloaded instance that fails its probes
+// gets restarted or pulled from the load balancer, turning overload into an outage), /metrics
+// (we need to see the overload), and /api/v1/admin/* (the operator's controls must work
+// during the incident). Shed requests: http_requests_shed_total{reason}.
+#pragma once
+
+#include <prometheus/counter.h>
+#include <prometheus/registry.h>
+
+#include <vector>
+
+#include "http/middleware.h"
+#include "http/router.h"
+#include "resilience/load_shedder.h"
+
+namespace sre::api {
+
+class LoadSheddingMiddleware : public http::Middleware {
+ public:
+  // `router` must hold every route already (exemptions are decided per route, once).
+  LoadSheddingMiddleware(const resilience::LoadShedderOptions& options, const http::Router& router,
+                         prometheus::Registry& registry);
+
+  http::asio::awaitable<http::Response> handle(http::RequestContext& ctx, http::Next next) override;
+
+ private:
+  void note_shed(const http::RequestContext& ctx, resilience::ShedDecision decision);
+
+  resilience::LoadShedder shedder_;
+  std::vector<bool> exempt_;  // by route id
+  prometheus::Counter* shed_in_flight_ = nullptr;
+  prometheus::Counter* shed_queue_delay_ = nullptr;
+};
+
+}  // namespace sre::api

@@ -1,0 +1,65 @@
+// The API's HTTP client for the grade service: one GET per attempt, with a timeout, over
+// keep-alive connections (Boost.Beast over Asio).
+//
+// Connections are pooled per I/O thread (a thread_local list of idle streams): a connection
+// is used only by the thread whose io_context owns its socket, so the pool needs no lock. A
+// pooled connection the server has closed in the meantime fails on first use; that failure
+// is retried once on a fresh connection (it says nothing about the grade service's health).
+// This client makes ONE attempt; retries, deadlines and the breaker are the caller's
+// (grades_api.cpp), so each concern stays in one place.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <chrono>
+#include <string>
+
+namespace sre::grades {
+
+struct GradeServiceAddress {
+  std::string host;
+  std::string port;
+  std::string base_path;  // "" or "/prefix" (no trailing slash)
+};
+
+// Splits GRADE_SERVICE_URL (http://host[:port][/prefix], validated by the configuration).
+GradeServiceAddress parse_grade_service_url(std::string_view url);
+
+enum class AttemptOutcome : std::uint8_t {
+  success,
+  timeout,           // no answer within the attempt's timeout (retryable)
+  connection_error,  // refused, reset, closed early (retryable)
+  server_error,      // 5xx or 429 (retryable)
+  bad_response,      // another status, or a body that is not grades (not retryable)
+};
+std::string_view to_string(AttemptOutcome outcome);
+bool is_retryable(AttemptOutcome outcome);
+
+struct AttemptResult {
+  AttemptOutcome outcome = AttemptOutcome::connection_error;
+  int status = 0;
+  std::string grades_json;  // on success: the serialized "grades" array
+  std::string error;        // otherwise: what went wrong, for the log
+};
+
+struct AttemptRequest {
+  std::string student_id;
+  std::string request_id;
+  std::chrono::milliseconds timeout{500};
+  // Sent downstream as X-Request-Timeout-Ms: what is left of the caller's deadline.
+  std::chrono::milliseconds remaining_budget{500};
+};
+
+class GradeClient {
+ public:
+  explicit GradeClient(GradeServiceAddress address);
+
+  // `request` must stay alive until the attempt completes (the caller's local).
+  boost::asio::awaitable<AttemptResult> fetch(const AttemptRequest& request) const;
+
+  const GradeServiceAddress& address() const { return address_; }
+
+ private:
+  GradeServiceAddress address_;
+};
+
+}  // namespace sre::grades

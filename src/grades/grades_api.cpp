@@ -1,0 +1,193 @@
+#include "grades/grades_api.h"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "core/log.h"
+#include "grades/grades.h"
+#include "http/responses.h"
+#include "resilience/deadline.h"
+
+namespace sre::grades {
+
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+using resilience::Deadline;
+
+namespace {
+
+constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
+// Not worth starting an attempt with less time than this left: it could only time out.
+constexpr auto kMinimumAttemptTime = 5ms;
+
+resilience::CircuitBreakerOptions breaker_options(const core::Config& c) {
+  resilience::CircuitBreakerOptions o;
+  o.consecutive_failure_threshold = c.circuit_breaker_failure_threshold;
+  o.failure_rate_threshold = c.circuit_breaker_failure_rate;
+  o.window_size = c.circuit_breaker_window;
+  o.minimum_calls = c.circuit_breaker_minimum_calls;
+  o.open_duration = std::chrono::milliseconds(c.circuit_breaker_open_seconds * 1000LL);
+  o.slow_call_threshold = std::chrono::milliseconds(c.circuit_breaker_slow_call_ms);
+  o.half_open_probes = c.circuit_breaker_half_open_probes;
+  return o;
+}
+
+}  // namespace
+
+struct GradesApi::Lookup {
+  std::string grades_json;  // set when fresh
+  bool fresh = false;
+  std::string fallback_reason;  // why not fresh: circuit_open, timeout, ...
+};
+
+GradesApi::GradesApi(const core::Config& config, prometheus::Registry& registry,
+                     std::shared_ptr<LastKnownGrades> last_known)
+    : config_(config),
+      metrics_(registry, std::string(kBreakerName)),
+      breaker_(std::string(kBreakerName), breaker_options(config)),
+      retry_budget_(config.grade_retry_budget_ratio, config.grade_retry_budget_max_tokens),
+      bulkhead_(config.grade_max_concurrent_calls),
+      backoff_{std::chrono::milliseconds(config.grade_backoff_base_ms),
+               std::chrono::milliseconds(config.grade_backoff_max_ms)},
+      client_(parse_grade_service_url(config.grade_service_url)),
+      last_known_(std::move(last_known)) {
+  breaker_.set_listener([this](const resilience::BreakerTransition& t) {
+    metrics_.transition(t);
+    const auto level = t.to == resilience::BreakerState::open ? log::Level::warn : log::Level::info;
+    log::write(level, "circuit breaker state changed",
+               {{"breaker", kBreakerName},
+                {"from", resilience::to_string(t.from)},
+                {"to", resilience::to_string(t.to)},
+                {"reason", resilience::to_string(t.reason)}});
+  });
+}
+
+void GradesApi::register_routes(http::Router& router) {
+  router.add(http::Verb::get, "/api/v1/students/{student_id}/grades",
+             [this](auto& ctx) { return get_grades(ctx); });
+}
+
+http::asio::awaitable<void> GradesApi::fetch(const http::RequestContext& ctx, Lookup& lookup) {
+  // The client's budget, if it gave one, but never more than our own deadline.
+  auto budget = std::chrono::milliseconds(config_.grade_deadline_ms);
+  auto header = ctx.request.find(resilience::kRequestTimeoutHeader);
+  if (header != ctx.request.end()) {
+    budget = std::min(budget, *resilience::parse_request_timeout(header->value()));
+  }
+  // Measured from when the request arrived: time already spent here counts against it.
+  const Deadline deadline(ctx.received_at + budget);
+
+  resilience::Bulkhead::Slot slot = bulkhead_.try_enter();
+  if (!slot) {
+    metrics_.rejected(Rejection::bulkhead_full);
+    lookup.fallback_reason = "bulkhead_full";
+    co_return;
+  }
+  retry_budget_.record_call();
+
+  AttemptRequest request;
+  request.student_id = std::string(ctx.path_param("student_id"));
+  request.request_id = ctx.request_id;
+  AttemptResult last;
+  for (int attempt = 0; attempt < config_.grade_max_attempts; ++attempt) {
+    if (attempt > 0) {
+      if (!is_retryable(last.outcome)) {
+        break;
+      }
+      const auto pause =
+          resilience::full_jitter_backoff(backoff_, attempt - 1, resilience::thread_random01());
+      if (deadline.remaining() < pause + kMinimumAttemptTime) {
+        metrics_.rejected(Rejection::deadline_exceeded);
+        break;
+      }
+      if (!retry_budget_.try_spend_retry()) {
+        metrics_.rejected(Rejection::retry_budget_exhausted);
+        break;
+      }
+      metrics_.retry();
+      asio::steady_timer timer(co_await asio::this_coro::executor, pause);
+      co_await timer.async_wait(nothrow);
+    }
+    const auto remaining = deadline.remaining();
+    if (remaining < kMinimumAttemptTime) {
+      metrics_.rejected(Rejection::deadline_exceeded);
+      lookup.fallback_reason = "deadline_exceeded";
+      co_return;
+    }
+    const auto permit = breaker_.try_acquire();
+    if (!permit.allowed) {
+      metrics_.rejected(Rejection::circuit_open);
+      lookup.fallback_reason = "circuit_open";
+      co_return;
+    }
+    request.timeout = std::min(std::chrono::milliseconds(config_.grade_timeout_ms), remaining);
+    request.remaining_budget = remaining;
+    const auto started = std::chrono::steady_clock::now();
+    last = co_await client_.fetch(request);
+    const auto elapsed = std::chrono::steady_clock::now() - started;
+    metrics_.attempt(last.outcome);
+    if (last.outcome == AttemptOutcome::success) {
+      breaker_.on_success(permit, elapsed);
+      lookup.fresh = true;
+      lookup.grades_json = std::move(last.grades_json);
+      co_return;
+    }
+    breaker_.on_failure(permit);
+    log::warn(
+        "grade service call failed",
+        {{"request_id", ctx.request_id},
+         {"attempt", attempt + 1},
+         {"outcome", to_string(last.outcome)},
+         {"status", last.status},
+         {"error", last.error},
+         {"elapsed_us", std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count()}});
+  }
+  lookup.fallback_reason = std::string(to_string(last.outcome));
+}
+
+http::asio::awaitable<http::Response> GradesApi::get_grades(http::RequestContext& ctx) {
+  const std::string student_id(ctx.path_param("student_id"));
+  if (!is_valid_student_id(student_id)) {
+    co_return http::json_response(
+        ctx.request, http::Status::unprocessable_entity,
+        {{"detail",
+          {{{"loc", {"path", "student_id"}},
+            {"msg", "student_id must be 1..64 characters of A-Z, a-z, 0-9, '-' or '_'"},
+            {"type", "value_error"}}}}});
+  }
+  auto header = ctx.request.find(resilience::kRequestTimeoutHeader);
+  if (header != ctx.request.end() && !resilience::parse_request_timeout(header->value())) {
+    co_return http::error_response(
+        ctx.request, http::Status::bad_request,
+        "X-Request-Timeout-Ms must be an integer number of milliseconds in 1..3600000");
+  }
+
+  Lookup lookup;
+  co_await fetch(ctx, lookup);
+
+  const std::string id_json = boost::json::serialize(boost::json::string(student_id));
+  std::string body;
+  if (lookup.fresh) {
+    last_known_->remember(student_id, lookup.grades_json);
+    metrics_.answered(Source::fresh);
+    body = R"({"student_id":)" + id_json + R"(,"grades":)" + lookup.grades_json +
+           R"(,"cached":false})";
+    co_return http::json_response(ctx.request, http::Status::ok, body);
+  }
+  auto remembered = last_known_->recall(student_id);
+  metrics_.answered(remembered ? Source::last_known : Source::empty);
+  log::warn("grades fallback", {{"request_id", ctx.request_id},
+                                {"student_id", student_id},
+                                {"reason", lookup.fallback_reason},
+                                {"source", remembered ? "last_known" : "empty"}});
+  body = R"({"student_id":)" + id_json + R"(,"grades":)" + (remembered ? *remembered : "[]") +
+         R"(,"cached":true})";
+  auto response = http::json_response(ctx.request, http::Status::ok, body);
+  response.set("X-Grades-Fallback", lookup.fallback_reason);
+  co_return response;
+}
+
+}  // namespace sre::grades

@@ -1,0 +1,31 @@
+#include "http/dispatch.h"
+
+#include "http/responses.h"
+
+namespace sre::http {
+
+void route_request(const Router& router, RequestContext& ctx) {
+  std::vector<std::string> segments;  // percent-decoded
+  segments.reserve(ctx.url.segments().size());
+  for (auto segment : ctx.url.segments()) {
+    segments.push_back(segment);
+  }
+  auto match = router.match(ctx.request.method(), segments);
+  ctx.route = match.route;
+  ctx.handler = match.handler;
+  ctx.path_params = std::move(match.params);
+}
+
+asio::awaitable<Response> run_matched_handler(RequestContext& ctx) {
+  if (ctx.handler != nullptr) {
+    co_return co_await (*ctx.handler)(ctx);
+  }
+  if (ctx.route == nullptr) {
+    co_return error_response(ctx.request, Status::not_found, "Not Found");
+  }
+  auto response = error_response(ctx.request, Status::method_not_allowed, "Method Not Allowed");
+  response.set(beast_http::field::allow, allow_header(*ctx.route));
+  co_return response;
+}
+
+}  // namespace sre::http

@@ -1,0 +1,50 @@
+// Load shedding: under overload, answer some requests at once with 503 + Retry-After instead
+// of letting every request queue until they all time out. A fast "no" keeps the admitted
+// requests within their latency objective and tells clients (and load balancers) to back off.
+//
+// Two bounds, each off when 0:
+//  - in-flight requests (admitted, not yet answered). The limit is per process, enforced as
+//    an equal share per I/O thread (ceil(limit / threads)) with a plain thread-local counter:
+//    no shared cache line on the request path. The cost: with uneven connection spread one
+//    thread may shed while another still has room.
+//  - queueing delay: how long the request waited before reaching the shedder, measured from
+//    when its first bytes were read. On an event loop that is the time spent in the loop's
+//    ready queue behind other work, which is what grows when the CPU is saturated. As in
+//    CoDel, what counts is a STANDING queue, not one slow moment: a request is shed for its
+//    delay only if it waited over the bound AND every request of the previous interval
+//    (kInterval, per I/O thread) did too. One stall (the OS preempting us, a burst) passes.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+
+namespace sre::resilience {
+
+struct LoadShedderOptions {
+  int max_in_flight = 0;                         // per process; 0 = no bound
+  std::chrono::milliseconds max_queue_delay{0};  // 0 = no bound
+  unsigned threads = 1;
+};
+
+enum class ShedDecision : std::uint8_t { admit, shed_in_flight, shed_queue_delay };
+
+class LoadShedder {
+ public:
+  explicit LoadShedder(const LoadShedderOptions& options);
+
+  static constexpr std::chrono::milliseconds kInterval{100};
+
+  // On `admit` the request counts as in flight until finished() is called on the same thread.
+  ShedDecision try_admit(std::chrono::nanoseconds queue_delay,
+                         std::chrono::steady_clock::time_point now);
+  void finished();
+
+  int per_thread_limit() const { return per_thread_limit_; }
+  bool enabled() const { return per_thread_limit_ > 0 || max_queue_delay_.count() > 0; }
+
+ private:
+  int per_thread_limit_;
+  std::chrono::nanoseconds max_queue_delay_;
+};
+
+}  // namespace sre::resilience

@@ -1,0 +1,77 @@
+#include "grades/last_known_grades.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+
+#include "grades/grades.h"
+
+namespace sre::grades {
+namespace {
+
+TEST(LastKnownGrades, RecallsWhatWasRememberedAndNothingElse) {
+  InProcessLastKnownGrades table(64);
+  EXPECT_FALSE(table.recall("STU-1"));
+  table.remember("STU-1", R"([{"subject":"Art","grade":90}])");
+  EXPECT_EQ(table.recall("STU-1"), R"([{"subject":"Art","grade":90}])");
+  EXPECT_FALSE(table.recall("STU-2"));
+  table.remember("STU-1", "[]");
+  EXPECT_EQ(table.recall("STU-1"), "[]");
+}
+
+TEST(LastKnownGrades, ACollisionEvictsTheOlderStudent) {
+  InProcessLastKnownGrades table(1);  // one slot: every student collides
+  table.remember("STU-1", "[1]");
+  table.remember("STU-2", "[2]");
+  EXPECT_FALSE(table.recall("STU-1"));
+  EXPECT_EQ(table.recall("STU-2"), "[2]");
+}
+
+TEST(LastKnownGrades, EntriesLargerThanASlotAreNotKept) {
+  InProcessLastKnownGrades table(4);
+  table.remember("STU-1", std::string(InProcessLastKnownGrades::kSlotBytes, 'x'));
+  EXPECT_FALSE(table.recall("STU-1"));
+  const std::string fits(InProcessLastKnownGrades::kSlotBytes - 5, 'y');
+  table.remember("STU-1", fits);
+  EXPECT_EQ(table.recall("STU-1"), fits);
+}
+
+TEST(LastKnownGrades, ConcurrentReadersNeverSeeATornValue) {
+  InProcessLastKnownGrades table(1);
+  const std::string a(200, 'a');
+  const std::string b(300, 'b');
+  std::atomic<bool> stop{false};
+  std::thread writer([&] {
+    for (int i = 0; i < 200000; ++i) {
+      table.remember("STU-1", (i % 2) != 0 ? a : b);
+    }
+    stop = true;
+  });
+  int reads = 0;
+  while (!stop) {
+    if (auto value = table.recall("STU-1")) {
+      ASSERT_TRUE(*value == a || *value == b);
+      ++reads;
+    }
+  }
+  writer.join();
+  EXPECT_GT(reads, 0);
+}
+
+TEST(Grades, AreDeterministicPerStudentAndValidIdsAreChecked) {
+  EXPECT_EQ(to_json(grades_for("STU-123")), to_json(grades_for("STU-123")));
+  EXPECT_NE(to_json(grades_for("STU-123")), to_json(grades_for("STU-124")));
+  auto parsed = grades_from_json(to_json(grades_for("STU-9")));
+  ASSERT_TRUE(parsed);
+  EXPECT_EQ(parsed->size(), 5U);
+  EXPECT_TRUE(is_valid_student_id("STU-1A2B3C4D"));
+  EXPECT_TRUE(is_valid_student_id("STU-123"));
+  EXPECT_FALSE(is_valid_student_id(""));
+  EXPECT_FALSE(is_valid_student_id("STU 1"));
+  EXPECT_FALSE(is_valid_student_id("../etc"));
+  EXPECT_FALSE(is_valid_student_id(std::string(65, 'A')));
+}
+
+}  // namespace
+}  // namespace sre::grades

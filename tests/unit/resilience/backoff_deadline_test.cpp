@@ -1,0 +1,115 @@
+#include <gtest/gtest.h>
+
+#include "resilience/backoff.h"
+#include "resilience/bulkhead.h"
+#include "resilience/deadline.h"
+#include "resilience/load_shedder.h"
+
+namespace sre::resilience {
+namespace {
+
+using namespace std::chrono_literals;
+
+TEST(Backoff, FullJitterIsUniformBelowAnExponentialCeilingThatStopsAtTheCap) {
+  BackoffPolicy policy{25ms, 250ms};
+  EXPECT_EQ(full_jitter_backoff(policy, 0, 0.0), 0us);
+  EXPECT_EQ(full_jitter_backoff(policy, 0, 0.5), 12500us);
+  EXPECT_EQ(full_jitter_backoff(policy, 1, 0.5), 25000us);
+  EXPECT_EQ(full_jitter_backoff(policy, 2, 0.999), 99900us);
+  EXPECT_EQ(full_jitter_backoff(policy, 10, 0.5), 125000us);    // capped at 250 ms
+  EXPECT_EQ(full_jitter_backoff(policy, 1000, 0.5), 125000us);  // no overflow
+  for (int i = 0; i < 100; ++i) {
+    double r = thread_random01();
+    EXPECT_GE(r, 0.0);
+    EXPECT_LT(r, 1.0);
+  }
+}
+
+TEST(Deadline, RemainingNeverGoesNegativeAndCapTakesTheEarlier) {
+  const auto start = Deadline::Clock::time_point(1h);
+  auto deadline = Deadline::after(100ms, start);
+  EXPECT_EQ(deadline.remaining(start + 30ms), 70ms);
+  EXPECT_EQ(deadline.remaining(start + 300ms), 0ms);
+  EXPECT_TRUE(deadline.expired(start + 100ms));
+  EXPECT_EQ(deadline.capped(50ms, start).at(), start + 50ms);
+  EXPECT_EQ(deadline.capped(500ms, start).at(), start + 100ms);
+}
+
+TEST(Deadline, ParsesOnlySaneRequestTimeouts) {
+  EXPECT_EQ(parse_request_timeout("250"), 250ms);
+  EXPECT_EQ(parse_request_timeout("3600000"), 3600000ms);
+  for (const char* bad : {"", "0", "-5", "1.5", "12ms", " 10", "3600001", "99999999999999999999"}) {
+    EXPECT_FALSE(parse_request_timeout(bad)) << bad;
+  }
+}
+
+TEST(Bulkhead, RefusesOverTheLimitAndFreesSlotsOnScopeExit) {
+  Bulkhead bulkhead(2);
+  auto a = bulkhead.try_enter();
+  {
+    auto b = bulkhead.try_enter();
+    EXPECT_TRUE(a && b);
+    EXPECT_FALSE(bulkhead.try_enter());
+  }
+  EXPECT_EQ(bulkhead.in_use(), 1);
+  auto c = bulkhead.try_enter();
+  EXPECT_TRUE(c);
+  auto moved = std::move(c);
+  EXPECT_EQ(bulkhead.in_use(), 2);
+}
+
+TEST(LoadShedder, BoundsInFlightPerThreadShare) {
+  LoadShedder shedder({5, 0ms, 2});  // 5 per process over 2 threads: 3 per thread
+  const auto now = std::chrono::steady_clock::now();
+  EXPECT_EQ(shedder.per_thread_limit(), 3);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(shedder.try_admit(1ms, now), ShedDecision::admit);
+  }
+  EXPECT_EQ(shedder.try_admit(1ms, now), ShedDecision::shed_in_flight);
+  shedder.finished();
+  EXPECT_EQ(shedder.try_admit(1ms, now), ShedDecision::admit);
+  for (int i = 0; i < 3; ++i) {
+    shedder.finished();
+  }
+}
+
+TEST(LoadShedder, ShedsForQueueDelayOnlyOnAStandingQueue) {
+  LoadShedder shedder({0, 100ms, 1});
+  auto now = std::chrono::steady_clock::now() + 1h;  // a fresh interval for this thread
+  auto admit = [&](std::chrono::milliseconds delay) {
+    auto decision = shedder.try_admit(delay, now);
+    if (decision == ShedDecision::admit) {
+      shedder.finished();
+    }
+    return decision;
+  };
+  // One slow request among fast ones: a stall, not a queue.
+  EXPECT_EQ(admit(150ms), ShedDecision::admit);
+  EXPECT_EQ(admit(1ms), ShedDecision::admit);
+  now += 100ms;
+  EXPECT_EQ(admit(150ms), ShedDecision::admit);
+  // A whole interval of slow requests: a standing queue; the next interval sheds slow ones.
+  EXPECT_EQ(admit(160ms), ShedDecision::admit);
+  now += 100ms;
+  EXPECT_EQ(admit(170ms), ShedDecision::shed_queue_delay);
+  EXPECT_EQ(admit(20ms), ShedDecision::admit);  // under the bound: served
+  now += 100ms;
+  EXPECT_EQ(admit(170ms), ShedDecision::admit);  // the queue drained (a 20 ms request)
+  // After a quiet gap there is no standing queue to speak of.
+  now += 10s;
+  EXPECT_EQ(admit(500ms), ShedDecision::admit);
+}
+
+TEST(LoadShedder, ZeroMeansNoBound) {
+  LoadShedder shedder({0, 0ms, 1});
+  EXPECT_FALSE(shedder.enabled());
+  for (int i = 0; i < 10000; ++i) {
+    EXPECT_EQ(shedder.try_admit(10s, std::chrono::steady_clock::now()), ShedDecision::admit);
+  }
+  for (int i = 0; i < 10000; ++i) {
+    shedder.finished();
+  }
+}
+
+}  // namespace
+}  // namespace sre::resilience
