@@ -43,6 +43,7 @@ Connection connect(const PgSettings& settings) {
 // parameters; throws PgError on failure.
 PgResult exec(PGconn* conn, const std::string& sql, const std::vector<std::string>& params = {}) {
   std::vector<const char*> values;
+  values.reserve(params.size());
   for (const auto& p : params) {
     values.push_back(p.c_str());
   }
@@ -65,6 +66,7 @@ std::vector<AppliedMigration> read_applied(PGconn* conn) {
                    "to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') "
                    "FROM schema_migrations ORDER BY version");
   std::vector<AppliedMigration> applied;
+  applied.reserve(static_cast<std::size_t>(rows.rows()));
   for (int row = 0; row < rows.rows(); ++row) {
     applied.push_back({static_cast<int>(rows.integer(row, 0)), rows.text(row, 1), rows.text(row, 2),
                        rows.text(row, 3)});

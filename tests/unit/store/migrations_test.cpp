@@ -5,13 +5,16 @@
 namespace sre::store {
 namespace {
 
-const std::vector<Migration> kMigrations = {
-    {1, "create_students", "CREATE TABLE students (id INTEGER)"},
-    {2, "add_email", "ALTER TABLE students ADD email TEXT"},
-};
+const std::vector<Migration>& migrations() {
+  static const std::vector<Migration> all = {
+      {1, "create_students", "CREATE TABLE students (id INTEGER)"},
+      {2, "add_email", "ALTER TABLE students ADD email TEXT"},
+  };
+  return all;
+}
 
 TEST(PendingMigrations, NothingAppliedMeansAllPendingInOrder) {
-  auto pending = pending_migrations(kMigrations, {});
+  auto pending = pending_migrations(migrations(), {});
   ASSERT_EQ(pending.size(), 2U);
   EXPECT_EQ(pending[0]->version, 1);
   EXPECT_EQ(pending[1]->version, 2);
@@ -19,8 +22,8 @@ TEST(PendingMigrations, NothingAppliedMeansAllPendingInOrder) {
 
 TEST(PendingMigrations, AppliedWithTheSameChecksumAreSkipped) {
   std::vector<AppliedMigration> applied = {
-      {1, "create_students", checksum(kMigrations[0].sql), "2026-01-01T00:00:00Z"}};
-  auto pending = pending_migrations(kMigrations, applied);
+      {1, "create_students", checksum(migrations()[0].sql), "2026-01-01T00:00:00Z"}};
+  auto pending = pending_migrations(migrations(), applied);
   ASSERT_EQ(pending.size(), 1U);
   EXPECT_EQ(pending[0]->name, "add_email");
 }
@@ -28,7 +31,7 @@ TEST(PendingMigrations, AppliedWithTheSameChecksumAreSkipped) {
 TEST(PendingMigrations, AChangedAppliedMigrationStopsEverything) {
   std::vector<AppliedMigration> applied = {{1, "create_students", "0000", "2026-01-01T00:00:00Z"}};
   try {
-    pending_migrations(kMigrations, applied);
+    pending_migrations(migrations(), applied);
     FAIL() << "a changed checksum was accepted";
   } catch (const MigrationTampered& e) {
     EXPECT_NE(std::string(e.what()).find("migration 1 (create_students) was changed"),
