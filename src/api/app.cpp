@@ -26,7 +26,9 @@ std::vector<std::string> path_segments(const boost::urls::url_view& url) {
 App::App(const core::Config& config, store::StudentStore& store, Lifecycle& lifecycle,
          unsigned io_threads)
     : metrics_(std::make_unique<obs::Metrics>(config.app_name)),
-      students_(std::make_unique<StudentsApi>(store, *metrics_)),
+      caching_and_limits_(std::make_unique<CachingAndLimits>(config, *metrics_)),
+      students_(
+          std::make_unique<StudentsApi>(store, *metrics_, caching_and_limits_->students_cache())),
       health_(std::make_unique<HealthApi>(lifecycle, store, std::string(core::version()))),
       service_info_(std::make_unique<ServiceInfoApi>(config, *metrics_)) {
   service_info_->register_routes(router_);
@@ -46,6 +48,9 @@ App::App(const core::Config& config, store::StudentStore& store, Lifecycle& life
       [this](http::RequestContext& ctx) { return dispatch(ctx); });
   chain_->add(std::make_shared<RequestIdMiddleware>());
   chain_->add(observability_);
+  if (auto rate_limit = caching_and_limits_->rate_limit_middleware()) {
+    chain_->add(std::move(rate_limit));
+  }
 }
 
 http::asio::awaitable<http::Response> App::handle(http::RequestContext& ctx) {

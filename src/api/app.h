@@ -1,7 +1,7 @@
 // The API assembled: routes, middleware chain and metrics, behind one entry point that the
 // HTTP server calls for every request.
 //
-//   request -> router match -> [request id] -> [metrics + access log] -> handler
+//   request -> router match -> [request id] -> [metrics + access log] -> [rate limit] -> handler
 //
 // Routing happens first so that every middleware knows the route template (metrics and logs
 // label by template; later, rate limits are chosen by it).
@@ -9,6 +9,7 @@
 
 #include <memory>
 
+#include "api/caching_and_limits.h"
 #include "api/health.h"
 #include "api/lifecycle.h"
 #include "api/middleware/observability.h"
@@ -30,6 +31,10 @@ class App {
   http::asio::awaitable<http::Response> handle(http::RequestContext& ctx);
   // For requests the server answered itself (too large, malformed, too slow).
   void on_rejected(http::RequestContext& ctx, http::Response& response);
+  // Called by each I/O thread before its event loop runs (per-thread cache and Redis state).
+  void on_io_thread_start(unsigned index, http::asio::any_io_executor executor) {
+    caching_and_limits_->start_on_this_thread(index, std::move(executor));
+  }
 
   const http::Router& router() const { return router_; }
   obs::Metrics& metrics() { return *metrics_; }
@@ -39,6 +44,7 @@ class App {
 
   http::Router router_;
   std::unique_ptr<obs::Metrics> metrics_;
+  std::unique_ptr<CachingAndLimits> caching_and_limits_;
   std::unique_ptr<StudentsApi> students_;
   std::unique_ptr<HealthApi> health_;
   std::unique_ptr<ServiceInfoApi> service_info_;

@@ -9,6 +9,10 @@
 #include <limits>
 #include <set>
 
+#include "cache/redis_url.h"
+#include "ratelimit/client_identity.h"
+#include "ratelimit/policy.h"
+
 namespace sre::core {
 namespace {
 
@@ -97,6 +101,45 @@ std::optional<std::string> apply_database_url(Config& config, std::string_view t
   return std::nullopt;
 }
 
+std::optional<std::string> apply_redis_url(Config& config, std::string_view text) {
+  if (!text.empty()) {
+    auto parsed = cache::parse_redis_url(text);
+    if (auto* error = std::get_if<std::string>(&parsed)) {
+      return *error;
+    }
+  }
+  config.redis_url = std::string(text);
+  return std::nullopt;
+}
+
+std::optional<std::string> apply_rate_limits(Config& config, std::string_view text) {
+  auto parsed = ratelimit::parse_policies(text);
+  if (auto* error = std::get_if<std::string>(&parsed)) {
+    return *error;
+  }
+  config.rate_limits = std::string(text);
+  return std::nullopt;
+}
+
+std::optional<std::string> apply_trusted_proxies(Config& config, std::string_view text) {
+  auto parsed = ratelimit::TrustedProxies::parse(text);
+  if (auto* error = std::get_if<std::string>(&parsed)) {
+    return *error;
+  }
+  config.trusted_proxies = std::string(text);
+  return std::nullopt;
+}
+
+std::optional<std::string> apply_rate_limit_enabled(Config& config, std::string_view text) {
+  static const std::set<std::string, std::less<>> yes{"true", "1", "yes", "on"};
+  static const std::set<std::string, std::less<>> no{"false", "0", "no", "off"};
+  if (!yes.contains(text) && !no.contains(text)) {
+    return fmt::format("'{}' is not true or false", text);
+  }
+  config.rate_limit_enabled = yes.contains(text);
+  return std::nullopt;
+}
+
 std::string text_of(long long value) {
   return std::to_string(value);
 }
@@ -162,6 +205,27 @@ const std::vector<Setting>& serve_settings() {
          "Idle keep-alive connections are closed after this", false,
          integer_in(&Config::idle_timeout_seconds, 1, max_int)},
         {"WEB_DIR", d.web_dir, "Static assets (API docs page)", false, any_text(&Config::web_dir)},
+        {"REDIS_URL", "",
+         "Unset: in-process cache and rate limiter; redis://[:password@]host:port/db", true,
+         apply_redis_url},
+        {"REDIS_TIMEOUT_MS", text_of(d.redis_timeout_ms),
+         "A Redis command not answered within this counts as failed (the request goes on)", false,
+         integer_in(&Config::redis_timeout_ms, 1, 60000)},
+        {"CACHE_TTL_SECONDS", text_of(d.cache_ttl_seconds),
+         "How long GET /api/v1/students/{id} answers stay cached; 0 turns caching off", false,
+         integer_in(&Config::cache_ttl_seconds, 0, 86400)},
+        {"CACHE_MAX_ENTRIES", text_of(d.cache_max_entries),
+         "In-process cache size per I/O thread (without REDIS_URL)", false,
+         integer_in(&Config::cache_max_entries, 1, 10'000'000)},
+        {"RATE_LIMIT_ENABLED", "true",
+         "false turns rate limiting off (benchmarks, acceptance runs)", false,
+         apply_rate_limit_enabled},
+        {"RATE_LIMITS", std::string(ratelimit::kDefaultRateLimits),
+         "Rules '[METHOD] PATH N/s|min|h [burst B]' or '[METHOD] PATH exempt', separated by ;",
+         false, apply_rate_limits},
+        {"TRUSTED_PROXIES", "",
+         "Proxies (IPs or networks, comma-separated) whose X-Forwarded-For is believed", false,
+         apply_trusted_proxies},
     };
   }();
   return settings;
@@ -254,6 +318,14 @@ std::vector<std::pair<std::string, std::string>> describe(const Config& c) {
       {"request_timeout_seconds", std::to_string(c.request_timeout_seconds)},
       {"idle_timeout_seconds", std::to_string(c.idle_timeout_seconds)},
       {"web_dir", c.web_dir},
+      {"redis", c.redis_url.empty() ? "in-process" : redact_url(c.redis_url)},
+      {"redis_timeout_ms", std::to_string(c.redis_timeout_ms)},
+      {"cache_ttl_seconds", std::to_string(c.cache_ttl_seconds)},
+      {"cache_max_entries", std::to_string(c.cache_max_entries)},
+      {"rate_limit_enabled", c.rate_limit_enabled ? "true" : "false"},
+      {"rate_limits",
+       c.rate_limits.empty() ? std::string(ratelimit::kDefaultRateLimits) : c.rate_limits},
+      {"trusted_proxies", c.trusted_proxies},
   };
 }
 

@@ -27,6 +27,10 @@ class Metrics {
   void track_http_routes(std::vector<std::string> routes, unsigned shards);
 
   prometheus::Registry& registry() { return *registry_; }
+  // Renders `collectable` too (lock-free metrics of other parts: Redis latency, ...).
+  void add_collectable(std::shared_ptr<prometheus::Collectable> collectable) {
+    collectables_.push_back(std::move(collectable));
+  }
   HttpMetrics& http() { return *http_; }
   prometheus::Counter& students_created() { return *students_created_; }
   // Requests answered 503 because a dependency ("database", ...) was unavailable. Only on
