@@ -119,7 +119,9 @@ http::asio::awaitable<http::Response> StudentsApi::update(http::RequestContext& 
   if (!core::is_student_id(id)) {
     co_return not_found(ctx.request);
   }
-  auto student = co_await store_.update(id, std::get<domain::StudentFields>(std::move(body)));
+  // Named first (coroutine rule: no temporaries into coroutine parameters).
+  domain::StudentFields fields = std::get<domain::StudentFields>(std::move(body));
+  auto student = co_await store_.update(id, fields);
   if (!student) {
     co_return not_found(ctx.request);
   }

@@ -122,10 +122,11 @@ asio::awaitable<std::optional<std::string>> CacheAside::load_once(const std::str
   co_return value;
 }
 
-asio::awaitable<void> CacheAside::invalidate(const std::string& key,
+asio::awaitable<bool> CacheAside::invalidate(const std::string& key,
                                              const std::string& request_id) {
   epoch_of(key).fetch_add(1, std::memory_order_acq_rel);
-  if (!co_await cache_.erase(key)) {
+  const bool erased = co_await cache_.erase(key);
+  if (!erased) {
     invalidation_failures_->Increment();
     log::warn("cache invalidation failed: the entry may be stale until its TTL",
               {{"request_id", request_id},
@@ -134,6 +135,7 @@ asio::awaitable<void> CacheAside::invalidate(const std::string& key,
                {"key", key},
                {"ttl_seconds", ttl_.count()}});
   }
+  co_return erased;
 }
 
 }  // namespace sre::cache

@@ -53,7 +53,9 @@ class CacheAside {
   boost::asio::awaitable<Result> get(const std::string& key, const Loader& load,
                                      const std::string& request_id);
   // After a successful write of the source. Never throws; a failure is counted and logged.
-  boost::asio::awaitable<void> invalidate(const std::string& key, const std::string& request_id);
+  // Returns whether the cache confirmed the erase. (Not awaitable<void>: g++ 12 passed this
+  // member coroutine's arguments shifted by one, `this` <- &key, when it returned void.)
+  boost::asio::awaitable<bool> invalidate(const std::string& key, const std::string& request_id);
 
   Cache& cache() { return cache_; }
 

@@ -25,11 +25,13 @@ std::variant<RedisEndpoint, std::string> parse_redis_url(std::string_view text) 
     return std::string("missing host; expected redis://host:port/db");
   }
   if (url->has_port()) {
-    auto port = url->port_number();
-    if (port == 0) {
+    int port = 0;
+    std::string_view text = url->port();
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), port);
+    if (ec != std::errc{} || end != text.data() + text.size() || port < 1 || port > 65535) {
       return fmt::format("port '{}' is not in 1..65535", url->port());
     }
-    endpoint.port = port;
+    endpoint.port = static_cast<std::uint16_t>(port);
   }
   if (url->has_userinfo()) {
     endpoint.username = url->user();

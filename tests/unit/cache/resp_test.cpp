@@ -10,7 +10,7 @@ TEST(Resp, EncodesCommandsAsArraysOfBulkStrings) {
   append_command(out, {"GET", "student:STU-1"});
   EXPECT_EQ(out, "*2\r\n$3\r\nGET\r\n$13\r\nstudent:STU-1\r\n");
   append_command(out, {"SET", "k", std::string_view("a\r\nb\0c", 6)});
-  EXPECT_EQ(out.substr(30), std::string("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$6\r\na\r\nb\0c\r\n", 33))
+  EXPECT_EQ(out.substr(33), std::string("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$6\r\na\r\nb\0c\r\n", 32))
       << "binary-safe: CR, LF and NUL inside a value";
   std::string empty;
   append_command(empty, {"SET", "k", ""});
