@@ -518,7 +518,8 @@ class RedisServer:
 
     def start(self) -> "RedisServer":
         argv = [REDIS_SERVER, "--port", str(self.port), "--bind", LOOPBACK, "--save", "",
-                "--appendonly", "no", "--dir", str(self.workdir), "--protected-mode", "no"]
+                "--appendonly", "no", "--dir", str(self.workdir), "--protected-mode", "no",
+                "--enable-debug-command", "local"]  # DEBUG SLEEP stalls Redis on purpose
         if self.password:
             argv += ["--requirepass", self.password]
         self.starts += 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import json
+import time
 
 import harness
 from checks import STUDENTS, assert_json, student_path
@@ -110,11 +111,10 @@ def test_concurrent_misses_load_the_store_once(start_server, redis_server):
     before = loads()
     with concurrent.futures.ThreadPoolExecutor(max_workers=21) as pool:
         stall = pool.submit(redis.cli, "DEBUG", "SLEEP", "0.5")
-        import time
         time.sleep(0.1)
         reads = [pool.submit(c.get, student_path(sid)) for c in clients]
         results = [r.result() for r in reads]
-        stall.result()
+        assert stall.result() == "OK"
     assert all(r.status_code == 200 and r.headers["X-Cache"] == "MISS" for r in results), \
         [(r.status_code, r.headers.get("X-Cache")) for r in results]
     assert loads() - before == 1, "twenty concurrent misses of one key, one store read"

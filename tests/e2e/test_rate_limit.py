@@ -50,7 +50,7 @@ def test_seed_demo_on_redis(start_server, redis_server):
     redis = redis_server()
     srv = start_server(env={"RATE_LIMIT_ENABLED": "true", "REDIS_URL": redis.url})
     check_seed_demo(srv.client())
-    keys = redis.cli("KEYS", "ratelimit:*").split()
+    keys = redis.cli("KEYS", "ratelimit:*").splitlines()
     assert keys == ["ratelimit:POST /api/v1/students:ip:127.0.0.1"], keys
     assert 0 < int(redis.cli("PTTL", keys[0])) <= 91_000, "buckets expire once full again"
 
