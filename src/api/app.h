@@ -32,8 +32,8 @@ class App {
   // For requests the server answered itself (too large, malformed, too slow).
   void on_rejected(http::RequestContext& ctx, http::Response& response);
   // Called by each I/O thread before its event loop runs (per-thread cache and Redis state).
-  void on_io_thread_start(unsigned index, http::asio::any_io_executor executor) {
-    caching_and_limits_->start_on_this_thread(index, std::move(executor));
+  void on_io_thread_start(unsigned index, const http::asio::any_io_executor& executor) {
+    caching_and_limits_->start_on_this_thread(index, executor);
   }
 
   const http::Router& router() const { return router_; }

@@ -55,7 +55,7 @@ CachingAndLimits::CachingAndLimits(const core::Config& config, obs::Metrics& met
 CachingAndLimits::~CachingAndLimits() = default;
 
 void CachingAndLimits::start_on_this_thread(unsigned io_thread,
-                                            boost::asio::any_io_executor executor) {
+                                            const boost::asio::any_io_executor& executor) {
   core::set_io_thread_index(io_thread);
   if (redis_) {
     redis_->start_on_this_thread(executor);

@@ -27,7 +27,7 @@ class CachingAndLimits {
   CachingAndLimits(const core::Config& config, obs::Metrics& metrics);
   ~CachingAndLimits();
 
-  void start_on_this_thread(unsigned io_thread, boost::asio::any_io_executor executor);
+  void start_on_this_thread(unsigned io_thread, const boost::asio::any_io_executor& executor);
 
   // Null when caching is off (CACHE_TTL_SECONDS=0).
   cache::CacheAside* students_cache() { return students_cache_.get(); }
