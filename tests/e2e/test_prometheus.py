@@ -33,6 +33,7 @@ EXPECTED_ALERTS = {
     "SrePlaygroundHighLatency": "ticket",
     "SrePlaygroundLogsDropped": "ticket",
     "SrePlaygroundFdExhaustion": "ticket",
+    "SrePlaygroundRedisUnavailable": "ticket",
 }
 EXPECTED_RECORDINGS = {
     "job:http_requests:rate5m",
