@@ -101,33 +101,20 @@ std::optional<std::string> apply_database_url(Config& config, std::string_view t
   return std::nullopt;
 }
 
-std::optional<std::string> apply_redis_url(Config& config, std::string_view text) {
-  if (!text.empty()) {
-    auto parsed = cache::parse_redis_url(text);
-    if (auto* error = std::get_if<std::string>(&parsed)) {
-      return *error;
+// Builds an `apply` for a text setting checked by `parse`, a parser returning either its
+// result or a reason (std::variant<T, std::string>). Empty text is always accepted (unset).
+template <typename Parse>
+auto validated_text(std::string Config::*field, Parse parse) {
+  return [field, parse](Config& config, std::string_view text) -> std::optional<std::string> {
+    if (!text.empty()) {
+      auto parsed = parse(text);
+      if (auto* error = std::get_if<std::string>(&parsed)) {
+        return *error;
+      }
     }
-  }
-  config.redis_url = std::string(text);
-  return std::nullopt;
-}
-
-std::optional<std::string> apply_rate_limits(Config& config, std::string_view text) {
-  auto parsed = ratelimit::parse_policies(text);
-  if (auto* error = std::get_if<std::string>(&parsed)) {
-    return *error;
-  }
-  config.rate_limits = std::string(text);
-  return std::nullopt;
-}
-
-std::optional<std::string> apply_trusted_proxies(Config& config, std::string_view text) {
-  auto parsed = ratelimit::TrustedProxies::parse(text);
-  if (auto* error = std::get_if<std::string>(&parsed)) {
-    return *error;
-  }
-  config.trusted_proxies = std::string(text);
-  return std::nullopt;
+    config.*field = std::string(text);
+    return std::nullopt;
+  };
 }
 
 std::optional<std::string> apply_rate_limit_enabled(Config& config, std::string_view text) {
@@ -207,7 +194,7 @@ const std::vector<Setting>& serve_settings() {
         {"WEB_DIR", d.web_dir, "Static assets (API docs page)", false, any_text(&Config::web_dir)},
         {"REDIS_URL", "",
          "Unset: in-process cache and rate limiter; redis://[:password@]host:port/db", true,
-         apply_redis_url},
+         validated_text(&Config::redis_url, cache::parse_redis_url)},
         {"REDIS_TIMEOUT_MS", text_of(d.redis_timeout_ms),
          "A Redis command not answered within this counts as failed (the request goes on)", false,
          integer_in(&Config::redis_timeout_ms, 1, 60000)},
@@ -222,10 +209,10 @@ const std::vector<Setting>& serve_settings() {
          apply_rate_limit_enabled},
         {"RATE_LIMITS", std::string(ratelimit::kDefaultRateLimits),
          "Rules '[METHOD] PATH N/s|min|h [burst B]' or '[METHOD] PATH exempt', separated by ;",
-         false, apply_rate_limits},
+         false, validated_text(&Config::rate_limits, ratelimit::parse_policies)},
         {"TRUSTED_PROXIES", "",
          "Proxies (IPs or networks, comma-separated) whose X-Forwarded-For is believed", false,
-         apply_trusted_proxies},
+         validated_text(&Config::trusted_proxies, ratelimit::TrustedProxies::parse)},
     };
   }();
   return settings;

@@ -97,8 +97,11 @@ std::string TrustedProxies::describe() const {
 
 std::string client_ip(std::string_view peer, std::string_view forwarded_for,
                       const TrustedProxies& trusted) {
+  if (trusted.empty()) {
+    return std::string(peer);  // the common case costs no address parsing
+  }
   auto peer_address = parse_address(peer);
-  if (!peer_address || trusted.empty() || !trusted.contains(*peer_address)) {
+  if (!peer_address || !trusted.contains(*peer_address)) {
     return std::string(peer);
   }
   // The peer is our proxy: the hop before it is the last entry of the header, and so on.
