@@ -18,7 +18,9 @@ constexpr std::size_t kLastKnownGradesSlots = 4096;
 App::App(const core::Config& config, store::StudentStore& store, Lifecycle& lifecycle,
          unsigned io_threads)
     : metrics_(std::make_unique<obs::Metrics>(config.app_name)),
-      students_(std::make_unique<StudentsApi>(store, *metrics_)),
+      caching_and_limits_(std::make_unique<CachingAndLimits>(config, *metrics_)),
+      students_(
+          std::make_unique<StudentsApi>(store, *metrics_, caching_and_limits_->students_cache())),
       health_(std::make_unique<HealthApi>(lifecycle, store, std::string(core::version()))),
       service_info_(std::make_unique<ServiceInfoApi>(config, *metrics_)),
       grades_(std::make_unique<grades::GradesApi>(
@@ -52,6 +54,11 @@ App::App(const core::Config& config, store::StudentStore& store, Lifecycle& life
   if (shedding.max_in_flight > 0 || shedding.max_queue_delay.count() > 0) {
     // Both bounds 0: no shedding, and not even its middleware on the request path.
     chain_->add(std::make_shared<LoadSheddingMiddleware>(shedding, router_, metrics_->registry()));
+  }
+  // After the shedder (an overloaded instance should not spend a Redis round trip first),
+  // before chaos (injected faults are for admitted traffic).
+  if (auto rate_limit = caching_and_limits_->rate_limit_middleware()) {
+    chain_->add(std::move(rate_limit));
   }
   chain_->add(std::make_shared<ChaosMiddleware>(*chaos_, metrics_->registry()));
 }

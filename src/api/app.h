@@ -2,7 +2,7 @@
 // HTTP server calls for every request.
 //
 //   request -> router match -> [request id] -> [metrics + access log] -> [load shedder]
-//           -> [chaos] -> handler
+//           -> [rate limit] -> [chaos] -> handler
 //
 // Routing happens first so that every middleware knows the route template (metrics and logs
 // label by template; later, rate limits are chosen by it).
@@ -11,6 +11,7 @@
 #include <memory>
 
 #include "api/admin.h"
+#include "api/caching_and_limits.h"
 #include "api/chaos.h"
 #include "api/health.h"
 #include "api/lifecycle.h"
@@ -34,6 +35,10 @@ class App {
   http::asio::awaitable<http::Response> handle(http::RequestContext& ctx);
   // For requests the server answered itself (too large, malformed, too slow).
   void on_rejected(http::RequestContext& ctx, http::Response& response);
+  // Called by each I/O thread before its event loop runs (per-thread cache and Redis state).
+  void on_io_thread_start(unsigned index, const http::asio::any_io_executor& executor) {
+    caching_and_limits_->start_on_this_thread(index, executor);
+  }
 
   const http::Router& router() const { return router_; }
   obs::Metrics& metrics() { return *metrics_; }
@@ -41,6 +46,7 @@ class App {
  private:
   http::Router router_;
   std::unique_ptr<obs::Metrics> metrics_;
+  std::unique_ptr<CachingAndLimits> caching_and_limits_;
   std::unique_ptr<StudentsApi> students_;
   std::unique_ptr<HealthApi> health_;
   std::unique_ptr<ServiceInfoApi> service_info_;

@@ -134,7 +134,10 @@ int serve(const core::Config& config) {
         [&app](http::RequestContext& ctx, http::Response& response) {
           app.on_rejected(ctx, response);
         },
-        [](unsigned index) { obs::set_thread_shard(index + 1); });
+        [&app](unsigned index, const asio::any_io_executor& executor) {
+          obs::set_thread_shard(index + 1);
+          app.on_io_thread_start(index, executor);
+        });
 
     // Catch signals from here on, so a SIGTERM during startup still shuts down cleanly.
     asio::io_context main_context;

@@ -1,5 +1,7 @@
 #include "api/students.h"
 
+#include <boost/json/serialize.hpp>
+
 #include "api/json_body.h"
 #include "core/ids.h"
 #include "core/log.h"
@@ -13,6 +15,10 @@ namespace {
 
 constexpr std::string_view kCollection = "/api/v1/students";
 constexpr std::string_view kItem = "/api/v1/students/{student_id}";
+
+std::string student_cache_key(std::string_view student_id) {
+  return "student:" + std::string(student_id);
+}
 
 http::Response not_found(const http::Request& request) {
   return http::error_response(request, Status::not_found, "Student not found");
@@ -71,11 +77,28 @@ http::asio::awaitable<http::Response> StudentsApi::get(http::RequestContext& ctx
   if (!core::is_student_id(id)) {
     co_return not_found(ctx.request);
   }
-  auto student = co_await store_.find(std::move(id));
-  if (!student) {
-    co_return not_found(ctx.request);
+  if (cache_ == nullptr) {
+    auto student = co_await store_.find(std::move(id));
+    if (!student) {
+      co_return not_found(ctx.request);
+    }
+    co_return http::json_response(ctx.request, Status::ok, domain::to_json(*student));
   }
-  co_return http::json_response(ctx.request, Status::ok, domain::to_json(*student));
+  // Cache-aside: the cached value is the response body, so a hit needs no JSON work at all.
+  const std::string key = student_cache_key(id);
+  const cache::CacheAside::Loader load =
+      [this, &id]() -> http::asio::awaitable<std::optional<std::string>> {
+    auto student = co_await store_.find(id);
+    if (!student) {
+      co_return std::nullopt;
+    }
+    co_return boost::json::serialize(domain::to_json(*student));
+  };
+  cache::CacheAside::Result result = co_await cache_->get(key, load, ctx.request_id);
+  auto response = result.value ? http::json_response(ctx.request, Status::ok, *result.value)
+                               : not_found(ctx.request);
+  response.set("X-Cache", result.hit ? "HIT" : "MISS");
+  co_return response;
 }
 
 http::asio::awaitable<http::Response> StudentsApi::replace(http::RequestContext& ctx) {
@@ -96,9 +119,15 @@ http::asio::awaitable<http::Response> StudentsApi::update(http::RequestContext& 
   if (!core::is_student_id(id)) {
     co_return not_found(ctx.request);
   }
-  auto student = co_await store_.update(id, std::get<domain::StudentFields>(std::move(body)));
+  // Named first (coroutine rule: no temporaries into coroutine parameters).
+  domain::StudentFields fields = std::get<domain::StudentFields>(std::move(body));
+  auto student = co_await store_.update(id, fields);
   if (!student) {
     co_return not_found(ctx.request);
+  }
+  if (cache_ != nullptr) {
+    const std::string key = student_cache_key(id);
+    co_await cache_->invalidate(key, ctx.request_id);
   }
   log::info("student updated", {{"request_id", ctx.request_id}, {"student_id", id}});
   co_return http::json_response(ctx.request, Status::ok, domain::to_json(*student));
@@ -108,6 +137,10 @@ http::asio::awaitable<http::Response> StudentsApi::remove(http::RequestContext& 
   std::string id(ctx.path_param("student_id"));
   if (!core::is_student_id(id) || !co_await store_.remove(id)) {
     co_return not_found(ctx.request);
+  }
+  if (cache_ != nullptr) {
+    const std::string key = student_cache_key(id);
+    co_await cache_->invalidate(key, ctx.request_id);
   }
   log::info("student deleted", {{"request_id", ctx.request_id}, {"student_id", id}});
   co_return http::empty_response(ctx.request, Status::no_content);

@@ -1,6 +1,7 @@
 // The students resource: /api/v1/students and /api/v1/students/{student_id}.
 #pragma once
 
+#include "cache/cache_aside.h"
 #include "http/router.h"
 #include "obs/metrics.h"
 #include "store/student_store.h"
@@ -9,8 +10,9 @@ namespace sre::api {
 
 class StudentsApi {
  public:
-  StudentsApi(store::StudentStore& store, obs::Metrics& metrics)
-      : store_(store), metrics_(metrics) {}
+  // `cache`: cache-aside for single-student reads; null when caching is off.
+  StudentsApi(store::StudentStore& store, obs::Metrics& metrics, cache::CacheAside* cache = nullptr)
+      : store_(store), metrics_(metrics), cache_(cache) {}
 
   void register_routes(http::Router& router);
 
@@ -27,6 +29,7 @@ class StudentsApi {
 
   store::StudentStore& store_;
   obs::Metrics& metrics_;
+  cache::CacheAside* cache_;
 };
 
 }  // namespace sre::api

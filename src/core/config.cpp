@@ -10,6 +10,10 @@
 #include <limits>
 #include <set>
 
+#include "cache/redis_url.h"
+#include "ratelimit/client_identity.h"
+#include "ratelimit/policy.h"
+
 namespace sre::core {
 namespace {
 
@@ -99,15 +103,17 @@ std::optional<std::string> apply_database_url(Config& config, std::string_view t
   return std::nullopt;
 }
 
-std::optional<std::string> apply_auto_migrate(Config& config, std::string_view text) {
-  if (text == "true" || text == "1") {
-    config.auto_migrate = true;
-  } else if (text == "false" || text == "0") {
-    config.auto_migrate = false;
-  } else {
-    return fmt::format("'{}' is not true or false", text);
-  }
-  return std::nullopt;
+// Builds an `apply` function for a true/false setting (also 1/0, yes/no, on/off).
+auto boolean(bool Config::*field) {
+  return [field](Config& config, std::string_view text) -> std::optional<std::string> {
+    static const std::set<std::string, std::less<>> yes{"true", "1", "yes", "on"};
+    static const std::set<std::string, std::less<>> no{"false", "0", "no", "off"};
+    if (!yes.contains(text) && !no.contains(text)) {
+      return fmt::format("'{}' is not true or false", text);
+    }
+    config.*field = yes.contains(text);
+    return std::nullopt;
+  };
 }
 
 // Builds an `apply` function for a number setting within [min, max].
@@ -121,6 +127,22 @@ auto number_in(double Config::*field, double min, double max) {
       return fmt::format("'{}' is not a number in {}..{}", text, min, max);
     }
     config.*field = value;
+    return std::nullopt;
+  };
+}
+
+// Builds an `apply` for a text setting checked by `parse`, a parser returning either its
+// result or a reason (std::variant<T, std::string>). Empty text is always accepted (unset).
+template <typename Parse>
+auto validated_text(std::string Config::*field, Parse parse) {
+  return [field, parse](Config& config, std::string_view text) -> std::optional<std::string> {
+    if (!text.empty()) {
+      auto parsed = parse(text);
+      if (auto* error = std::get_if<std::string>(&parsed)) {
+        return *error;
+      }
+    }
+    config.*field = std::string(text);
     return std::nullopt;
   };
 }
@@ -232,7 +254,7 @@ const std::vector<Setting>& serve_settings() {
          "Give up a PostgreSQL connection attempt (or the wait for a free connection) after this",
          false, integer_in(&Config::db_connect_timeout_ms, 1, 600000)},
         {"AUTO_MIGRATE", "true", "serve applies pending schema migrations at start (true/false)",
-         false, apply_auto_migrate},
+         false, boolean(&Config::auto_migrate)},
         // Grade service client and resilience.
         {"GRADE_SERVICE_URL", d.grade_service_url, "Base URL of the grade service (http://)", false,
          apply_grade_service_url},
@@ -288,6 +310,27 @@ const std::vector<Setting>& serve_settings() {
          "Load shedding: while requests keep waiting longer than this before being handled, those "
          "that do get 503 (0 = no bound)",
          false, integer_in(&Config::max_queue_delay_ms, 0, 600'000)},
+        {"REDIS_URL", "",
+         "Unset: in-process cache and rate limiter; redis://[:password@]host:port/db", true,
+         validated_text(&Config::redis_url, cache::parse_redis_url)},
+        {"REDIS_TIMEOUT_MS", text_of(d.redis_timeout_ms),
+         "A Redis command not answered within this counts as failed (the request goes on)", false,
+         integer_in(&Config::redis_timeout_ms, 1, 60000)},
+        {"CACHE_TTL_SECONDS", text_of(d.cache_ttl_seconds),
+         "How long GET /api/v1/students/{id} answers stay cached; 0 turns caching off", false,
+         integer_in(&Config::cache_ttl_seconds, 0, 86400)},
+        {"CACHE_MAX_ENTRIES", text_of(d.cache_max_entries),
+         "In-process cache size per I/O thread (without REDIS_URL)", false,
+         integer_in(&Config::cache_max_entries, 1, 10'000'000)},
+        {"RATE_LIMIT_ENABLED", "true",
+         "false turns rate limiting off (benchmarks, acceptance runs)", false,
+         boolean(&Config::rate_limit_enabled)},
+        {"RATE_LIMITS", std::string(ratelimit::kDefaultRateLimits),
+         "Rules '[METHOD] PATH N/s|min|h [burst B]' or '[METHOD] PATH exempt', separated by ;",
+         false, validated_text(&Config::rate_limits, ratelimit::parse_policies)},
+        {"TRUSTED_PROXIES", "",
+         "Proxies (IPs or networks, comma-separated) whose X-Forwarded-For is believed", false,
+         validated_text(&Config::trusted_proxies, ratelimit::TrustedProxies::parse)},
     };
   }();
   return settings;
@@ -444,6 +487,14 @@ std::vector<std::pair<std::string, std::string>> describe(const Config& c) {
       {"circuit_breaker_half_open_probes", std::to_string(c.circuit_breaker_half_open_probes)},
       {"max_in_flight", std::to_string(c.max_in_flight)},
       {"max_queue_delay_ms", std::to_string(c.max_queue_delay_ms)},
+      {"redis", c.redis_url.empty() ? "in-process" : redact_url(c.redis_url)},
+      {"redis_timeout_ms", std::to_string(c.redis_timeout_ms)},
+      {"cache_ttl_seconds", std::to_string(c.cache_ttl_seconds)},
+      {"cache_max_entries", std::to_string(c.cache_max_entries)},
+      {"rate_limit_enabled", c.rate_limit_enabled ? "true" : "false"},
+      {"rate_limits",
+       c.rate_limits.empty() ? std::string(ratelimit::kDefaultRateLimits) : c.rate_limits},
+      {"trusted_proxies", c.trusted_proxies},
   };
 }
 

@@ -71,6 +71,16 @@ struct Config {
   double grade_error_rate = 0.3;  // the seed's demo value
   int grade_latency_ms = 0;
   int grade_latency_jitter_ms = 0;
+  // Redis and rate limiting (issue 4). Texts are validated when the Config is built and
+  // parsed again where they are used (cache/redis_url.h, ratelimit/policy.h,
+  // ratelimit/client_identity.h).
+  std::string redis_url;  // empty: in-process cache and limiter
+  int redis_timeout_ms = 250;
+  int cache_ttl_seconds = 300;  // 0: no caching
+  unsigned cache_max_entries = 10000;
+  bool rate_limit_enabled = true;
+  std::string rate_limits;  // empty: ratelimit::kDefaultRateLimits
+  std::string trusted_proxies;
 
   // The SQLite database file this configuration points at (DATABASE_URL sqlite:///path wins).
   std::string sqlite_path() const;

@@ -94,7 +94,7 @@ int run_grade_service(const core::Config& config) {
         [&app](http::RequestContext& ctx, http::Response& response) {
           app.on_rejected(ctx, response);
         },
-        [](unsigned index) { obs::set_thread_shard(index + 1); });
+        [](unsigned index, const asio::any_io_executor&) { obs::set_thread_shard(index + 1); });
     asio::io_context main_context;
     asio::signal_set signals(main_context, SIGINT, SIGTERM);
     try {

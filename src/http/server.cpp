@@ -80,7 +80,7 @@ void Server::start() {
     Worker* w = worker.get();
     w->thread = std::thread([this, w] {
       if (on_thread_start_) {
-        on_thread_start_(w->index);
+        on_thread_start_(w->index, w->ioc.get_executor());
       }
       asio::co_spawn(w->ioc, accept_loop(*w), asio::detached);
       asio::co_spawn(w->ioc, sweep_timeouts(*w), asio::detached);

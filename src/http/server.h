@@ -37,8 +37,9 @@ struct ServerOptions {
   std::chrono::seconds idle_timeout{60};
 };
 
-// Called on each I/O thread as it starts, with its index (0-based), e.g. to pick metric shards.
-using ThreadStartHook = std::function<void(unsigned)>;
+// Called on each I/O thread as it starts, with its index (0-based) and its event loop's
+// executor, e.g. to pick metric shards or open the thread's own Redis connection.
+using ThreadStartHook = std::function<void(unsigned, asio::any_io_executor)>;
 
 class Server {
  public:

@@ -1,6 +1,7 @@
 // The request and response types every layer of the HTTP stack passes around.
 #pragma once
 
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -41,6 +42,9 @@ struct RequestContext {
   // Set by the request-id middleware.
   std::string request_id;
   std::string trace_id;
+  // Who is authenticated; empty for anonymous requests (set by the auth middleware, a later
+  // issue). Rate limits key on it when present, else on the client's IP address.
+  std::string authenticated_subject;
 
   // Set by the router. `route` is null when no route matched; `handler` is null when no
   // route matched or the route has no handler for the method.

@@ -35,7 +35,8 @@ class Metrics {
     return dependency_unavailable_->Add({{"dependency", dependency}});
   }
 
-  // Metrics a component collects itself (e.g. the PostgreSQL pool), rendered with the rest.
+  // Metrics a component collects itself, lock-free (the PostgreSQL pool, Redis latency...),
+  // rendered with the rest.
   // Call before serving requests.
   void add_collectable(std::shared_ptr<prometheus::Collectable> collectable) {
     collectables_.push_back(std::move(collectable));

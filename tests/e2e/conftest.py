@@ -109,6 +109,22 @@ def start_server(sre_binary, tmp_path):
 
 
 @pytest.fixture
+def redis_server(tmp_path):
+    """redis_server() -> harness.RedisServer on a free port; stopped at the end of the test."""
+    started: list[harness.RedisServer] = []
+    counter = itertools.count()
+
+    def start(password=None):
+        redis = harness.start_redis(tmp_path / f"redis{next(counter)}", password=password)
+        started.append(redis)
+        return redis
+
+    yield start
+    for redis in started:
+        redis.stop()
+
+
+@pytest.fixture
 def new_student(api):
     """Creates a student with the given fields (defaults valid) and returns the JSON body."""
     def create(first_name="Ada", last_name="Lovelace", grade=7):

@@ -10,6 +10,8 @@ the same building blocks:
   send (oversized heads, malformed request lines, half requests, pipelining, keep-alive checks).
 - ``ApiClient``: ``requests`` with a timeout on every call.
 - ``start_sre_playground()``: the service binary with a fresh DATA_DIR on a free port.
+- ``RedisServer`` / ``start_redis()``: a real ``redis-server`` on a free loopback port, no
+  persistence, which a test may kill and start again on the same port.
 """
 from __future__ import annotations
 
@@ -45,6 +47,8 @@ SRE_SETTINGS = (
     "CIRCUIT_BREAKER_MINIMUM_CALLS", "CIRCUIT_BREAKER_OPEN_SECONDS",
     "CIRCUIT_BREAKER_SLOW_CALL_MS", "CIRCUIT_BREAKER_HALF_OPEN_PROBES", "MAX_IN_FLIGHT",
     "MAX_QUEUE_DELAY_MS",
+    "REDIS_URL", "REDIS_TIMEOUT_MS", "CACHE_TTL_SECONDS", "CACHE_MAX_ENTRIES",
+    "RATE_LIMIT_ENABLED", "RATE_LIMITS", "TRUSTED_PROXIES",
 )
 # Settings only `sre-playground grade-service` reads (its start-up faults).
 GRADE_SERVICE_SETTINGS = ("GRADE_ERROR_RATE", "GRADE_LATENCY_MS", "GRADE_LATENCY_JITTER_MS")
@@ -457,7 +461,11 @@ def start_sre_playground(workdir: Path, env: Mapping[str, str] | None = None,
     """Starts ``sre-playground serve`` in ``workdir`` (its cwd, so no stray .env is read).
 
     Defaults: HOST=127.0.0.1, a free PORT, DATA_DIR=<workdir>/data, SHUTDOWN_DELAY_SECONDS=0,
-    WEB_DIR=<repo>/web. ``env`` overrides them. Output goes to <workdir>/server.log.
+    WEB_DIR=<repo>/web, RATE_LIMIT_ENABLED=false. ``env`` overrides them. Output goes to
+    <workdir>/server.log.
+
+    Rate limiting is off by default here because most suites create many students from one
+    client (the seed's limit is 10/min); the rate-limit tests turn it on explicitly.
     """
     binary = Path(binary or sre_binary())
     workdir = Path(workdir)
@@ -470,6 +478,7 @@ def start_sre_playground(workdir: Path, env: Mapping[str, str] | None = None,
         "DATA_DIR": str(data_dir),
         "SHUTDOWN_DELAY_SECONDS": "0",
         "WEB_DIR": str(REPO_ROOT / "web"),
+        "RATE_LIMIT_ENABLED": "false",
     }
     settings.update(env or {})
     process = ManagedProcess([binary, "serve", *args], workdir / "server.log",
@@ -547,3 +556,78 @@ def start_grade_service(workdir: Path, env: Mapping[str, str] | None = None,
         process.stop(timeout=5)
         raise
     return service
+# redis-server
+
+
+REDIS_SERVER = "/usr/bin/redis-server"
+REDIS_CLI = "/usr/bin/redis-cli"
+
+
+class RedisServer:
+    """A real redis-server on loopback, without persistence. ``stop()`` then ``start()``
+    brings it back on the same port (an outage and a recovery, as clients see them)."""
+
+    def __init__(self, workdir: Path, port: int | None = None, password: str | None = None):
+        self.workdir = Path(workdir)
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        self.port = port or free_port()
+        self.password = password
+        self.process: ManagedProcess | None = None
+        self.starts = 0
+
+    @property
+    def url(self) -> str:
+        auth = f":{self.password}@" if self.password else ""
+        return f"redis://{auth}{LOOPBACK}:{self.port}/0"
+
+    def start(self) -> "RedisServer":
+        argv = [REDIS_SERVER, "--port", str(self.port), "--bind", LOOPBACK, "--save", "",
+                "--appendonly", "no", "--dir", str(self.workdir), "--protected-mode", "no",
+                "--enable-debug-command", "local"]  # DEBUG SLEEP stalls Redis on purpose
+        if self.password:
+            argv += ["--requirepass", self.password]
+        self.starts += 1
+        self.process = ManagedProcess(argv, self.workdir / f"redis.{self.starts}.log",
+                                      name="redis-server").start()
+        self.process.wait_for_port(LOOPBACK, self.port, timeout=10)
+        return self
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.stop(timeout=5)
+            self.process = None
+
+    def kill(self) -> None:
+        """SIGKILL: Redis vanishes without closing anything gracefully."""
+        if self.process is not None and self.process.is_running():
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(timeout=5)
+        self.stop()
+
+    def cli(self, *args: str) -> str:
+        argv = [REDIS_CLI, "-h", LOOPBACK, "-p", str(self.port), "--no-auth-warning"]
+        if self.password:
+            argv += ["-a", self.password]
+        result = subprocess.run([*argv, *args], capture_output=True, text=True, timeout=10,
+                                check=True)
+        return result.stdout.strip()
+
+
+def start_redis(workdir: Path, password: str | None = None) -> RedisServer:
+    return RedisServer(workdir, password=password).start()
+
+
+def metric_value(metrics_text: str, name: str, labels: Mapping[str, str] | None = None) -> float:
+    """The value of one series in Prometheus text (0 when absent)."""
+    wanted = ",".join(f'{k}="{v}"' for k, v in sorted((labels or {}).items()))
+    for line in metrics_text.splitlines():
+        if line.startswith("#"):
+            continue
+        series, _, value = line.rpartition(" ")
+        metric, _, label_text = series.partition("{")
+        if metric != name:
+            continue
+        found = ",".join(sorted(p for p in label_text.rstrip("}").split(",") if p))
+        if found == wanted:
+            return float(value)
+    return 0.0

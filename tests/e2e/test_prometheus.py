@@ -37,6 +37,7 @@ EXPECTED_ALERTS = {
     "SrePlaygroundFdExhaustion": "ticket",
     "SrePlaygroundDatabaseUnavailable": "page",
     "SrePlaygroundDatabasePoolExhausted": "ticket",
+    "SrePlaygroundRedisUnavailable": "ticket",
 }
 EXPECTED_RECORDINGS = {
     "job:http_requests:rate5m",

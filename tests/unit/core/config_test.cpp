@@ -74,10 +74,41 @@ INSTANTIATE_TEST_SUITE_P(
                     InvalidCase{"DATABASE_URL", "sqlite://"}, InvalidCase{"HOST", ""},
                     InvalidCase{"HOST", "localhost"}, InvalidCase{"MAX_BODY_BYTES", "0"},
                     InvalidCase{"DB_POOL_SIZE", "0"}, InvalidCase{"DB_STATEMENT_TIMEOUT_MS", "0"},
-                    InvalidCase{"DB_CONNECT_TIMEOUT_MS", "x"}, InvalidCase{"AUTO_MIGRATE", "yes"}),
+                    InvalidCase{"DB_CONNECT_TIMEOUT_MS", "x"}, InvalidCase{"AUTO_MIGRATE", "maybe"}),
     [](const testing::TestParamInfo<InvalidCase>& info) {
       return std::string(info.param.env) + "_" + std::to_string(info.index);
     });
+
+INSTANTIATE_TEST_SUITE_P(RedisAndRateLimits, InvalidSetting,
+                         testing::Values(InvalidCase{"REDIS_URL", "localhost:6379"},
+                                         InvalidCase{"RATE_LIMITS", "/a 1/fortnight"},
+                                         InvalidCase{"RATE_LIMIT_ENABLED", "maybe"},
+                                         InvalidCase{"TRUSTED_PROXIES", "proxy.internal"},
+                                         InvalidCase{"CACHE_TTL_SECONDS", "-1"}));
+
+TEST(BuildConfig, RedisAndRateLimitSettings) {
+  auto defaults = build_config({});
+  ASSERT_TRUE(defaults.config) << defaults.error;
+  EXPECT_TRUE(defaults.config->redis_url.empty());
+  EXPECT_TRUE(defaults.config->rate_limit_enabled);
+  EXPECT_EQ(defaults.config->cache_ttl_seconds, 300);
+
+  auto result = build_config({{"REDIS_URL", "redis://:pw@cache:6380/1"},
+                              {"RATE_LIMIT_ENABLED", "false"},
+                              {"RATE_LIMITS", "POST /api/v1/students 1/s"},
+                              {"TRUSTED_PROXIES", "10.0.0.0/8"}});
+  ASSERT_TRUE(result.config) << result.error;
+  EXPECT_FALSE(result.config->rate_limit_enabled);
+  EXPECT_EQ(result.config->rate_limits, "POST /api/v1/students 1/s");
+  bool redacted = false;
+  for (const auto& [key, value] : describe(*result.config)) {
+    if (key == "redis") {
+      EXPECT_EQ(value, "redis://:***@cache:6380/1");
+      redacted = true;
+    }
+  }
+  EXPECT_TRUE(redacted);
+}
 
 TEST(Dotenv, ParsesCommentsQuotesAndExport) {
   auto entries = parse_dotenv(

@@ -1,0 +1,73 @@
+#include "api/middleware/rate_limit.h"
+
+#include <fmt/format.h>
+
+#include "http/responses.h"
+
+namespace sre::api {
+
+namespace {
+
+// A structured-field string (RFC 8941): quotes and backslashes escaped.
+std::string sf_string(std::string_view text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+    }
+    out += c;
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+RateLimitMiddleware::RateLimitMiddleware(ratelimit::RateLimiter& limiter,
+                                         ratelimit::TrustedProxies trusted)
+    : limiter_(limiter), trusted_(std::move(trusted)) {
+  for (const auto& policy : limiter_.policies().policies()) {
+    policy_headers_.push_back(fmt::format("{};q={};w={}", sf_string(policy.name), policy.rate.limit,
+                                          policy.rate.window.count()));
+  }
+}
+
+void RateLimitMiddleware::add_headers(http::Response& response, const ratelimit::Policy& policy,
+                                      const ratelimit::Decision& decision) const {
+  const auto index = static_cast<std::size_t>(&policy - limiter_.policies().policies().data());
+  const auto reset = ratelimit::ceil_seconds(decision.reset_us);
+  response.set("X-RateLimit-Limit", std::to_string(policy.rate.burst));
+  response.set("X-RateLimit-Remaining", std::to_string(decision.remaining));
+  response.set("X-RateLimit-Reset", std::to_string(reset));
+  response.set("RateLimit-Policy", policy_headers_[index]);
+  response.set("RateLimit",
+               fmt::format("{};r={};t={}", sf_string(policy.name), decision.remaining, reset));
+}
+
+http::asio::awaitable<http::Response> RateLimitMiddleware::handle(http::RequestContext& ctx,
+                                                                  http::Next next) {
+  const ratelimit::Policy* policy =
+      limiter_.policies().match(ctx.request.method_string(), ctx.route_template());
+  if (policy == nullptr || policy->exempt) {
+    co_return co_await next(ctx);
+  }
+  auto forwarded = ctx.request.find("X-Forwarded-For");
+  const std::string ip = ratelimit::client_ip(
+      ctx.client_address, forwarded == ctx.request.end() ? "" : forwarded->value(), trusted_);
+  const std::string identity = ratelimit::client_identity(ctx.authenticated_subject, ip);
+  const ratelimit::Decision decision = co_await limiter_.decide(*policy, identity, ctx.request_id);
+  if (!decision.allowed) {
+    const auto retry_after =
+        std::max<std::int64_t>(1, ratelimit::ceil_seconds(decision.retry_after_us));
+    http::Response refused = http::json_response(
+        ctx.request, http::Status::too_many_requests,
+        boost::json::value{{"error", "Rate limit exceeded"}, {"retry_after", retry_after}});
+    refused.set(http::beast_http::field::retry_after, std::to_string(retry_after));
+    add_headers(refused, *policy, decision);
+    co_return refused;
+  }
+  http::Response response = co_await next(ctx);
+  add_headers(response, *policy, decision);
+  co_return response;
+}
+
+}  // namespace sre::api

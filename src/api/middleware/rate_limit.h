@@ -1,0 +1,38 @@
+// Rate limiting as middleware: picks the policy for the request's method and route template,
+// resolves who is asking (ratelimit/client_identity.h), takes a token, and either answers 429
+// or passes the request on. Every limited response (allowed or not) carries the bucket's state:
+//
+//   X-RateLimit-Limit: 15         the bucket's capacity (burst)
+//   X-RateLimit-Remaining: 9      tokens left after this request
+//   X-RateLimit-Reset: 36         seconds until the bucket is full again
+//   RateLimit-Policy: "POST /api/v1/students";q=10;w=60    IETF draft: quota per window
+//   RateLimit: "POST /api/v1/students";r=9;t=36            IETF draft: remaining, reset
+//
+// and a refusal is 429 {"error":"Rate limit exceeded","retry_after":N} with Retry-After: N.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "http/middleware.h"
+#include "ratelimit/client_identity.h"
+#include "ratelimit/rate_limiter.h"
+
+namespace sre::api {
+
+class RateLimitMiddleware : public http::Middleware {
+ public:
+  RateLimitMiddleware(ratelimit::RateLimiter& limiter, ratelimit::TrustedProxies trusted);
+
+  http::asio::awaitable<http::Response> handle(http::RequestContext& ctx, http::Next next) override;
+
+ private:
+  void add_headers(http::Response& response, const ratelimit::Policy& policy,
+                   const ratelimit::Decision& decision) const;
+
+  ratelimit::RateLimiter& limiter_;
+  ratelimit::TrustedProxies trusted_;
+  std::vector<std::string> policy_headers_;  // RateLimit-Policy value, per policy index
+};
+
+}  // namespace sre::api

@@ -1,0 +1,89 @@
+#include "ratelimit/rate_limiter.h"
+
+#include "core/log.h"
+
+namespace sre::ratelimit {
+
+RateLimiter::RateLimiter(PolicyTable policies, cache::RedisClient* redis, obs::Metrics& metrics)
+    : policies_(std::move(policies)), redis_(redis) {
+  if (redis_ != nullptr) {
+    redis_limiter_ = std::make_unique<RedisLimiter>(*redis_);
+  }
+  auto& decisions = prometheus::BuildCounter()
+                        .Name("rate_limit_decisions_total")
+                        .Help("Rate-limit decisions by policy and outcome (allowed, limited)")
+                        .Register(metrics.registry());
+  for (const auto& policy : policies_.policies()) {
+    if (policy.exempt) {
+      allowed_.push_back(nullptr);
+      limited_.push_back(nullptr);
+      continue;
+    }
+    allowed_.push_back(&decisions.Add({{"policy", policy.name}, {"outcome", "allowed"}}));
+    limited_.push_back(&decisions.Add({{"policy", policy.name}, {"outcome", "limited"}}));
+  }
+  fallback_decisions_ = &prometheus::BuildCounter()
+                             .Name("rate_limit_fallback_decisions_total")
+                             .Help(
+                                 "Decisions made with in-process buckets because Redis was "
+                                 "configured but unreachable (limits were per instance)")
+                             .Register(metrics.registry())
+                             .Add({});
+  fallback_active_ = &prometheus::BuildGauge()
+                          .Name("rate_limit_fallback_active")
+                          .Help(
+                              "1 while the rate limiter uses in-process buckets instead of the "
+                              "configured Redis")
+                          .Register(metrics.registry())
+                          .Add({});
+}
+
+void RateLimiter::count(std::size_t index, bool allowed) {
+  auto* counter = allowed ? allowed_[index] : limited_[index];
+  if (counter != nullptr) {
+    counter->Increment();
+  }
+}
+
+void RateLimiter::enter_fallback(const std::string& request_id) {
+  fallback_decisions_->Increment();
+  if (!in_fallback_.exchange(true, std::memory_order_acq_rel)) {
+    fallback_active_->Set(1);
+    log::warn(
+        "rate limiter: Redis unreachable, using in-process buckets (limits are per "
+        "instance until Redis is back)",
+        {{"request_id", request_id}, {"redis", redis_->endpoint().describe()}});
+  }
+}
+
+void RateLimiter::leave_fallback() {
+  if (in_fallback_.load(std::memory_order_relaxed) &&
+      in_fallback_.exchange(false, std::memory_order_acq_rel)) {
+    fallback_active_->Set(0);
+    log::info("rate limiter: back on Redis", {{"redis", redis_->endpoint().describe()}});
+  }
+}
+
+boost::asio::awaitable<Decision> RateLimiter::decide(const Policy& policy,
+                                                     const std::string& identity,
+                                                     const std::string& request_id) {
+  const std::size_t index = index_of(policy);
+  if (redis_limiter_) {
+    std::optional<Decision> shared;
+    if (redis_->available()) {
+      const std::string key = "ratelimit:" + policy.name + ":" + identity;
+      shared = co_await redis_limiter_->take(policy.rate, key);
+    }
+    if (shared) {
+      leave_fallback();
+      count(index, shared->allowed);
+      co_return *shared;
+    }
+    enter_fallback(request_id);
+  }
+  Decision local = local_.take(policy.rate, index, identity);
+  count(index, local.allowed);
+  co_return local;
+}
+
+}  // namespace sre::ratelimit

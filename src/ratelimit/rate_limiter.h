@@ -1,0 +1,56 @@
+// Decides whether a client may make a request under a policy: on Redis when it is configured
+// and reachable (one limit for all instances), else with the in-process buckets (one limit per
+// instance). The switch is per decision, so when Redis comes back the next decision uses it.
+// Entering and leaving the fallback is logged once each, counted
+// (rate_limit_fallback_decisions_total) and shown as a gauge (rate_limit_fallback_active).
+#pragma once
+
+#include <prometheus/counter.h>
+#include <prometheus/gauge.h>
+
+#include <atomic>
+#include <boost/asio/awaitable.hpp>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cache/redis_client.h"
+#include "obs/metrics.h"
+#include "ratelimit/local_limiter.h"
+#include "ratelimit/policy.h"
+#include "ratelimit/redis_limiter.h"
+
+namespace sre::ratelimit {
+
+class RateLimiter {
+ public:
+  // `redis` null: in-process only (the embedded default).
+  RateLimiter(PolicyTable policies, cache::RedisClient* redis, obs::Metrics& metrics);
+
+  const PolicyTable& policies() const { return policies_; }
+
+  // Takes a token for `identity` under `policy` (one of policies()). References must outlive
+  // the call.
+  boost::asio::awaitable<Decision> decide(const Policy& policy, const std::string& identity,
+                                          const std::string& request_id);
+
+ private:
+  std::size_t index_of(const Policy& policy) const {
+    return static_cast<std::size_t>(&policy - policies_.policies().data());
+  }
+  void count(std::size_t index, bool allowed);
+  void enter_fallback(const std::string& request_id);
+  void leave_fallback();
+
+  PolicyTable policies_;
+  cache::RedisClient* redis_;
+  std::unique_ptr<RedisLimiter> redis_limiter_;
+  LocalLimiter local_;
+  std::atomic<bool> in_fallback_{false};
+  std::vector<prometheus::Counter*> allowed_;  // per policy index
+  std::vector<prometheus::Counter*> limited_;
+  prometheus::Counter* fallback_decisions_;
+  prometheus::Gauge* fallback_active_;
+};
+
+}  // namespace sre::ratelimit

@@ -1,0 +1,135 @@
+"""Rate limiting, black-box: the seed's demo from one client, the headers on every limited
+response, 429 bodies, exempt routes, the limit shared by two instances through Redis, and
+X-Forwarded-For believed only from a trusted proxy. Invalid settings refuse to start."""
+from __future__ import annotations
+
+import pytest
+
+import harness
+from checks import STUDENTS, assert_json
+from test_config import run_serve
+
+NEW = {"first_name": "RateTest", "last_name": "User", "grade": 10}
+LIMIT_HEADERS = ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset",
+                 "RateLimit-Policy", "RateLimit")
+
+
+def seed_demo(api) -> list[int]:
+    """The seed README's demo: 5 creates, then 15 more; returns the statuses of the 15."""
+    for _ in range(5):
+        assert_json(api.post(STUDENTS, json=NEW), 201)
+    return [api.post(STUDENTS, json=NEW).status_code for _ in range(15)]
+
+
+def check_seed_demo(api):
+    statuses = seed_demo(api)
+    assert statuses == [201] * 10 + [429] * 5, statuses
+    refused = api.post(STUDENTS, json=NEW)
+    body = assert_json(refused, 429)
+    assert body["error"] == "Rate limit exceeded"
+    assert isinstance(body["retry_after"], int) and 1 <= body["retry_after"] <= 6, body
+    assert refused.headers["Retry-After"] == str(body["retry_after"])
+    assert refused.headers["X-RateLimit-Limit"] == "15"
+    assert refused.headers["X-RateLimit-Remaining"] == "0"
+    assert refused.headers["RateLimit-Policy"] == '"POST /api/v1/students";q=10;w=60'
+    assert refused.headers["RateLimit"].startswith('"POST /api/v1/students";r=0;t=')
+
+
+def test_seed_demo_in_process(start_server):
+    srv = start_server(env={"RATE_LIMIT_ENABLED": "true"})
+    check_seed_demo(srv.client())
+    metrics = srv.client().get("/metrics").text
+    labels = {"policy": "POST /api/v1/students"}
+    assert harness.metric_value(metrics, "rate_limit_decisions_total",
+                                {**labels, "outcome": "allowed"}) == 15
+    assert harness.metric_value(metrics, "rate_limit_decisions_total",
+                                {**labels, "outcome": "limited"}) == 6
+
+
+def test_seed_demo_on_redis(start_server, redis_server):
+    redis = redis_server()
+    srv = start_server(env={"RATE_LIMIT_ENABLED": "true", "REDIS_URL": redis.url})
+    check_seed_demo(srv.client())
+    keys = redis.cli("KEYS", "ratelimit:*").splitlines()
+    assert keys == ["ratelimit:POST /api/v1/students:ip:127.0.0.1"], keys
+    assert 0 < int(redis.cli("PTTL", keys[0])) <= 91_000, "buckets expire once full again"
+
+
+def test_headers_on_every_limited_response_and_exempt_routes(start_server):
+    srv = start_server(env={"RATE_LIMIT_ENABLED": "true"})
+    api = srv.client()
+    created = api.post(STUDENTS, json=NEW)
+    assert created.status_code == 201
+    assert created.headers["X-RateLimit-Limit"] == "15"
+    assert created.headers["X-RateLimit-Remaining"] == "14"
+    assert created.headers["X-RateLimit-Reset"] == "6"
+    listed = api.get(STUDENTS)
+    assert listed.status_code == 200
+    assert listed.headers["RateLimit-Policy"] == '"default";q=100;w=60'
+    assert listed.headers["X-RateLimit-Limit"] == "110"
+    missing = api.get("/no/such/path")
+    assert missing.status_code == 404 and "RateLimit" in missing.headers, "scanners count too"
+    for path in ("/health", "/health/live", "/health/ready", "/metrics"):
+        response = api.get(path)
+        assert not any(h in response.headers for h in LIMIT_HEADERS), (path, response.headers)
+
+
+def test_disabled_means_no_headers_and_no_429(start_server):
+    srv = start_server(env={"RATE_LIMIT_ENABLED": "false"})
+    api = srv.client()
+    statuses = [api.post(STUDENTS, json=NEW).status_code for _ in range(20)]
+    assert statuses == [201] * 20
+    assert "X-RateLimit-Limit" not in api.get(STUDENTS).headers
+
+
+def test_two_instances_on_one_redis_admit_the_burst_once(start_server, redis_server):
+    redis = redis_server()
+    env = {"RATE_LIMIT_ENABLED": "true", "REDIS_URL": redis.url,
+           "RATE_LIMITS": "GET /api/v1/students 1/h burst 8; /health* exempt; /metrics exempt"}
+    a, b = start_server(env=env), start_server(env=env)
+    clients = [a.client(), b.client()]
+    statuses = [clients[i % 2].get(STUDENTS).status_code for i in range(20)]
+    assert statuses.count(200) == 8, statuses
+    assert statuses.count(429) == 12, statuses
+    for srv in (a, b):
+        metrics = srv.client().get("/metrics").text
+        assert harness.metric_value(metrics, "rate_limit_fallback_decisions_total") == 0
+
+
+def test_forwarded_for_only_from_trusted_proxies(start_server):
+    rules = "GET /api/v1/students 1/h burst 2; /health* exempt; /metrics exempt"
+    trusting = start_server(env={"RATE_LIMIT_ENABLED": "true", "RATE_LIMITS": rules,
+                                 "TRUSTED_PROXIES": "127.0.0.1"}).client()
+    # Behind a trusted proxy, each original client has its own bucket.
+    for client_ip in ("198.51.100.1", "198.51.100.2"):
+        headers = {"X-Forwarded-For": f"203.0.113.66, {client_ip}"}
+        statuses = [trusting.get(STUDENTS, headers=headers).status_code for _ in range(3)]
+        assert statuses == [200, 200, 429], (client_ip, statuses)
+
+    # From an untrusted peer the header is ignored: a fresh value per request does not help.
+    untrusting = start_server(env={"RATE_LIMIT_ENABLED": "true", "RATE_LIMITS": rules,
+                                   "TRUSTED_PROXIES": "10.0.0.0/8"}).client()
+    statuses = [untrusting.get(STUDENTS, headers={"X-Forwarded-For": f"198.51.100.{i}"})
+                .status_code for i in range(3)]
+    assert statuses == [200, 200, 429], statuses
+
+
+INVALID = [
+    ({"RATE_LIMITS": "POST /api/v1/students 10/fortnight"}, "RATE_LIMITS"),
+    ({"RATE_LIMITS": "students 10/min"}, "RATE_LIMITS"),
+    ({"RATE_LIMIT_ENABLED": "maybe"}, "RATE_LIMIT_ENABLED"),
+    ({"REDIS_URL": "localhost:6379"}, "REDIS_URL"),
+    ({"REDIS_URL": "rediss://cache:6380/0"}, "REDIS_URL"),
+    ({"TRUSTED_PROXIES": "10.0.0.0/40"}, "TRUSTED_PROXIES"),
+    ({"TRUSTED_PROXIES": "proxy.internal"}, "TRUSTED_PROXIES"),
+    ({"CACHE_TTL_SECONDS": "-1"}, "CACHE_TTL_SECONDS"),
+    ({"REDIS_TIMEOUT_MS": "0"}, "REDIS_TIMEOUT_MS"),
+]
+
+
+@pytest.mark.parametrize("env,setting", INVALID, ids=[f"{e}" for e, _ in INVALID])
+def test_invalid_settings_exit_2_with_one_line(sre_binary, tmp_path, env, setting):
+    code, stdout, stderr = run_serve(sre_binary, tmp_path, env, ())
+    assert code == 2, f"exit {code}; stderr={stderr!r} stdout={stdout[-300:]!r}"
+    message = stderr.strip()
+    assert "\n" not in message and setting in message, message

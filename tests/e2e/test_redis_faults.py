@@ -1,0 +1,87 @@
+"""Redis failing for real: killed mid-run, then started again on the same port. Reads and
+writes must keep succeeding (the cache falls through to the store, the limiter falls back to
+in-process buckets), the fallback must be logged once and counted, and once Redis is back
+the service must use it again within seconds, without a restart."""
+from __future__ import annotations
+
+import harness
+from checks import STUDENTS, assert_json, student_path
+
+NEW = {"first_name": "Grace", "last_name": "Hopper", "grade": 8}
+
+
+def metric(api, name, labels=None) -> float:
+    return harness.metric_value(api.get("/metrics").text, name, labels)
+
+
+def test_redis_killed_and_restarted(start_server, redis_server):
+    redis = redis_server()
+    srv = start_server(env={"REDIS_URL": redis.url, "RATE_LIMIT_ENABLED": "true",
+                            "REDIS_TIMEOUT_MS": "200", "WORKER_THREADS": "2"})
+    api = srv.client()
+    harness.poll(lambda: metric(api, "redis_connections_up") == 2, 10,
+                 what="both I/O threads connected to Redis")
+    sid = assert_json(api.post(STUDENTS, json=NEW), 201)["student_id"]
+    assert api.get(student_path(sid)).headers["X-Cache"] == "MISS"
+    assert api.get(student_path(sid)).headers["X-Cache"] == "HIT"
+
+    redis.kill()
+    # Every request keeps working: reads from the store, writes to the store, limits local.
+    for i in range(10):
+        response = api.get(student_path(sid))
+        assert_json(response, 200)
+        assert response.headers["X-Cache"] == "MISS"
+        assert "X-RateLimit-Remaining" in response.headers
+    changed = assert_json(api.patch(student_path(sid), json={"grade": 11}), 200)
+    assert changed["grade"] == 11
+    assert_json(api.post(STUDENTS, json=NEW), 201)
+    assert assert_json(api.get(student_path(sid)), 200)["grade"] == 11
+
+    assert metric(api, "rate_limit_fallback_active") == 1
+    assert metric(api, "rate_limit_fallback_decisions_total") >= 10
+    assert metric(api, "redis_connections_up") == 0
+    assert metric(api, "cache_requests_total", {"cache": "students", "result": "error"}) >= 10
+    srv.wait_for_log(lambda r: r.get("msg", "").startswith("rate limiter: Redis unreachable")
+                     and r.get("request_id"), what="fallback log line with a request id")
+    fallback_lines = [r for r in srv.log_records()
+                      if r.get("msg", "").startswith("rate limiter: Redis unreachable")]
+    assert len(fallback_lines) == 1, "logged once, not per request"
+    srv.wait_for_log(lambda r: r.get("msg", "").startswith("cache invalidation failed")
+                     and r.get("request_id"), what="invalidation failure logged")
+
+    redis.start()  # same port, empty
+    harness.poll(lambda: metric(api, "redis_connections_up") == 2, 15,
+                 what="reconnected to the restarted Redis")
+    # The next decisions and reads use Redis again.
+    harness.poll(lambda: api.get(student_path(sid)).headers.get("X-Cache") == "HIT", 5,
+                 what="cache hits again")
+    assert metric(api, "rate_limit_fallback_active") == 0
+    srv.wait_for_log(lambda r: r.get("msg") == "rate limiter: back on Redis",
+                     what="back-on-Redis log line")
+    assert redis.cli("KEYS", "ratelimit:*"), "limiter state lives in Redis again"
+    assert srv.process.is_running()
+
+
+def test_wrong_password_is_logged_and_requests_still_work(start_server, redis_server):
+    redis = redis_server(password="right-horse-battery")
+    url = f"redis://:not-the-password-42@{harness.LOOPBACK}:{redis.port}/0"
+    srv = start_server(env={"REDIS_URL": url, "RATE_LIMIT_ENABLED": "true"})
+    api = srv.client()
+    srv.wait_for_log(lambda r: r.get("msg") == "redis refused the handshake",
+                     what="handshake refusal logged")
+    assert "not-the-password-42" not in srv.process.log_text(), "no secret in logs"
+    sid = assert_json(api.post(STUDENTS, json=NEW), 201)["student_id"]
+    assert_json(api.get(student_path(sid)), 200)
+    assert metric(api, "redis_connections_up") == 0
+
+
+def test_password_and_database_from_the_url(start_server, redis_server):
+    redis = redis_server(password="s3cret")
+    url = f"redis://:s3cret@{harness.LOOPBACK}:{redis.port}/3"
+    srv = start_server(env={"REDIS_URL": url, "WORKER_THREADS": "1"})
+    api = srv.client()
+    harness.poll(lambda: metric(api, "redis_connections_up") == 1, 10, what="connected")
+    sid = assert_json(api.post(STUDENTS, json=NEW), 201)["student_id"]
+    api.get(student_path(sid))
+    assert redis.cli("-n", "3", "EXISTS", f"student:{sid}") == "1"
+    assert redis.cli("-n", "0", "EXISTS", f"student:{sid}") == "0"
