@@ -10,8 +10,10 @@ namespace sre::api {
 
 namespace {
 
-// Last known grades kept in process: 4096 students (2 MiB).
+// Last known grades kept in process: 4096 students (2 MiB); in Redis (when configured) for a
+// day, the staleness we accept for a fallback that is marked "cached":true.
 constexpr std::size_t kLastKnownGradesSlots = 4096;
+constexpr std::chrono::hours kLastKnownGradesSharedTtl{24};
 
 }  // namespace
 
@@ -23,9 +25,10 @@ App::App(const core::Config& config, store::StudentStore& store, Lifecycle& life
           std::make_unique<StudentsApi>(store, *metrics_, caching_and_limits_->students_cache())),
       health_(std::make_unique<HealthApi>(lifecycle, store, std::string(core::version()))),
       service_info_(std::make_unique<ServiceInfoApi>(config, *metrics_)),
-      grades_(std::make_unique<grades::GradesApi>(
-          config, metrics_->registry(),
-          std::make_shared<grades::InProcessLastKnownGrades>(kLastKnownGradesSlots))) {
+      last_known_grades_(std::make_unique<grades::LastKnownGrades>(
+          kLastKnownGradesSlots, caching_and_limits_->shared_cache(), kLastKnownGradesSharedTtl)),
+      grades_(
+          std::make_unique<grades::GradesApi>(config, metrics_->registry(), *last_known_grades_)) {
   service_info_->register_routes(router_);
   health_->register_routes(router_);
   students_->register_routes(router_);

@@ -50,6 +50,7 @@ class App {
   std::unique_ptr<StudentsApi> students_;
   std::unique_ptr<HealthApi> health_;
   std::unique_ptr<ServiceInfoApi> service_info_;
+  std::unique_ptr<grades::LastKnownGrades> last_known_grades_;
   std::unique_ptr<grades::GradesApi> grades_;
   std::unique_ptr<ChaosState> chaos_;
   std::unique_ptr<AdminApi> admin_;

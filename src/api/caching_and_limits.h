@@ -29,6 +29,8 @@ class CachingAndLimits {
 
   void start_on_this_thread(unsigned io_thread, const boost::asio::any_io_executor& executor);
 
+  // The Redis-backed cache, shared by every instance; null without REDIS_URL.
+  cache::Cache* shared_cache() { return redis_ ? cache_.get() : nullptr; }
   // Null when caching is off (CACHE_TTL_SECONDS=0).
   cache::CacheAside* students_cache() { return students_cache_.get(); }
   // Null when rate limiting is off (RATE_LIMIT_ENABLED=false).

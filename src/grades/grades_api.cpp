@@ -44,7 +44,7 @@ struct GradesApi::Lookup {
 };
 
 GradesApi::GradesApi(const core::Config& config, prometheus::Registry& registry,
-                     std::shared_ptr<LastKnownGrades> last_known)
+                     LastKnownGrades& last_known)
     : config_(config),
       metrics_(registry, std::string(kBreakerName)),
       breaker_(std::string(kBreakerName), breaker_options(config)),
@@ -53,7 +53,7 @@ GradesApi::GradesApi(const core::Config& config, prometheus::Registry& registry,
       backoff_{std::chrono::milliseconds(config.grade_backoff_base_ms),
                std::chrono::milliseconds(config.grade_backoff_max_ms)},
       client_(parse_grade_service_url(config.grade_service_url)),
-      last_known_(std::move(last_known)) {
+      last_known_(last_known) {
   breaker_.set_listener([this](const resilience::BreakerTransition& t) {
     metrics_.transition(t);
     const auto level = t.to == resilience::BreakerState::open ? log::Level::warn : log::Level::info;
@@ -171,13 +171,13 @@ http::asio::awaitable<http::Response> GradesApi::get_grades(http::RequestContext
   const std::string id_json = boost::json::serialize(boost::json::string(student_id));
   std::string body;
   if (lookup.fresh) {
-    last_known_->remember(student_id, lookup.grades_json);
+    co_await last_known_.remember(student_id, lookup.grades_json);
     metrics_.answered(Source::fresh);
     body = R"({"student_id":)" + id_json + R"(,"grades":)" + lookup.grades_json +
            R"(,"cached":false})";
     co_return http::json_response(ctx.request, http::Status::ok, body);
   }
-  auto remembered = last_known_->recall(student_id);
+  auto remembered = co_await last_known_.recall(student_id);
   metrics_.answered(remembered ? Source::last_known : Source::empty);
   log::warn("grades fallback", {{"request_id", ctx.request_id},
                                 {"student_id", student_id},

@@ -33,7 +33,7 @@ inline constexpr std::string_view kBreakerName = "grade-service";
 class GradesApi {
  public:
   GradesApi(const core::Config& config, prometheus::Registry& registry,
-            std::shared_ptr<LastKnownGrades> last_known);
+            LastKnownGrades& last_known);
 
   void register_routes(http::Router& router);
   resilience::CircuitBreaker& breaker() { return breaker_; }
@@ -52,7 +52,7 @@ class GradesApi {
   resilience::Bulkhead bulkhead_;
   resilience::BackoffPolicy backoff_;
   GradeClient client_;
-  std::shared_ptr<LastKnownGrades> last_known_;
+  LastKnownGrades& last_known_;
 };
 
 }  // namespace sre::grades

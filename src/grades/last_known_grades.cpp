@@ -1,5 +1,8 @@
 #include "grades/last_known_grades.h"
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <cstring>
 #include <functional>
 
@@ -81,6 +84,49 @@ std::optional<std::string> InProcessLastKnownGrades::recall(std::string_view stu
     return std::string(bytes.data() + 8 + key_length, value_length);
   }
   return std::nullopt;  // contended: treat as unknown rather than spin on the request path
+}
+
+namespace {
+
+std::string shared_key(const std::string& student_id) {
+  return "grades:last:" + student_id;
+}
+
+// Owns its copies: it outlives the request that started it. A failed SET is already counted
+// and logged by the Redis client; the in-process table still has the grades.
+boost::asio::awaitable<void> store_shared(cache::Cache& shared, std::string key, std::string value,
+                                          std::chrono::seconds ttl) {
+  co_await shared.set(key, value, ttl);
+}
+
+}  // namespace
+
+LastKnownGrades::LastKnownGrades(std::size_t local_slots, cache::Cache* shared,
+                                 std::chrono::seconds shared_ttl)
+    : local_(local_slots), shared_(shared), shared_ttl_(shared_ttl) {}
+
+boost::asio::awaitable<void> LastKnownGrades::remember(const std::string& student_id,
+                                                       const std::string& grades_json) {
+  local_.remember(student_id, grades_json);
+  if (shared_ != nullptr) {
+    // Named objects, copied into the coroutine's frame: no temporaries (g++ 12, see README).
+    const std::string key = shared_key(student_id);
+    boost::asio::co_spawn(co_await boost::asio::this_coro::executor,
+                          store_shared(*shared_, key, grades_json, shared_ttl_),
+                          boost::asio::detached);
+  }
+}
+
+boost::asio::awaitable<std::optional<std::string>> LastKnownGrades::recall(
+    const std::string& student_id) {
+  if (shared_ != nullptr) {
+    const std::string key = shared_key(student_id);
+    auto lookup = co_await shared_->get(key);
+    if (lookup.result == cache::CacheLookup::Result::hit) {
+      co_return std::move(lookup.value);
+    }
+  }
+  co_return local_.recall(student_id);
 }
 
 }  // namespace sre::grades

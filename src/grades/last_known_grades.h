@@ -2,13 +2,17 @@
 // (breaker open, timeout, outage). A stale answer marked "cached":true is more useful to a
 // teacher than an error page.
 //
-// LastKnownGrades is the interface; the API only remembers and recalls. The in-process table
-// below is the embedded default. A Redis-backed implementation (shared by replicas, surviving
-// restarts) plugs in behind the same interface once the cache exists (src/cache/).
+// Kept in two places. In this process always (InProcessLastKnownGrades below), and, with
+// REDIS_URL, in the shared cache too: there every replica finds grades that another one
+// fetched, and they survive a restart. Recall asks the shared cache first and the in-process
+// table when the cache misses or fails, so a Redis outage during a grade-service outage (one
+// network problem can cause both) still has an answer for students this replica saw.
 #pragma once
 
 #include <array>
 #include <atomic>
+#include <boost/asio/awaitable.hpp>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -17,15 +21,9 @@
 #include <string_view>
 #include <vector>
 
-namespace sre::grades {
+#include "cache/cache.h"
 
-class LastKnownGrades {
- public:
-  virtual ~LastKnownGrades() = default;
-  // `grades_json`: the serialized "grades" array of a fresh answer.
-  virtual void remember(std::string_view student_id, std::string_view grades_json) = 0;
-  virtual std::optional<std::string> recall(std::string_view student_id) const = 0;
-};
+namespace sre::grades {
 
 // A bounded, lock-free table shared by every I/O thread: `slots` direct-mapped entries (a hash
 // of the student id picks the slot; a newer student evicts an older one in the same slot).
@@ -34,13 +32,15 @@ class LastKnownGrades {
 // are stored as relaxed atomic 64-bit words, so concurrent reads and writes are well defined.
 // Entries larger than a slot are not kept (grade lists are ~200 bytes; a slot holds 480).
 // Memory: slots * 512 bytes (4096 slots: 2 MiB).
-class InProcessLastKnownGrades final : public LastKnownGrades {
+class InProcessLastKnownGrades {
  public:
   explicit InProcessLastKnownGrades(std::size_t slots);
-  ~InProcessLastKnownGrades() override;
+  ~InProcessLastKnownGrades();
+  InProcessLastKnownGrades(const InProcessLastKnownGrades&) = delete;
+  InProcessLastKnownGrades& operator=(const InProcessLastKnownGrades&) = delete;
 
-  void remember(std::string_view student_id, std::string_view grades_json) override;
-  std::optional<std::string> recall(std::string_view student_id) const override;
+  void remember(std::string_view student_id, std::string_view grades_json);
+  std::optional<std::string> recall(std::string_view student_id) const;
 
   static constexpr std::size_t kSlotWords = 63;  // + the sequence word: 512 bytes a slot
   static constexpr std::size_t kSlotBytes = kSlotWords * 8 - 4;  // less the two length fields
@@ -51,6 +51,26 @@ class InProcessLastKnownGrades final : public LastKnownGrades {
 
   std::size_t slot_count_;
   std::unique_ptr<Slot[]> slots_;
+};
+
+class LastKnownGrades {
+ public:
+  // `shared`: the Redis cache, or null without REDIS_URL. Entries there live `shared_ttl`.
+  LastKnownGrades(std::size_t local_slots, cache::Cache* shared, std::chrono::seconds shared_ttl);
+
+  // `grades_json`: the serialized "grades" array of a fresh answer. Does not wait for the
+  // shared cache: that write runs in the background, off the response's latency.
+  boost::asio::awaitable<void> remember(const std::string& student_id,
+                                        const std::string& grades_json);
+  boost::asio::awaitable<std::optional<std::string>> recall(const std::string& student_id);
+
+  // "redis" or "in-process", for logs.
+  std::string_view backend() const { return shared_ ? shared_->backend() : "in-process"; }
+
+ private:
+  InProcessLastKnownGrades local_;
+  cache::Cache* shared_;
+  std::chrono::seconds shared_ttl_;
 };
 
 }  // namespace sre::grades

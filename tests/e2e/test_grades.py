@@ -286,3 +286,39 @@ def test_a_timeout_is_not_retried_past_the_deadline_even_with_budget(api_for, gr
     response, elapsed = timed_get(client, GRADES.format("STU-W1"))
     assert response.json()["cached"] is True
     assert elapsed < 0.5 + 0.25, f"answered after {elapsed:.3f} s"
+
+
+def test_last_known_grades_are_shared_through_redis(api_for, grade_service, redis_server):
+    """With REDIS_URL the fallback is shared: a replica that never fetched a student answers
+    with the grades another replica saw, and so does a restarted one."""
+    redis = redis_server()
+    _, first = api_for(REDIS_URL=redis.url)
+    fresh = first.get(GRADES.format("STU-SHARED")).json()
+    assert fresh["cached"] is False and fresh["grades"]
+
+    grade_service.set_faults(error_rate=1.0)
+    _, second = api_for(REDIS_URL=redis.url)
+    # The first replica stores in the background: give that SET a moment to land.
+    response = harness.poll(
+        lambda: (r := second.get(GRADES.format("STU-SHARED"))).json()["grades"] and r,
+        timeout=5, what="the second replica to answer from Redis")
+    assert response.json() == {**fresh, "cached": True}
+    assert response.headers["X-Grades-Fallback"]
+
+    # Without Redis a replica only knows what it fetched itself: the seed's empty fallback.
+    _, alone = api_for()
+    assert alone.get(GRADES.format("STU-SHARED")).json() == {
+        "student_id": "STU-SHARED", "grades": [], "cached": True}
+
+
+def test_last_known_grades_survive_a_redis_outage_in_process(api_for, grade_service,
+                                                             redis_server):
+    redis = redis_server()
+    _, client = api_for(REDIS_URL=redis.url)
+    fresh = client.get(GRADES.format("STU-BOTH")).json()
+    assert fresh["cached"] is False
+    redis.stop()
+    grade_service.set_faults(error_rate=1.0)
+    response = client.get(GRADES.format("STU-BOTH"))
+    assert response.status_code == 200
+    assert response.json() == {**fresh, "cached": True}
