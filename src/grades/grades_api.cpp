@@ -171,7 +171,8 @@ http::asio::awaitable<http::Response> GradesApi::get_grades(http::RequestContext
   const std::string id_json = boost::json::serialize(boost::json::string(student_id));
   std::string body;
   if (lookup.fresh) {
-    co_await last_known_.remember(student_id, lookup.grades_json);
+    const auto executor = co_await asio::this_coro::executor;
+    last_known_.remember(executor, student_id, lookup.grades_json);
     metrics_.answered(Source::fresh);
     body = R"({"student_id":)" + id_json + R"(,"grades":)" + lookup.grades_json +
            R"(,"cached":false})";

@@ -2,7 +2,6 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/this_coro.hpp>
 #include <cstring>
 #include <functional>
 
@@ -105,14 +104,13 @@ LastKnownGrades::LastKnownGrades(std::size_t local_slots, cache::Cache* shared,
                                  std::chrono::seconds shared_ttl)
     : local_(local_slots), shared_(shared), shared_ttl_(shared_ttl) {}
 
-boost::asio::awaitable<void> LastKnownGrades::remember(const std::string& student_id,
-                                                       const std::string& grades_json) {
+void LastKnownGrades::remember(const boost::asio::any_io_executor& executor,
+                               const std::string& student_id, const std::string& grades_json) {
   local_.remember(student_id, grades_json);
   if (shared_ != nullptr) {
     // Named objects, copied into the coroutine's frame: no temporaries (g++ 12, see README).
     const std::string key = shared_key(student_id);
-    boost::asio::co_spawn(co_await boost::asio::this_coro::executor,
-                          store_shared(*shared_, key, grades_json, shared_ttl_),
+    boost::asio::co_spawn(executor, store_shared(*shared_, key, grades_json, shared_ttl_),
                           boost::asio::detached);
   }
 }

@@ -11,6 +11,7 @@
 
 #include <array>
 #include <atomic>
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <cstddef>
@@ -59,9 +60,10 @@ class LastKnownGrades {
   LastKnownGrades(std::size_t local_slots, cache::Cache* shared, std::chrono::seconds shared_ttl);
 
   // `grades_json`: the serialized "grades" array of a fresh answer. Does not wait for the
-  // shared cache: that write runs in the background, off the response's latency.
-  boost::asio::awaitable<void> remember(const std::string& student_id,
-                                        const std::string& grades_json);
+  // shared cache: that write runs in the background on `executor`, off the response's latency.
+  // (Not a coroutine: g++ 12 miscompiles member coroutines returning awaitable<void>.)
+  void remember(const boost::asio::any_io_executor& executor, const std::string& student_id,
+                const std::string& grades_json);
   boost::asio::awaitable<std::optional<std::string>> recall(const std::string& student_id);
 
   // "redis" or "in-process", for logs.

@@ -26,8 +26,11 @@ RateLimitMiddleware::RateLimitMiddleware(ratelimit::RateLimiter& limiter,
                                          ratelimit::TrustedProxies trusted)
     : limiter_(limiter), trusted_(std::move(trusted)) {
   for (const auto& policy : limiter_.policies().policies()) {
-    policy_headers_.push_back(fmt::format("{};q={};w={}", sf_string(policy.name), policy.rate.limit,
-                                          policy.rate.window.count()));
+    std::string quoted = sf_string(policy.name);
+    std::string header =
+        fmt::format("{};q={};w={}", quoted, policy.rate.limit, policy.rate.window.count());
+    policy_texts_.push_back(
+        {std::move(quoted), std::to_string(policy.rate.burst), std::move(header)});
   }
 }
 
@@ -35,12 +38,13 @@ void RateLimitMiddleware::add_headers(http::Response& response, const ratelimit:
                                       const ratelimit::Decision& decision) const {
   const auto index = static_cast<std::size_t>(&policy - limiter_.policies().policies().data());
   const auto reset = ratelimit::ceil_seconds(decision.reset_us);
-  response.set("X-RateLimit-Limit", std::to_string(policy.rate.burst));
+  const PolicyText& text = policy_texts_[index];
+  response.set("X-RateLimit-Limit", text.burst);
   response.set("X-RateLimit-Remaining", std::to_string(decision.remaining));
   response.set("X-RateLimit-Reset", std::to_string(reset));
-  response.set("RateLimit-Policy", policy_headers_[index]);
+  response.set("RateLimit-Policy", text.policy);
   response.set("RateLimit",
-               fmt::format("{};r={};t={}", sf_string(policy.name), decision.remaining, reset));
+               fmt::format("{};r={};t={}", text.quoted_name, decision.remaining, reset));
 }
 
 http::asio::awaitable<http::Response> RateLimitMiddleware::handle(http::RequestContext& ctx,

@@ -32,7 +32,13 @@ class RateLimitMiddleware : public http::Middleware {
 
   ratelimit::RateLimiter& limiter_;
   ratelimit::TrustedProxies trusted_;
-  std::vector<std::string> policy_headers_;  // RateLimit-Policy value, per policy index
+  // Per policy index, formatted once: every limited response carries them.
+  struct PolicyText {
+    std::string quoted_name;  // the policy's name as a structured-field string
+    std::string burst;        // X-RateLimit-Limit
+    std::string policy;       // RateLimit-Policy
+  };
+  std::vector<PolicyText> policy_texts_;
 };
 
 }  // namespace sre::api
