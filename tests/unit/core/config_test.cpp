@@ -74,7 +74,8 @@ INSTANTIATE_TEST_SUITE_P(
                     InvalidCase{"DATABASE_URL", "sqlite://"}, InvalidCase{"HOST", ""},
                     InvalidCase{"HOST", "localhost"}, InvalidCase{"MAX_BODY_BYTES", "0"},
                     InvalidCase{"DB_POOL_SIZE", "0"}, InvalidCase{"DB_STATEMENT_TIMEOUT_MS", "0"},
-                    InvalidCase{"DB_CONNECT_TIMEOUT_MS", "x"}, InvalidCase{"AUTO_MIGRATE", "maybe"}),
+                    InvalidCase{"DB_CONNECT_TIMEOUT_MS", "x"},
+                    InvalidCase{"AUTO_MIGRATE", "maybe"}),
     [](const testing::TestParamInfo<InvalidCase>& info) {
       return std::string(info.param.env) + "_" + std::to_string(info.index);
     });
