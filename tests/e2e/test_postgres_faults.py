@@ -175,11 +175,28 @@ def test_api_started_before_postgres_becomes_ready_when_it_appears(start_server,
     assert health.json()["checks"]["database"]["status"] == "unhealthy"
 
     own_postgres.launch()
+    launched = time.monotonic()
     ready_after = wait_for_status(srv.url("/health/ready"), 200, timeout=15)
     assert ready_after <= 5.0, f"ready {ready_after:.2f}s after PostgreSQL came up"
-    created = requests.post(srv.url(STUDENTS), timeout=10,
-                            json={"first_name": "Late", "last_name": "Comer", "grade": 3})
-    assert created.status_code == 201, created.text
+    # Ready is answered by one I/O thread's pool; another thread's pool may still be in its
+    # reconnect backoff (capped at 1 s), so a write may still get a 503 for that long. The
+    # promise is recovery within 5 s for every request, which is what this measures.
+
+    # Each POST is a new connection, so the kernel spreads them over the I/O threads.
+    streak = {"201s in a row": 0}
+    unexpected = []  # anything but 201 or 503 fails the test (poll() would swallow an assert)
+
+    def writes_keep_succeeding():
+        response = requests.post(srv.url(STUDENTS), timeout=10,
+                                 json={"first_name": "Late", "last_name": "Comer", "grade": 3})
+        if response.status_code not in (201, 503):
+            unexpected.append((response.status_code, response.text))
+        streak["201s in a row"] = streak["201s in a row"] + 1 if response.status_code == 201 else 0
+        return streak["201s in a row"] >= 20
+    harness.poll(writes_keep_succeeding, timeout=15, interval=0.02, what="20 POSTs in a row 201")
+    writable_after = time.monotonic() - launched
+    assert not unexpected, unexpected
+    assert writable_after <= 5.0, f"all writes succeed {writable_after:.2f}s after PostgreSQL came up"
     assert own_postgres.query("late", "SELECT version FROM schema_migrations") == [["1"]]
     health = requests.get(srv.url("/health"), timeout=5).json()
     assert health["checks"]["database"]["engine"] == "postgresql"
