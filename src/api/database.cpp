@@ -2,12 +2,11 @@
 
 #include <chrono>
 #include <filesystem>
-#include <random>
 
 #include "core/log.h"
-#include "store/postgres/pg_backoff.h"
 #include "store/postgres/pg_error.h"
 #include "store/postgres/pg_migrations.h"
+#include "store/postgres/pg_pool.h"
 #include "store/postgres/pg_student_store.h"
 #include "store/sqlite/sqlite_student_store.h"
 
@@ -95,8 +94,6 @@ void Database::prepare_schema(std::function<void()> on_ready,
 
 void Database::migrate_in_background(const std::function<void()>& on_ready,
                                      const std::function<void(const std::string&)>& on_fatal) {
-  store::ReconnectBackoff backoff;
-  std::minstd_rand random(std::random_device{}());
   for (int failures = 0; !stopping_; ++failures) {
     try {
       int applied = migrate();
@@ -117,7 +114,8 @@ void Database::migrate_in_background(const std::function<void()>& on_ready,
       }
     }
     auto until = std::chrono::steady_clock::now() +
-                 backoff.delay(failures, std::uniform_real_distribution<double>(0, 1)(random));
+                 resilience::equal_jitter_backoff(store::kReconnectBackoff, failures,
+                                                  resilience::thread_random01());
     while (!stopping_ && std::chrono::steady_clock::now() < until) {
       std::this_thread::sleep_for(kStopPollInterval);
     }

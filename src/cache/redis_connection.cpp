@@ -9,9 +9,9 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
-#include <random>
 
 #include "core/log.h"
+#include "resilience/backoff.h"
 
 namespace sre::cache {
 
@@ -78,12 +78,9 @@ void RedisConnection::fail_all(RedisOutcome outcome) {
 }
 
 std::chrono::milliseconds RedisConnection::next_backoff() {
-  // Exponential, capped, with "equal jitter": half fixed, half random.
-  thread_local std::minstd_rand random{std::random_device{}()};
-  auto base = options_.backoff_initial * (1LL << std::min(failures_in_a_row_, 10));
-  base = std::min<std::chrono::milliseconds>(base, options_.backoff_max);
-  std::uniform_int_distribution<long long> half(0, base.count() / 2);
-  return std::chrono::milliseconds(base.count() / 2 + half(random));
+  const resilience::BackoffPolicy policy{options_.backoff_initial, options_.backoff_max};
+  return resilience::equal_jitter_backoff(policy, failures_in_a_row_,
+                                          resilience::thread_random01());
 }
 
 asio::awaitable<void> RedisConnection::run() {

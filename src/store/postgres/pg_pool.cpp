@@ -32,7 +32,6 @@ PgPool::PgPool(asio::any_io_executor executor, const PgSettings& settings,
     : executor_(std::move(executor)),
       settings_(settings),
       metrics_(std::move(metrics)),
-      random_(std::random_device{}()),
       slots_(std::max(1U, settings.pool_size)) {
   for (std::size_t i = 0; i < slots_.size(); ++i) {
     metrics_->connection_added(PgConnectionState::connecting);
@@ -91,8 +90,8 @@ asio::awaitable<void> PgPool::keep_connected(std::size_t index) {
     // Waiters must not keep waiting for this slot: they fail fast or pick another one.
     set_phase(index, Phase::backoff);
     wake_waiters();
-    pause.expires_after(
-        backoff_.delay(failures, std::uniform_real_distribution<double>(0.0, 1.0)(random_)));
+    pause.expires_after(resilience::equal_jitter_backoff(kReconnectBackoff, failures,
+                                                         resilience::thread_random01()));
     co_await pause.async_wait(nothrow);
   }
 }

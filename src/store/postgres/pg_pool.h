@@ -13,14 +13,18 @@
 #include <boost/asio/steady_timer.hpp>
 #include <list>
 #include <memory>
-#include <random>
 #include <vector>
 
-#include "store/postgres/pg_backoff.h"
+#include "resilience/backoff.h"
 #include "store/postgres/pg_connection.h"
 #include "store/postgres/pg_metrics.h"
 
 namespace sre::store {
+
+// Reconnect pace, for the pools and the start-up migrator: 100 ms doubling up to 1 s (equal
+// jitter), so a database that comes back is noticed within about a second.
+inline constexpr resilience::BackoffPolicy kReconnectBackoff{std::chrono::milliseconds(100),
+                                                             std::chrono::milliseconds(1000)};
 
 class PgPool : public std::enable_shared_from_this<PgPool> {
  public:
@@ -58,8 +62,6 @@ class PgPool : public std::enable_shared_from_this<PgPool> {
   boost::asio::any_io_executor executor_;
   const PgSettings settings_;
   std::shared_ptr<PgMetrics> metrics_;
-  ReconnectBackoff backoff_;
-  std::minstd_rand random_;
   std::vector<Slot> slots_;
   std::list<boost::asio::steady_timer*> waiters_;  // requests waiting for a usable connection
 };

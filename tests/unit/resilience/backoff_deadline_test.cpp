@@ -25,6 +25,27 @@ TEST(Backoff, FullJitterIsUniformBelowAnExponentialCeilingThatStopsAtTheCap) {
   }
 }
 
+TEST(Backoff, EqualJitterDoublesFromTheBaseUpToTheCap) {
+  const BackoffPolicy policy{100ms, 1000ms};
+  // random 0.999..: the top of each range (ceiling); random 0: half of it.
+  EXPECT_EQ(equal_jitter_backoff(policy, 0, 0.0), 50ms);
+  EXPECT_EQ(equal_jitter_backoff(policy, 0, 0.9999), 99ms);
+  EXPECT_EQ(equal_jitter_backoff(policy, 1, 0.0), 100ms);
+  EXPECT_EQ(equal_jitter_backoff(policy, 2, 0.0), 200ms);
+  EXPECT_EQ(equal_jitter_backoff(policy, 3, 0.0), 400ms);
+  EXPECT_EQ(equal_jitter_backoff(policy, 4, 0.0), 500ms);  // 1600 capped at 1000, half fixed
+  EXPECT_EQ(equal_jitter_backoff(policy, 50, 0.9999), 999ms);
+}
+
+TEST(Backoff, EqualJitterSpreadsDelaysOverTheUpperHalf) {
+  const BackoffPolicy policy{100ms, 1000ms};
+  auto low = equal_jitter_backoff(policy, 10, 0.0);
+  auto high = equal_jitter_backoff(policy, 10, 0.9999);
+  EXPECT_EQ(low, 500ms);
+  EXPECT_GT(high, 990ms);
+  EXPECT_LE(high, policy.cap);
+}
+
 TEST(Deadline, RemainingNeverGoesNegativeAndCapTakesTheEarlier) {
   const auto start = Deadline::Clock::time_point(1h);
   auto deadline = Deadline::after(100ms, start);

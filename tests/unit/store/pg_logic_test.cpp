@@ -1,11 +1,10 @@
-// The PostgreSQL driver's pure parts: reconnect backoff, error classification, connection
+// The PostgreSQL driver's pure parts: error classification, connection
 // keywords. (The driver itself is tested against a real server in tests/e2e.)
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <map>
 
-#include "store/postgres/pg_backoff.h"
 #include "store/postgres/pg_error.h"
 #include "store/postgres/pg_settings.h"
 
@@ -13,27 +12,6 @@ namespace sre::store {
 namespace {
 
 using std::chrono::milliseconds;
-
-TEST(ReconnectBackoff, DoublesFromTheInitialDelayUpToTheCap) {
-  ReconnectBackoff backoff{milliseconds(100), milliseconds(1000)};
-  // random 0.999..: the top of each range (ceiling); random 0: half of it.
-  EXPECT_EQ(backoff.delay(0, 0.0), milliseconds(50));
-  EXPECT_EQ(backoff.delay(0, 0.9999), milliseconds(99));
-  EXPECT_EQ(backoff.delay(1, 0.0), milliseconds(100));
-  EXPECT_EQ(backoff.delay(2, 0.0), milliseconds(200));
-  EXPECT_EQ(backoff.delay(3, 0.0), milliseconds(400));
-  EXPECT_EQ(backoff.delay(4, 0.0), milliseconds(500));  // 1600 capped at 1000, half fixed
-  EXPECT_EQ(backoff.delay(50, 0.9999), milliseconds(999));
-}
-
-TEST(ReconnectBackoff, JitterSpreadsDelaysOverTheUpperHalf) {
-  ReconnectBackoff backoff;
-  auto low = backoff.delay(10, 0.0);
-  auto high = backoff.delay(10, 0.9999);
-  EXPECT_EQ(low, milliseconds(500));
-  EXPECT_GT(high, milliseconds(990));
-  EXPECT_LE(high, backoff.cap);
-}
 
 TEST(ClassifySqlstate, SortsServerErrorsByWhatOperatorsDo) {
   EXPECT_EQ(classify_sqlstate("57014"), PgErrorKind::timeout);     // statement_timeout
