@@ -15,6 +15,7 @@
 #include "api/middleware/rate_limit.h"
 #include "cache/cache_aside.h"
 #include "cache/local_cache.h"
+#include "cache/redis_cache.h"
 #include "cache/redis_client.h"
 #include "core/config.h"
 #include "obs/metrics.h"
@@ -30,7 +31,7 @@ class CachingAndLimits {
   void start_on_this_thread(unsigned io_thread, const boost::asio::any_io_executor& executor);
 
   // The Redis-backed cache, shared by every instance; null without REDIS_URL.
-  cache::Cache* shared_cache() { return redis_ ? cache_.get() : nullptr; }
+  cache::Cache* shared_cache() { return redis_cache_.get(); }
   // Null when caching is off (CACHE_TTL_SECONDS=0).
   cache::CacheAside* students_cache() { return students_cache_.get(); }
   // Null when rate limiting is off (RATE_LIMIT_ENABLED=false).
@@ -39,9 +40,14 @@ class CachingAndLimits {
   std::string describe() const;
 
  private:
+  // The cache in use: Redis when configured, else the in-process one.
+  cache::Cache& cache() {
+    return redis_cache_ ? static_cast<cache::Cache&>(*redis_cache_) : *local_cache_;
+  }
+
   std::unique_ptr<cache::RedisClient> redis_;
   std::unique_ptr<cache::LocalCache> local_cache_;
-  std::unique_ptr<cache::Cache> cache_;  // RedisCache when redis_, else points at local_cache_
+  std::unique_ptr<cache::RedisCache> redis_cache_;  // with REDIS_URL, else local_cache_
   std::unique_ptr<cache::CacheAside> students_cache_;
   std::unique_ptr<ratelimit::RateLimiter> limiter_;
   std::shared_ptr<RateLimitMiddleware> rate_limit_;

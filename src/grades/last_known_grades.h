@@ -66,9 +66,6 @@ class LastKnownGrades {
                 const std::string& grades_json);
   boost::asio::awaitable<std::optional<std::string>> recall(const std::string& student_id);
 
-  // "redis" or "in-process", for logs.
-  std::string_view backend() const { return shared_ ? shared_->backend() : "in-process"; }
-
  private:
   InProcessLastKnownGrades local_;
   cache::Cache* shared_;
