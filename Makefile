@@ -30,8 +30,10 @@ run: build
 
 test: build unit-test e2e-test
 
+# Unit tests of the C++ code, then of the project's own scripts (scripts/check-layers).
 unit-test:
 	ctest --preset $(PRESET) -j2
+	$(PYTHON) -m pytest tests/scripts -q
 
 # The suites that talk to the API through the session `server` fixture run a second time
 # with PostgreSQL behind it (the rest, and the PostgreSQL fault and migration tests, run once).
