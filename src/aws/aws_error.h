@@ -1,0 +1,35 @@
+// What went wrong with an AWS call, and whether trying again can help.
+//
+// A caller that retries a validation error only repeats it; a caller that gives up on a
+// throttle loses work that a later try would have delivered. So every failure is classified
+// once, here: throttling, server-side (5xx) and transport failures (refused, reset, timed out)
+// are retryable; everything the request itself got wrong (validation, missing resource,
+// credentials, signature) is not.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace sre::aws {
+
+struct AwsError {
+  int http_status = 0;  // 0: no answer (transport failure)
+  std::string code;     // "ThrottlingException", "QueueDoesNotExist", "Transport"
+  std::string message;
+  bool retryable = false;
+};
+
+// Classifies a JSON-protocol error answer. The code comes from the body's "__type" (or the
+// X-Amzn-ErrorType header when the body has none), without its namespace:
+// "com.amazonaws.dynamodb.v20120810#ResourceNotFoundException" -> "ResourceNotFoundException".
+AwsError error_from_response(int http_status, std::string_view error_type_header,
+                             std::string_view body);
+
+// No answer at all: connection refused or reset, timeout. Always retryable.
+AwsError transport_error(std::string_view what);
+
+// Whether an error code names a condition that passes with time (throttling, a busy or
+// failing server), whatever the HTTP status said.
+bool is_retryable_code(std::string_view code);
+
+}  // namespace sre::aws
