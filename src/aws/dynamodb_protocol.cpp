@@ -7,18 +7,11 @@
 #include <boost/json/serialize.hpp>
 #include <stdexcept>
 
+#include "aws/json_protocol.h"
+
 namespace sre::aws::dynamodb {
 namespace json = boost::json;
 namespace {
-
-json::object parse_object(std::string_view answer) {
-  boost::system::error_code ec;
-  auto value = json::parse(answer, ec);
-  if (ec || !value.is_object()) {
-    throw std::invalid_argument("DynamoDB answer is not a JSON object");
-  }
-  return std::move(value.as_object());
-}
 
 const json::object& object_field(const json::object& object, std::string_view name) {
   const auto* value = object.if_contains(name);
@@ -193,7 +186,7 @@ std::string query_index_body(std::string_view table, std::string_view index,
 }
 
 std::string parse_table_status(std::string_view answer) {
-  auto object = parse_object(answer);
+  auto object = parse_answer(answer, "DynamoDB");
   const auto& table = object_field(object, "Table");
   const auto* status = table.if_contains("TableStatus");
   if (status == nullptr || !status->is_string()) {
@@ -215,7 +208,7 @@ std::string parse_table_status(std::string_view answer) {
 }
 
 std::vector<json::object> parse_unprocessed_items(std::string_view answer, std::string_view table) {
-  auto object = parse_object(answer);
+  auto object = parse_answer(answer, "DynamoDB");
   const auto* unprocessed = object.if_contains("UnprocessedItems");
   if (unprocessed == nullptr || !unprocessed->is_object()) {
     return {};
@@ -236,7 +229,7 @@ std::vector<json::object> parse_unprocessed_items(std::string_view answer, std::
 }
 
 std::vector<json::object> parse_query_items(std::string_view answer) {
-  auto object = parse_object(answer);
+  auto object = parse_answer(answer, "DynamoDB");
   const auto* items = object.if_contains("Items");
   if (items == nullptr) {
     return {};

@@ -1,5 +1,8 @@
 #include "aws/json_protocol.h"
 
+#include <boost/json/parse.hpp>
+#include <stdexcept>
+
 namespace sre::aws {
 
 std::vector<std::pair<std::string, std::string>> json_request_headers(
@@ -19,6 +22,15 @@ std::vector<std::pair<std::string, std::string>> json_request_headers(
   SignableRequest request{"POST", "/", "", headers, body};
   headers.emplace_back("Authorization", sign_v4(request, credentials, scope, date).authorization);
   return headers;
+}
+
+boost::json::object parse_answer(std::string_view answer, std::string_view service) {
+  boost::system::error_code ec;
+  auto value = boost::json::parse(answer, ec);
+  if (ec || !value.is_object()) {
+    throw std::invalid_argument(std::string(service) + " answer is not a JSON object");
+  }
+  return std::move(value.as_object());
 }
 
 }  // namespace sre::aws

@@ -2,9 +2,10 @@
 // `POST /` whose X-Amz-Target header names the operation ("AmazonSQS.SendMessageBatch",
 // "DynamoDB_20120810.PutItem") and whose body is the operation's input as JSON.
 //
-// This file only prepares the request's headers; sending it is the HTTP client's job.
+// This file prepares the request's headers and reads answers; sending is the HTTP client's job.
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <chrono>
 #include <string>
 #include <string_view>
@@ -24,5 +25,9 @@ std::vector<std::pair<std::string, std::string>> json_request_headers(
     std::string_view host, std::string_view target, std::string_view body,
     const Credentials& credentials, const SigningScope& scope,
     std::chrono::system_clock::time_point now);
+
+// The answer of a successful call as a JSON object; throws std::invalid_argument naming
+// `service` when it is not one (a protocol mismatch is a bug to see, not a value to guess).
+boost::json::object parse_answer(std::string_view answer, std::string_view service);
 
 }  // namespace sre::aws

@@ -2,9 +2,10 @@
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
-#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <stdexcept>
+
+#include "aws/json_protocol.h"
 
 namespace sre::aws::sqs {
 namespace json = boost::json;
@@ -16,15 +17,6 @@ json::object string_map(const std::map<std::string, std::string>& values) {
     out[name] = value;
   }
   return out;
-}
-
-json::object parse_object(std::string_view answer) {
-  boost::system::error_code ec;
-  auto value = json::parse(answer, ec);
-  if (ec || !value.is_object()) {
-    throw std::invalid_argument("SQS answer is not a JSON object");
-  }
-  return std::move(value.as_object());
 }
 
 const json::object& fields_of(const json::value& entry) {
@@ -134,11 +126,11 @@ std::string change_message_visibility_body(std::string_view queue_url,
 }
 
 std::string parse_queue_url(std::string_view answer) {
-  return text_of(parse_object(answer), "QueueUrl");
+  return text_of(parse_answer(answer, "SQS"), "QueueUrl");
 }
 
 std::map<std::string, std::string> parse_queue_attributes(std::string_view answer) {
-  auto object = parse_object(answer);
+  auto object = parse_answer(answer, "SQS");
   std::map<std::string, std::string> out;
   if (const auto* attributes = object.if_contains("Attributes"); attributes != nullptr) {
     if (!attributes->is_object()) {
@@ -154,7 +146,7 @@ std::map<std::string, std::string> parse_queue_attributes(std::string_view answe
 }
 
 BatchResult parse_batch_result(std::string_view answer) {
-  auto object = parse_object(answer);
+  auto object = parse_answer(answer, "SQS");
   BatchResult result;
   for (const auto& entry : array_of(object, "Successful")) {
     result.succeeded.push_back(text_of(fields_of(entry), "Id"));
@@ -171,7 +163,7 @@ BatchResult parse_batch_result(std::string_view answer) {
 }
 
 std::vector<ReceivedMessage> parse_received_messages(std::string_view answer) {
-  auto object = parse_object(answer);
+  auto object = parse_answer(answer, "SQS");
   std::vector<ReceivedMessage> messages;
   for (const auto& entry : array_of(object, "Messages")) {
     const auto& fields = fields_of(entry);
