@@ -44,7 +44,7 @@ App::App(const core::Config& config, store::StudentStore& store, Lifecycle& life
     route_labels.push_back(route.path_template);
   }
   // One shard per I/O thread, plus shard 0 for everything else.
-  metrics_->track_http_routes(std::move(route_labels), io_threads + 1);
+  metrics_->track_http_routes(std::move(route_labels), io_threads);
 
   observability_ =
       std::make_shared<ObservabilityMiddleware>(*metrics_, config.access_log_sample_rate);

@@ -7,10 +7,10 @@ namespace sre::api {
 CachingAndLimits::CachingAndLimits(const core::Config& config, obs::Metrics& metrics) {
   // The texts were validated when the Config was built: parsing cannot fail here.
   if (!config.redis_url.empty()) {
-    cache::RedisOptions options;
-    options.endpoint = std::get<cache::RedisEndpoint>(cache::parse_redis_url(config.redis_url));
+    redis::RedisOptions options;
+    options.endpoint = std::get<redis::RedisEndpoint>(redis::parse_redis_url(config.redis_url));
     options.timeout = std::chrono::milliseconds(config.redis_timeout_ms);
-    redis_ = std::make_unique<cache::RedisClient>(std::move(options), metrics);
+    redis_ = std::make_unique<redis::RedisClient>(std::move(options), metrics);
     redis_cache_ = std::make_unique<cache::RedisCache>(*redis_);
   } else {
     local_cache_ = std::make_unique<cache::LocalCache>(config.cache_max_entries);
@@ -31,9 +31,8 @@ CachingAndLimits::CachingAndLimits(const core::Config& config, obs::Metrics& met
 
 CachingAndLimits::~CachingAndLimits() = default;
 
-void CachingAndLimits::start_on_this_thread(unsigned io_thread,
+void CachingAndLimits::start_on_this_thread(unsigned /*io_thread*/,
                                             const boost::asio::any_io_executor& executor) {
-  core::set_io_thread_index(io_thread);
   if (redis_) {
     redis_->start_on_this_thread(executor);
   }

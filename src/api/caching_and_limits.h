@@ -16,7 +16,7 @@
 #include "cache/cache_aside.h"
 #include "cache/local_cache.h"
 #include "cache/redis_cache.h"
-#include "cache/redis_client.h"
+#include "redis/redis_client.h"
 #include "core/config.h"
 #include "obs/metrics.h"
 #include "ratelimit/rate_limiter.h"
@@ -45,7 +45,7 @@ class CachingAndLimits {
     return redis_cache_ ? static_cast<cache::Cache&>(*redis_cache_) : *local_cache_;
   }
 
-  std::unique_ptr<cache::RedisClient> redis_;
+  std::unique_ptr<redis::RedisClient> redis_;
   std::unique_ptr<cache::LocalCache> local_cache_;
   std::unique_ptr<cache::RedisCache> redis_cache_;  // with REDIS_URL, else local_cache_
   std::unique_ptr<cache::CacheAside> students_cache_;

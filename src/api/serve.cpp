@@ -135,7 +135,6 @@ int serve(const core::Config& config) {
           app.on_rejected(ctx, response);
         },
         [&app](unsigned index, const asio::any_io_executor& executor) {
-          obs::set_thread_shard(index + 1);
           app.on_io_thread_start(index, executor);
         });
 

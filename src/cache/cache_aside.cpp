@@ -18,7 +18,7 @@ struct CacheAside::Flight {
 
 CacheAside::CacheAside(Cache& cache, std::string name, std::chrono::seconds ttl,
                        obs::Metrics& metrics)
-    : cache_(cache), name_(std::move(name)), ttl_(ttl), flights_(core::kMaxIoThreads) {
+    : cache_(cache), name_(std::move(name)), ttl_(ttl) {
   auto& requests = prometheus::BuildCounter()
                        .Name("cache_requests_total")
                        .Help("Cache lookups by result: hit, miss, error (error: read the source)")
@@ -47,8 +47,7 @@ std::atomic<std::uint64_t>& CacheAside::epoch_of(const std::string& key) {
 }
 
 CacheAside::FlightMap* CacheAside::flights() {
-  auto index = core::io_thread_index();
-  return index && *index < flights_.size() ? &flights_[*index] : nullptr;
+  return flights_.local();
 }
 
 asio::awaitable<CacheAside::Result> CacheAside::get(const std::string& key, const Loader& load,

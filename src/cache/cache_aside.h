@@ -31,7 +31,7 @@
 #include <vector>
 
 #include "cache/cache.h"
-#include "core/io_thread.h"
+#include "core/per_thread.h"
 #include "obs/metrics.h"
 
 namespace sre::cache {
@@ -77,7 +77,7 @@ class CacheAside {
   prometheus::Counter* loads_;
   prometheus::Counter* invalidation_failures_;
   std::array<std::atomic<std::uint64_t>, 4096> epochs_{};
-  std::vector<FlightMap> flights_;  // index: I/O thread; each touched by its own thread only
+  core::PerThread<FlightMap> flights_{core::kMaxIoThreads};
 };
 
 }  // namespace sre::cache

@@ -30,20 +30,19 @@ struct LocalCache::Shard {
 
 LocalCache::LocalCache(std::size_t max_entries_per_thread)
     : max_entries_(std::max<std::size_t>(1, max_entries_per_thread)),
-      shards_(core::kMaxIoThreads) {}
+      shards_(core::kMaxIoThreads, nullptr) {}
 
 LocalCache::~LocalCache() = default;
 
 void LocalCache::start_on_this_thread(boost::asio::any_io_executor executor) {
-  auto index = core::io_thread_index();
-  if (index && *index < shards_.size()) {
-    shards_[*index] = std::make_unique<Shard>(std::move(executor));
+  if (auto* slot = shards_.local()) {
+    *slot = std::make_unique<Shard>(std::move(executor));
   }
 }
 
 LocalCache::Shard* LocalCache::this_threads_shard() const {
-  auto index = core::io_thread_index();
-  return index && *index < shards_.size() ? shards_[*index].get() : nullptr;
+  auto* slot = shards_.local();
+  return slot != nullptr ? slot->get() : nullptr;
 }
 
 boost::asio::awaitable<CacheLookup> LocalCache::get(const std::string& key) {
@@ -82,7 +81,8 @@ boost::asio::awaitable<bool> LocalCache::set(const std::string& key, const std::
 
 boost::asio::awaitable<bool> LocalCache::erase(const std::string& key) {
   Shard* own = this_threads_shard();
-  for (auto& shard : shards_) {
+  for (unsigned thread = 0; thread < shards_.size(); ++thread) {
+    auto& shard = shards_.at(thread);
     if (shard == nullptr) {
       continue;
     }

@@ -13,10 +13,9 @@
 #include <list>
 #include <memory>
 #include <unordered_map>
-#include <vector>
 
 #include "cache/cache.h"
-#include "core/io_thread.h"
+#include "core/per_thread.h"
 
 namespace sre::cache {
 
@@ -40,7 +39,7 @@ class LocalCache : public Cache {
   Shard* this_threads_shard() const;
 
   std::size_t max_entries_;
-  std::vector<std::unique_ptr<Shard>> shards_;  // index: I/O thread; set before serving
+  core::PerThread<std::unique_ptr<Shard>> shards_;  // set as each I/O thread starts
 };
 
 }  // namespace sre::cache

@@ -4,15 +4,15 @@ namespace sre::cache {
 
 boost::asio::awaitable<CacheLookup> RedisCache::get(const std::string& key) {
   std::string command;
-  append_command(command, {"GET", key});
-  RedisResult result = co_await redis_.execute(RedisCommandName::get, command);
-  if (result.outcome != RedisOutcome::ok) {
+  redis::append_command(command, {"GET", key});
+  redis::RedisResult result = co_await redis_.execute(redis::RedisCommandName::get, command);
+  if (result.outcome != redis::RedisOutcome::ok) {
     co_return CacheLookup{CacheLookup::Result::error, {}};
   }
-  if (result.reply.type == RedisReply::Type::nil) {
+  if (result.reply.type == redis::RedisReply::Type::nil) {
     co_return CacheLookup{CacheLookup::Result::miss, {}};
   }
-  if (result.reply.type != RedisReply::Type::string) {
+  if (result.reply.type != redis::RedisReply::Type::string) {
     co_return CacheLookup{CacheLookup::Result::error, {}};
   }
   co_return CacheLookup{CacheLookup::Result::hit, std::move(result.reply.text)};
@@ -22,16 +22,16 @@ boost::asio::awaitable<bool> RedisCache::set(const std::string& key, const std::
                                              std::chrono::seconds ttl) {
   std::string command;
   std::string seconds = std::to_string(ttl.count());
-  append_command(command, {"SET", key, value, "EX", seconds});
-  RedisResult result = co_await redis_.execute(RedisCommandName::set, command);
-  co_return result.outcome == RedisOutcome::ok;
+  redis::append_command(command, {"SET", key, value, "EX", seconds});
+  redis::RedisResult result = co_await redis_.execute(redis::RedisCommandName::set, command);
+  co_return result.outcome == redis::RedisOutcome::ok;
 }
 
 boost::asio::awaitable<bool> RedisCache::erase(const std::string& key) {
   std::string command;
-  append_command(command, {"DEL", key});
-  RedisResult result = co_await redis_.execute(RedisCommandName::del, command);
-  co_return result.outcome == RedisOutcome::ok;
+  redis::append_command(command, {"DEL", key});
+  redis::RedisResult result = co_await redis_.execute(redis::RedisCommandName::del, command);
+  co_return result.outcome == redis::RedisOutcome::ok;
 }
 
 }  // namespace sre::cache

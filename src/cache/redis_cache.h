@@ -2,13 +2,13 @@
 #pragma once
 
 #include "cache/cache.h"
-#include "cache/redis_client.h"
+#include "redis/redis_client.h"
 
 namespace sre::cache {
 
 class RedisCache : public Cache {
  public:
-  explicit RedisCache(RedisClient& redis) : redis_(redis) {}
+  explicit RedisCache(redis::RedisClient& redis) : redis_(redis) {}
 
   boost::asio::awaitable<CacheLookup> get(const std::string& key) override;
   boost::asio::awaitable<bool> set(const std::string& key, const std::string& value,
@@ -17,7 +17,7 @@ class RedisCache : public Cache {
   std::string_view backend() const override { return "redis"; }
 
  private:
-  RedisClient& redis_;
+  redis::RedisClient& redis_;
 };
 
 }  // namespace sre::cache

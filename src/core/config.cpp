@@ -10,7 +10,7 @@
 #include <limits>
 #include <set>
 
-#include "cache/redis_url.h"
+#include "redis/redis_url.h"
 #include "ratelimit/client_identity.h"
 #include "ratelimit/policy.h"
 
@@ -312,7 +312,7 @@ const std::vector<Setting>& serve_settings() {
          false, integer_in(&Config::max_queue_delay_ms, 0, 600'000)},
         {"REDIS_URL", "",
          "Unset: in-process cache and rate limiter; redis://[:password@]host:port/db", true,
-         validated_text(&Config::redis_url, cache::parse_redis_url)},
+         validated_text(&Config::redis_url, redis::parse_redis_url)},
         {"REDIS_TIMEOUT_MS", text_of(d.redis_timeout_ms),
          "A Redis command not answered within this counts as failed (the request goes on)", false,
          integer_in(&Config::redis_timeout_ms, 1, 60000)},

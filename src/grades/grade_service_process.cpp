@@ -47,7 +47,7 @@ class GradeServiceApp {
     for (const auto& route : router_.routes()) {
       labels.push_back(route.path_template);
     }
-    metrics_.track_http_routes(std::move(labels), threads + 1);
+    metrics_.track_http_routes(std::move(labels), threads);
     observability_ = std::make_shared<api::ObservabilityMiddleware>(metrics_, 1.0);
     chain_ = std::make_unique<http::MiddlewareChain>(
         [](http::RequestContext& ctx) { return http::run_matched_handler(ctx); });
@@ -94,7 +94,7 @@ int run_grade_service(const core::Config& config) {
         [&app](http::RequestContext& ctx, http::Response& response) {
           app.on_rejected(ctx, response);
         },
-        [](unsigned index, const asio::any_io_executor&) { obs::set_thread_shard(index + 1); });
+        nullptr);
     asio::io_context main_context;
     asio::signal_set signals(main_context, SIGINT, SIGTERM);
     try {

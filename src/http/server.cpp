@@ -12,6 +12,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <list>
 
+#include "core/io_thread.h"
 #include "core/log.h"
 
 namespace sre::http {
@@ -79,6 +80,9 @@ void Server::start() {
   for (auto& worker : workers_) {
     Worker* w = worker.get();
     w->thread = std::thread([this, w] {
+      // First of all: start-up hooks and everything after them find their per-thread state
+      // (core::PerThread) by this index.
+      core::set_io_thread_index(w->index);
       if (on_thread_start_) {
         on_thread_start_(w->index, w->ioc.get_executor());
       }

@@ -38,7 +38,8 @@ struct ServerOptions {
 };
 
 // Called on each I/O thread as it starts, with its index (0-based) and its event loop's
-// executor, e.g. to pick metric shards or open the thread's own Redis connection.
+// executor, e.g. to open the thread's own Redis connection. The thread's index is already set
+// (core::io_thread_index), so core::PerThread state can be used from here on.
 using ThreadStartHook = std::function<void(unsigned, asio::any_io_executor)>;
 
 class Server {

@@ -4,17 +4,13 @@
 #include <prometheus/metric_family.h>
 
 #include <algorithm>
-#include <limits>
 
 namespace sre::obs {
 namespace {
 
-thread_local unsigned t_shard = 0;
-
 constexpr std::array<std::string_view, 8> kMethodNames = {"GET",    "POST", "PUT",     "PATCH",
                                                           "DELETE", "HEAD", "OPTIONS", "other"};
 constexpr std::size_t kStatusSlots = HttpMetrics::kStatuses.size() + 1;  // + "other"
-constexpr std::size_t kBucketSlots = HttpMetrics::kBuckets.size() + 1;   // + "+Inf"
 
 std::size_t method_index(std::string_view method) {
   for (std::size_t i = 0; i + 1 < kMethodNames.size(); ++i) {
@@ -38,30 +34,19 @@ std::string status_label(std::size_t index) {
 
 }  // namespace
 
-void set_thread_shard(unsigned shard) {
-  t_shard = shard;
-}
+HttpMetrics::Shard::Shard(std::size_t series)
+    : requests(series * kStatusSlots), durations(series) {}
 
-struct HttpMetrics::Shard {
-  explicit Shard(std::size_t series)
-      : requests(series * kStatusSlots), buckets(series * kBucketSlots), sums(series) {}
-  std::vector<std::atomic<std::uint64_t>> requests;  // [series][status]
-  std::vector<std::atomic<std::uint64_t>> buckets;   // [series][bucket], not cumulative
-  std::vector<std::atomic<double>> sums;             // [series]
-  std::atomic<std::int64_t> in_flight{0};
-};
-
-HttpMetrics::HttpMetrics(std::vector<std::string> routes, unsigned shards)
-    : routes_(std::move(routes)) {
-  for (unsigned i = 0; i < std::max(1U, shards); ++i) {
-    shards_.push_back(std::make_unique<Shard>(routes_.size() * kMethods));
-  }
-}
+HttpMetrics::HttpMetrics(std::vector<std::string> routes, unsigned io_threads)
+    : routes_(std::move(routes)),
+      shards_(io_threads, routes_.size() * kMethods),
+      other_threads_(std::make_unique<Shard>(routes_.size() * kMethods)) {}
 
 HttpMetrics::~HttpMetrics() = default;
 
 HttpMetrics::Shard& HttpMetrics::current_shard() const {
-  return *shards_[t_shard < shards_.size() ? t_shard : 0];
+  Shard* shard = shards_.local();
+  return shard != nullptr ? *shard : *other_threads_;
 }
 
 void HttpMetrics::started() {
@@ -83,10 +68,7 @@ void HttpMetrics::observe(std::size_t route_id, std::string_view method, int sta
   std::size_t series = series_index(route_id, method_index(method));
   shard.requests[series * kStatusSlots + status_index(status)].fetch_add(1,
                                                                          std::memory_order_relaxed);
-  auto bucket = static_cast<std::size_t>(
-      std::lower_bound(kBuckets.begin(), kBuckets.end(), seconds) - kBuckets.begin());
-  shard.buckets[series * kBucketSlots + bucket].fetch_add(1, std::memory_order_relaxed);
-  shard.sums[series].fetch_add(seconds, std::memory_order_relaxed);
+  shard.durations[series].observe(seconds);
 }
 
 std::vector<prometheus::MetricFamily> HttpMetrics::Collect() const {
@@ -104,18 +86,13 @@ std::vector<prometheus::MetricFamily> HttpMetrics::Collect() const {
     for (std::size_t method = 0; method < kMethods; ++method) {
       std::size_t series = series_index(route, method);
       std::array<std::uint64_t, kStatusSlots> by_status{};
-      std::array<std::uint64_t, kBucketSlots> by_bucket{};
-      double sum = 0;
-      for (const auto& shard : shards_) {
+      Histogram<kBuckets>::Counts latency;
+      for_each_shard([&](const Shard& shard) {
         for (std::size_t s = 0; s < kStatusSlots; ++s) {
-          by_status[s] +=
-              shard->requests[series * kStatusSlots + s].load(std::memory_order_relaxed);
+          by_status[s] += shard.requests[series * kStatusSlots + s].load(std::memory_order_relaxed);
         }
-        for (std::size_t b = 0; b < kBucketSlots; ++b) {
-          by_bucket[b] += shard->buckets[series * kBucketSlots + b].load(std::memory_order_relaxed);
-        }
-        sum += shard->sums[series].load(std::memory_order_relaxed);
-      }
+        shard.durations[series].add_to(latency);
+      });
 
       std::uint64_t count = 0;
       for (std::size_t s = 0; s < kStatusSlots; ++s) {
@@ -135,23 +112,16 @@ std::vector<prometheus::MetricFamily> HttpMetrics::Collect() const {
       }
       prometheus::ClientMetric metric;
       metric.label = {{"method", std::string(kMethodNames[method])}, {"route", routes_[route]}};
-      std::uint64_t cumulative = 0;
-      for (std::size_t b = 0; b < kBucketSlots; ++b) {
-        cumulative += by_bucket[b];
-        double bound = b < kBuckets.size() ? kBuckets[b] : std::numeric_limits<double>::infinity();
-        metric.histogram.bucket.push_back({cumulative, bound});
-      }
-      // Shards are read one after another, so count is taken from the buckets we summed:
-      // _count always equals the +Inf bucket, as Prometheus expects.
-      metric.histogram.sample_count = cumulative;
-      metric.histogram.sample_sum = sum;
+      // Shards are read one after another, so the count is taken from the buckets summed:
+      // _count always equals the +Inf bucket.
+      metric.histogram = latency.to_prometheus();
       durations.metric.push_back(std::move(metric));
     }
   }
   std::int64_t in_flight = 0;
-  for (const auto& shard : shards_) {
-    in_flight += shard->in_flight.load(std::memory_order_relaxed);
-  }
+  for_each_shard([&](const Shard& shard) {
+    in_flight += shard.in_flight.load(std::memory_order_relaxed);
+  });
   prometheus::ClientMetric in_flight_metric;
   in_flight_metric.gauge.value = static_cast<double>(in_flight);
   prometheus::MetricFamily in_flight_family{"http_requests_in_flight",

@@ -1,9 +1,10 @@
 // Request counters and latency histograms for the HTTP server, without locks.
 //
 // prometheus-cpp's Family::Add takes a mutex and its Histogram::Observe another, which would
-// put locks on every request. Here every series lives at a fixed index in arrays of atomics,
-// sized at startup from the routes the router knows, and each I/O thread writes to its own
-// shard of the arrays (so threads do not even share cache lines). A scrape sums the shards.
+// put locks on every request. Here every series lives at a fixed index in arrays of atomics
+// (and obs::Histogram), sized at startup from the routes the router knows, and each I/O
+// thread writes to its own shard of the arrays (a core::PerThread, so threads do not even
+// share cache lines); other threads (tests, start-up) share one more shard. A scrape sums them.
 //
 // Labels: method, route (the template, never the raw path: bounded cardinality), status.
 // The in-flight gauge is sharded the same way: each shard counts its own requests.
@@ -18,11 +19,10 @@
 #include <string>
 #include <vector>
 
-namespace sre::obs {
+#include "core/per_thread.h"
+#include "obs/histogram.h"
 
-// Chooses which shard this thread's observations go to (call once per I/O thread).
-// Threads that never call it share shard 0.
-void set_thread_shard(unsigned shard);
+namespace sre::obs {
 
 class HttpMetrics : public prometheus::Collectable {
  public:
@@ -34,8 +34,8 @@ class HttpMetrics : public prometheus::Collectable {
                                                     401, 403, 404, 405, 408, 409, 412, 413,
                                                     415, 422, 429, 431, 500, 502, 503, 504};
 
-  // `routes[i]` is the label of route id i (index 0: "unmatched").
-  HttpMetrics(std::vector<std::string> routes, unsigned shards);
+  // `routes[i]` is the label of route id i (index 0: "unmatched"); one shard per I/O thread.
+  HttpMetrics(std::vector<std::string> routes, unsigned io_threads);
   ~HttpMetrics() override;
 
   // The in-flight gauge: up when a request enters the middleware, down when it leaves.
@@ -47,15 +47,28 @@ class HttpMetrics : public prometheus::Collectable {
   std::vector<prometheus::MetricFamily> Collect() const override;
 
  private:
-  struct Shard;
+  struct Shard {
+    explicit Shard(std::size_t series);
+    std::vector<std::atomic<std::uint64_t>> requests;  // [series][status]
+    std::vector<Histogram<kBuckets>> durations;         // [series]
+    std::atomic<std::int64_t> in_flight{0};
+  };
   Shard& current_shard() const;
+  template <typename Visit>
+  void for_each_shard(const Visit& visit) const {
+    for (unsigned i = 0; i < shards_.size(); ++i) {
+      visit(shards_.at(i));
+    }
+    visit(*other_threads_);
+  }
   static constexpr std::size_t kMethods = 8;  // GET POST PUT PATCH DELETE HEAD OPTIONS other
   std::size_t series_index(std::size_t route, std::size_t method) const {
     return route * kMethods + method;
   }
 
   std::vector<std::string> routes_;
-  std::vector<std::unique_ptr<Shard>> shards_;
+  core::PerThread<Shard> shards_;
+  std::unique_ptr<Shard> other_threads_;  // threads that are not I/O threads
 };
 
 }  // namespace sre::obs

@@ -36,8 +36,8 @@ Metrics::Metrics(std::string_view service) : registry_(std::make_shared<promethe
   collectables_ = {registry_, std::make_shared<ProcessCollector>()};
 }
 
-void Metrics::track_http_routes(std::vector<std::string> routes, unsigned shards) {
-  http_ = std::make_shared<HttpMetrics>(std::move(routes), shards);
+void Metrics::track_http_routes(std::vector<std::string> routes, unsigned io_threads) {
+  http_ = std::make_shared<HttpMetrics>(std::move(routes), io_threads);
   collectables_.push_back(http_);
 }
 

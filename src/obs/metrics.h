@@ -23,8 +23,8 @@ class Metrics {
   explicit Metrics(std::string_view service);
 
   // Creates the HTTP request metrics once every route is known. `routes`: label of each route
-  // id (index 0 "unmatched"); `shards`: I/O threads + 1. Call before serving requests.
-  void track_http_routes(std::vector<std::string> routes, unsigned shards);
+  // id (index 0 "unmatched"). Call before serving requests.
+  void track_http_routes(std::vector<std::string> routes, unsigned io_threads);
 
   prometheus::Registry& registry() { return *registry_; }
   HttpMetrics& http() { return *http_; }

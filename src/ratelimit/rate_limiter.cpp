@@ -4,7 +4,7 @@
 
 namespace sre::ratelimit {
 
-RateLimiter::RateLimiter(PolicyTable policies, cache::RedisClient* redis, obs::Metrics& metrics)
+RateLimiter::RateLimiter(PolicyTable policies, redis::RedisClient* redis, obs::Metrics& metrics)
     : policies_(std::move(policies)), redis_(redis) {
   if (redis_ != nullptr) {
     redis_limiter_ = std::make_unique<RedisLimiter>(*redis_);

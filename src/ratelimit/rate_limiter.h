@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "cache/redis_client.h"
+#include "redis/redis_client.h"
 #include "obs/metrics.h"
 #include "ratelimit/local_limiter.h"
 #include "ratelimit/policy.h"
@@ -25,7 +25,7 @@ namespace sre::ratelimit {
 class RateLimiter {
  public:
   // `redis` null: in-process only (the embedded default).
-  RateLimiter(PolicyTable policies, cache::RedisClient* redis, obs::Metrics& metrics);
+  RateLimiter(PolicyTable policies, redis::RedisClient* redis, obs::Metrics& metrics);
 
   const PolicyTable& policies() const { return policies_; }
 
@@ -43,7 +43,7 @@ class RateLimiter {
   void leave_fallback();
 
   PolicyTable policies_;
-  cache::RedisClient* redis_;
+  redis::RedisClient* redis_;
   std::unique_ptr<RedisLimiter> redis_limiter_;
   LocalLimiter local_;
   std::atomic<bool> in_fallback_{false};

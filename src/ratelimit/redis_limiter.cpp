@@ -37,11 +37,11 @@ std::string sha1_hex(std::string_view text) {
   return hex;
 }
 
-std::optional<Decision> decision_from(const Rate& rate, const cache::RedisResult& result) {
+std::optional<Decision> decision_from(const Rate& rate, const redis::RedisResult& result) {
   const auto& reply = result.reply;
-  if (result.outcome != cache::RedisOutcome::ok || reply.type != cache::RedisReply::Type::array ||
-      reply.elements.size() != 2 || reply.elements[0].type != cache::RedisReply::Type::integer ||
-      reply.elements[1].type != cache::RedisReply::Type::integer) {
+  if (result.outcome != redis::RedisOutcome::ok || reply.type != redis::RedisReply::Type::array ||
+      reply.elements.size() != 2 || reply.elements[0].type != redis::RedisReply::Type::integer ||
+      reply.elements[1].type != redis::RedisReply::Type::integer) {
     return std::nullopt;
   }
   return describe(rate, reply.elements[0].integer == 1, reply.elements[1].integer);
@@ -49,7 +49,7 @@ std::optional<Decision> decision_from(const Rate& rate, const cache::RedisResult
 
 }  // namespace
 
-RedisLimiter::RedisLimiter(cache::RedisClient& redis) : redis_(redis), sha1_(sha1_hex(kScript)) {}
+RedisLimiter::RedisLimiter(redis::RedisClient& redis) : redis_(redis), sha1_(sha1_hex(kScript)) {}
 
 std::string_view RedisLimiter::script() {
   return kScript;
@@ -60,12 +60,12 @@ boost::asio::awaitable<std::optional<Decision>> RedisLimiter::take(const Rate& r
   const std::string interval = std::to_string(rate.interval_us());
   const std::string capacity = std::to_string(rate.capacity_us());
   std::string command;
-  cache::append_command(command, {"EVALSHA", sha1_, "1", key, interval, capacity});
-  cache::RedisResult result = co_await redis_.execute(cache::RedisCommandName::evalsha, command);
-  if (result.outcome == cache::RedisOutcome::error && result.reply.text.starts_with("NOSCRIPT")) {
+  redis::append_command(command, {"EVALSHA", sha1_, "1", key, interval, capacity});
+  redis::RedisResult result = co_await redis_.execute(redis::RedisCommandName::evalsha, command);
+  if (result.outcome == redis::RedisOutcome::error && result.reply.text.starts_with("NOSCRIPT")) {
     command.clear();
-    cache::append_command(command, {"EVAL", kScript, "1", key, interval, capacity});
-    result = co_await redis_.execute(cache::RedisCommandName::eval, command);
+    redis::append_command(command, {"EVAL", kScript, "1", key, interval, capacity});
+    result = co_await redis_.execute(redis::RedisCommandName::eval, command);
   }
   co_return decision_from(rate, result);
 }

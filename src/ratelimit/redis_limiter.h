@@ -13,14 +13,14 @@
 #include <optional>
 #include <string>
 
-#include "cache/redis_client.h"
+#include "redis/redis_client.h"
 #include "ratelimit/policy.h"
 
 namespace sre::ratelimit {
 
 class RedisLimiter {
  public:
-  explicit RedisLimiter(cache::RedisClient& redis);
+  explicit RedisLimiter(redis::RedisClient& redis);
 
   // The decision, or nullopt when Redis could not give one (down, timeout, error reply): the
   // caller falls back. `key` must outlive the call.
@@ -30,7 +30,7 @@ class RedisLimiter {
   const std::string& script_sha1() const { return sha1_; }
 
  private:
-  cache::RedisClient& redis_;
+  redis::RedisClient& redis_;
   std::string sha1_;
 };
 

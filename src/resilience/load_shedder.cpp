@@ -4,22 +4,11 @@
 
 namespace sre::resilience {
 namespace {
-// Requests admitted and not yet finished on this I/O thread. One process runs one shedder, so
-// one counter per thread is enough.
-thread_local int t_in_flight = 0;
 
-// The standing-queue detector of this I/O thread (CoDel's "minimum delay over an interval").
-struct QueueDelayWindow {
-  std::chrono::steady_clock::time_point interval_start{};
-  std::chrono::nanoseconds interval_minimum = std::chrono::nanoseconds::max();
-  bool standing = false;  // every request of the last full interval waited over the bound
-};
-thread_local QueueDelayWindow t_window;
-
-// Feeds one request's delay; true when it should be shed for it.
-bool over_standing_queue(std::chrono::nanoseconds delay, std::chrono::nanoseconds bound,
+// Feeds one request's delay to the thread's window; true when it should be shed for it.
+bool over_standing_queue(LoadShedder::QueueDelayWindow& w, std::chrono::nanoseconds delay,
+                         std::chrono::nanoseconds bound,
                          std::chrono::steady_clock::time_point now) {
-  QueueDelayWindow& w = t_window;
   if (now - w.interval_start >= LoadShedder::kInterval) {
     // A quiet interval (no requests) leaves interval_minimum at max: that is no standing
     // queue, only the absence of samples.
@@ -41,22 +30,30 @@ LoadShedder::LoadShedder(const LoadShedderOptions& options)
                             : static_cast<int>((static_cast<unsigned>(options.max_in_flight) +
                                                 std::max(1U, options.threads) - 1) /
                                                std::max(1U, options.threads))),
-      max_queue_delay_(options.max_queue_delay) {}
+      max_queue_delay_(options.max_queue_delay),
+      threads_(std::max(1U, options.threads)) {}
 
 ShedDecision LoadShedder::try_admit(std::chrono::nanoseconds queue_delay,
                                     std::chrono::steady_clock::time_point now) {
-  if (max_queue_delay_.count() > 0 && over_standing_queue(queue_delay, max_queue_delay_, now)) {
+  ThreadState* state = threads_.local();
+  if (state == nullptr) {
+    return ShedDecision::admit;  // not an I/O thread: nothing to protect
+  }
+  if (max_queue_delay_.count() > 0 &&
+      over_standing_queue(state->window, queue_delay, max_queue_delay_, now)) {
     return ShedDecision::shed_queue_delay;
   }
-  if (per_thread_limit_ > 0 && t_in_flight >= per_thread_limit_) {
+  if (per_thread_limit_ > 0 && state->in_flight >= per_thread_limit_) {
     return ShedDecision::shed_in_flight;
   }
-  ++t_in_flight;
+  ++state->in_flight;
   return ShedDecision::admit;
 }
 
 void LoadShedder::finished() {
-  --t_in_flight;
+  if (ThreadState* state = threads_.local()) {
+    --state->in_flight;
+  }
 }
 
 }  // namespace sre::resilience

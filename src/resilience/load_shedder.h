@@ -4,8 +4,8 @@
 //
 // Two bounds, each off when 0:
 //  - in-flight requests (admitted, not yet answered). The limit is per process, enforced as
-//    an equal share per I/O thread (ceil(limit / threads)) with a plain thread-local counter:
-//    no shared cache line on the request path. The cost: with uneven connection spread one
+//    an equal share per I/O thread (ceil(limit / threads)) with a plain per-thread counter
+//    (core::PerThread): no shared cache line on the request path. The cost: with uneven connection spread one
 //    thread may shed while another still has room.
 //  - queueing delay: how long the request waited before reaching the shedder, measured from
 //    when its first bytes were read. On an event loop that is the time spent in the loop's
@@ -17,6 +17,8 @@
 
 #include <chrono>
 #include <cstdint>
+
+#include "core/per_thread.h"
 
 namespace sre::resilience {
 
@@ -34,7 +36,15 @@ class LoadShedder {
 
   static constexpr std::chrono::milliseconds kInterval{100};
 
+  // The standing-queue detector of one I/O thread (CoDel's "minimum delay over an interval").
+  struct QueueDelayWindow {
+    std::chrono::steady_clock::time_point interval_start{};
+    std::chrono::nanoseconds interval_minimum = std::chrono::nanoseconds::max();
+    bool standing = false;  // every request of the last full interval waited over the bound
+  };
+
   // On `admit` the request counts as in flight until finished() is called on the same thread.
+  // Threads that are not I/O threads are always admitted and not counted.
   ShedDecision try_admit(std::chrono::nanoseconds queue_delay,
                          std::chrono::steady_clock::time_point now);
   void finished();
@@ -43,8 +53,14 @@ class LoadShedder {
   bool enabled() const { return per_thread_limit_ > 0 || max_queue_delay_.count() > 0; }
 
  private:
+  struct ThreadState {
+    int in_flight = 0;  // admitted, not yet finished, on this I/O thread
+    QueueDelayWindow window;
+  };
+
   int per_thread_limit_;
   std::chrono::nanoseconds max_queue_delay_;
+  core::PerThread<ThreadState> threads_;
 };
 
 }  // namespace sre::resilience

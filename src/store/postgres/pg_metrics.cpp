@@ -2,8 +2,6 @@
 
 #include <prometheus/metric_family.h>
 
-#include <algorithm>
-#include <limits>
 #include <string>
 
 namespace sre::store {
@@ -35,11 +33,7 @@ void PgMetrics::connection_removed(PgConnectionState state) {
 }
 
 void PgMetrics::observe_query(PgStatementId statement, double seconds) {
-  auto& series = queries_[static_cast<std::size_t>(statement)];
-  auto bucket = static_cast<std::size_t>(
-      std::lower_bound(kBuckets.begin(), kBuckets.end(), seconds) - kBuckets.begin());
-  series.buckets[bucket].fetch_add(1, std::memory_order_relaxed);
-  series.sum.fetch_add(seconds, std::memory_order_relaxed);
+  queries_[static_cast<std::size_t>(statement)].observe(seconds);
 }
 
 void PgMetrics::count_error(PgErrorKind kind) {
@@ -71,17 +65,9 @@ std::vector<prometheus::MetricFamily> PgMetrics::Collect() const {
       prometheus::MetricType::Histogram,
       {}};
   for (const auto& statement : pg_statements()) {
-    const auto& series = queries_[static_cast<std::size_t>(statement.id)];
     prometheus::ClientMetric metric;
     metric.label = {{"statement", statement.name}};
-    std::uint64_t cumulative = 0;
-    for (std::size_t b = 0; b < kBucketSlots; ++b) {
-      cumulative += series.buckets[b].load(std::memory_order_relaxed);
-      double bound = b < kBuckets.size() ? kBuckets[b] : std::numeric_limits<double>::infinity();
-      metric.histogram.bucket.push_back({cumulative, bound});
-    }
-    metric.histogram.sample_count = cumulative;
-    metric.histogram.sample_sum = series.sum.load(std::memory_order_relaxed);
+    metric.histogram = queries_[static_cast<std::size_t>(statement.id)].counts().to_prometheus();
     durations.metric.push_back(std::move(metric));
   }
 

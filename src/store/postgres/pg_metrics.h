@@ -1,6 +1,6 @@
 // The PostgreSQL driver's metrics, lock-free like obs::HttpMetrics (prometheus-cpp's
-// Histogram::Observe takes a mutex): plain atomics updated by every I/O thread's pool,
-// summed into Prometheus families at scrape time.
+// Histogram::Observe takes a mutex): plain atomics and obs::Histogram updated by every I/O
+// thread's pool, turned into Prometheus families at scrape time.
 //
 //   db_pool_connections{state}          gauge: connecting, idle, busy (queries in flight),
 //                                        backoff (waiting to reconnect)
@@ -15,6 +15,7 @@
 #include <atomic>
 #include <cstdint>
 
+#include "obs/histogram.h"
 #include "store/postgres/pg_error.h"
 #include "store/postgres/pg_statements.h"
 
@@ -43,15 +44,9 @@ class PgMetrics : public prometheus::Collectable {
   std::vector<prometheus::MetricFamily> Collect() const override;
 
  private:
-  static constexpr std::size_t kBucketSlots = kBuckets.size() + 1;  // + Inf
-  struct QuerySeries {
-    std::array<std::atomic<std::uint64_t>, kBucketSlots> buckets{};  // not cumulative
-    std::atomic<double> sum{0};
-  };
-
   std::array<std::atomic<std::int64_t>, kPgConnectionStates> connections_{};
   std::atomic<std::int64_t> waiters_{0};
-  std::array<QuerySeries, kPgStatements> queries_{};
+  std::array<obs::Histogram<kBuckets>, kPgStatements> queries_{};
   std::array<std::atomic<std::uint64_t>, kPgErrorKinds> errors_{};
 };
 

@@ -2,8 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <boost/asio/execution/context.hpp>
+#include <boost/asio/query.hpp>
 #include <boost/asio/this_coro.hpp>
-#include <unordered_map>
+#include <stdexcept>
 
 #include "core/ids.h"
 #include "core/log.h"
@@ -41,15 +43,18 @@ PgStudentStore::PgStudentStore(PgSettings settings)
 PgStudentStore::~PgStudentStore() = default;
 
 PgPool& PgStudentStore::pool(const asio::any_io_executor& executor) {
-  // One pool per (thread, store), created on first use on that thread. The thread owns it:
-  // it goes away when the I/O thread exits, before its io_context is destroyed.
-  thread_local std::unordered_map<const PgStudentStore*, std::shared_ptr<PgPool>> pools;
-  auto& pool = pools[this];
-  if (!pool) {
-    pool = std::make_shared<PgPool>(executor, settings_, metrics_);
-    pool->start();
+  PgPool** slot = pools_.local();
+  if (slot == nullptr) {
+    throw std::logic_error("the PostgreSQL store is used from I/O threads only");
   }
-  return *pool;
+  if (*slot == nullptr) {
+    auto pool = std::make_shared<PgPool>(executor, settings_, metrics_);
+    pool->start();
+    *slot = pool.get();
+    // Its connections' sockets belong to this thread's event loop: it goes when that does.
+    core::keep_until_shutdown(asio::query(executor, asio::execution::context), std::move(pool));
+  }
+  return **slot;
 }
 
 asio::awaitable<std::vector<PgResult>> PgStudentStore::run(const std::vector<Command>& commands) {

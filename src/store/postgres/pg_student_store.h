@@ -8,6 +8,7 @@
 
 #include <memory>
 
+#include "core/per_thread.h"
 #include "store/postgres/pg_connection.h"
 #include "store/postgres/pg_metrics.h"
 #include "store/postgres/pg_settings.h"
@@ -42,6 +43,8 @@ class PgStudentStore : public StudentStore {
 
   PgSettings settings_;
   std::shared_ptr<PgMetrics> metrics_;
+  // Created on first use on each I/O thread, owned by that thread's event loop.
+  core::PerThread<PgPool*> pools_{core::kMaxIoThreads, nullptr};
 };
 
 }  // namespace sre::store

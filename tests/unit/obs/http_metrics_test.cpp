@@ -5,6 +5,8 @@
 
 #include <thread>
 
+#include "core/io_thread.h"
+
 namespace sre::obs {
 namespace {
 
@@ -23,7 +25,7 @@ TEST(HttpMetrics, CountsByMethodRouteAndStatusAcrossShards) {
   std::vector<std::thread> threads;
   for (unsigned shard = 0; shard < 3; ++shard) {
     threads.emplace_back([&metrics, shard] {
-      set_thread_shard(shard);
+      core::set_io_thread_index(shard);
       for (int i = 0; i < 1000; ++i) {
         metrics.observe(1, "GET", 200, 0.002);
       }
@@ -58,14 +60,13 @@ TEST(HttpMetrics, CountsByMethodRouteAndStatusAcrossShards) {
 TEST(HttpMetrics, InFlightIsTheSumOverShards) {
   HttpMetrics metrics({"unmatched", "/a"}, 2);
   std::thread other([&metrics] {
-    set_thread_shard(1);
+    core::set_io_thread_index(1);
     metrics.started();
     metrics.started();
   });
   other.join();
-  set_thread_shard(0);
-  metrics.started();
-  metrics.finished();  // on another shard than two of the three started on
+  metrics.started();  // not an I/O thread: the shard of other threads
+  metrics.finished();
   auto families = metrics.Collect();
   ASSERT_EQ(families[2].name, "http_requests_in_flight");
   EXPECT_EQ(families[2].metric.at(0).gauge.value, 2);

@@ -3,7 +3,6 @@
 #include "resilience/backoff.h"
 #include "resilience/bulkhead.h"
 #include "resilience/deadline.h"
-#include "resilience/load_shedder.h"
 
 namespace sre::resilience {
 namespace {
@@ -77,59 +76,6 @@ TEST(Bulkhead, RefusesOverTheLimitAndFreesSlotsOnScopeExit) {
   EXPECT_TRUE(c);
   auto moved = std::move(c);
   EXPECT_EQ(bulkhead.in_use(), 2);
-}
-
-TEST(LoadShedder, BoundsInFlightPerThreadShare) {
-  LoadShedder shedder({5, 0ms, 2});  // 5 per process over 2 threads: 3 per thread
-  const auto now = std::chrono::steady_clock::now();
-  EXPECT_EQ(shedder.per_thread_limit(), 3);
-  for (int i = 0; i < 3; ++i) {
-    EXPECT_EQ(shedder.try_admit(1ms, now), ShedDecision::admit);
-  }
-  EXPECT_EQ(shedder.try_admit(1ms, now), ShedDecision::shed_in_flight);
-  shedder.finished();
-  EXPECT_EQ(shedder.try_admit(1ms, now), ShedDecision::admit);
-  for (int i = 0; i < 3; ++i) {
-    shedder.finished();
-  }
-}
-
-TEST(LoadShedder, ShedsForQueueDelayOnlyOnAStandingQueue) {
-  LoadShedder shedder({0, 100ms, 1});
-  auto now = std::chrono::steady_clock::now() + 1h;  // a fresh interval for this thread
-  auto admit = [&](std::chrono::milliseconds delay) {
-    auto decision = shedder.try_admit(delay, now);
-    if (decision == ShedDecision::admit) {
-      shedder.finished();
-    }
-    return decision;
-  };
-  // One slow request among fast ones: a stall, not a queue.
-  EXPECT_EQ(admit(150ms), ShedDecision::admit);
-  EXPECT_EQ(admit(1ms), ShedDecision::admit);
-  now += 100ms;
-  EXPECT_EQ(admit(150ms), ShedDecision::admit);
-  // A whole interval of slow requests: a standing queue; the next interval sheds slow ones.
-  EXPECT_EQ(admit(160ms), ShedDecision::admit);
-  now += 100ms;
-  EXPECT_EQ(admit(170ms), ShedDecision::shed_queue_delay);
-  EXPECT_EQ(admit(20ms), ShedDecision::admit);  // under the bound: served
-  now += 100ms;
-  EXPECT_EQ(admit(170ms), ShedDecision::admit);  // the queue drained (a 20 ms request)
-  // After a quiet gap there is no standing queue to speak of.
-  now += 10s;
-  EXPECT_EQ(admit(500ms), ShedDecision::admit);
-}
-
-TEST(LoadShedder, ZeroMeansNoBound) {
-  LoadShedder shedder({0, 0ms, 1});
-  EXPECT_FALSE(shedder.enabled());
-  for (int i = 0; i < 10000; ++i) {
-    EXPECT_EQ(shedder.try_admit(10s, std::chrono::steady_clock::now()), ShedDecision::admit);
-  }
-  for (int i = 0; i < 10000; ++i) {
-    shedder.finished();
-  }
 }
 
 }  // namespace

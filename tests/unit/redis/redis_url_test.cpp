@@ -1,8 +1,8 @@
-#include "cache/redis_url.h"
+#include "redis/redis_url.h"
 
 #include <gtest/gtest.h>
 
-namespace sre::cache {
+namespace sre::redis {
 namespace {
 
 RedisEndpoint parse_ok(std::string_view url) {
@@ -45,4 +45,4 @@ TEST(RedisUrl, RefusesWhatItCannotConnectTo) {
 }
 
 }  // namespace
-}  // namespace sre::cache
+}  // namespace sre::redis

@@ -1,6 +1,8 @@
-#include "cache/redis_metrics.h"
+#include "redis/redis_metrics.h"
 
-namespace sre::cache {
+#include <prometheus/metric_family.h>
+
+namespace sre::redis {
 
 std::string_view to_string(RedisCommandName name) {
   switch (name) {
@@ -36,10 +38,25 @@ std::string_view to_string(RedisOutcome outcome) {
   return "unavailable";
 }
 
-RedisMetrics::RedisMetrics(obs::Metrics& metrics)
-    : latency_(std::make_shared<obs::LatencyHistogram>(
-          "redis_command_duration_seconds",
-          "Time from sending a Redis command to its reply (answered commands only)")) {
+class RedisMetrics::Latency : public prometheus::Collectable {
+ public:
+  void observe(double seconds) { histogram_.observe(seconds); }
+
+  std::vector<prometheus::MetricFamily> Collect() const override {
+    prometheus::ClientMetric metric;
+    metric.histogram = histogram_.counts().to_prometheus();
+    return {prometheus::MetricFamily{
+        "redis_command_duration_seconds",
+        "Time from sending a Redis command to its reply (answered commands only)",
+        prometheus::MetricType::Histogram,
+        {metric}}};
+  }
+
+ private:
+  obs::Histogram<kBuckets> histogram_;
+};
+
+RedisMetrics::RedisMetrics(obs::Metrics& metrics) : latency_(std::make_shared<Latency>()) {
   auto& registry = metrics.registry();
   auto& commands = prometheus::BuildCounter()
                        .Name("redis_commands_total")
@@ -77,4 +94,4 @@ void RedisMetrics::record(RedisCommandName name, RedisOutcome outcome, double se
   }
 }
 
-}  // namespace sre::cache
+}  // namespace sre::redis

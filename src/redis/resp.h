@@ -13,7 +13,7 @@
 #include <string_view>
 #include <vector>
 
-namespace sre::cache {
+namespace sre::redis {
 
 // Appends one command to `out` (a pipeline is several commands appended to one buffer).
 void append_command(std::string& out, std::initializer_list<std::string_view> args);
@@ -55,4 +55,4 @@ class RespReader {
   std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace sre::cache
+}  // namespace sre::redis

@@ -23,11 +23,11 @@
 #include <memory>
 #include <string>
 
-#include "cache/redis_metrics.h"
-#include "cache/redis_url.h"
-#include "cache/resp.h"
+#include "redis/redis_metrics.h"
+#include "redis/redis_url.h"
+#include "redis/resp.h"
 
-namespace sre::cache {
+namespace sre::redis {
 
 struct RedisOptions {
   RedisEndpoint endpoint;
@@ -87,4 +87,4 @@ class RedisConnection : public std::enable_shared_from_this<RedisConnection> {
   int failures_in_a_row_ = 0;
 };
 
-}  // namespace sre::cache
+}  // namespace sre::redis

@@ -1,11 +1,11 @@
-#include "cache/redis_url.h"
+#include "redis/redis_url.h"
 
 #include <fmt/format.h>
 
 #include <boost/url/parse.hpp>
 #include <charconv>
 
-namespace sre::cache {
+namespace sre::redis {
 
 std::string RedisEndpoint::describe() const {
   return fmt::format("{}:{}/{}", host, port, database);
@@ -60,4 +60,4 @@ std::variant<RedisEndpoint, std::string> parse_redis_url(std::string_view text) 
   return endpoint;
 }
 
-}  // namespace sre::cache
+}  // namespace sre::redis

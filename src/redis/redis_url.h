@@ -6,7 +6,7 @@
 #include <string_view>
 #include <variant>
 
-namespace sre::cache {
+namespace sre::redis {
 
 struct RedisEndpoint {
   std::string host;
@@ -22,4 +22,4 @@ struct RedisEndpoint {
 // The endpoint, or a one-line reason the URL is not acceptable.
 std::variant<RedisEndpoint, std::string> parse_redis_url(std::string_view url);
 
-}  // namespace sre::cache
+}  // namespace sre::redis

@@ -1,10 +1,10 @@
-#include "cache/resp.h"
+#include "redis/resp.h"
 
 #include <hiredis/hiredis.h>
 
 #include <charconv>
 
-namespace sre::cache {
+namespace sre::redis {
 namespace {
 
 void append_bulk(std::string& out, std::string_view arg) {
@@ -111,4 +111,4 @@ void RespReader::reset() {
   impl_ = std::make_unique<Impl>();
 }
 
-}  // namespace sre::cache
+}  // namespace sre::redis

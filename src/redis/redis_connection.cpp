@@ -1,4 +1,4 @@
-#include "cache/redis_connection.h"
+#include "redis/redis_connection.h"
 
 #include <array>
 #include <boost/asio/as_tuple.hpp>
@@ -13,7 +13,7 @@
 #include "core/log.h"
 #include "resilience/backoff.h"
 
-namespace sre::cache {
+namespace sre::redis {
 
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
@@ -262,4 +262,4 @@ asio::awaitable<void> RedisConnection::sweep_timeouts() {
   }
 }
 
-}  // namespace sre::cache
+}  // namespace sre::redis

@@ -1,8 +1,8 @@
-#include "cache/resp.h"
+#include "redis/resp.h"
 
 #include <gtest/gtest.h>
 
-namespace sre::cache {
+namespace sre::redis {
 namespace {
 
 TEST(Resp, EncodesCommandsAsArraysOfBulkStrings) {
@@ -50,4 +50,4 @@ TEST(Resp, RejectsBytesThatAreNotResp) {
 }
 
 }  // namespace
-}  // namespace sre::cache
+}  // namespace sre::redis

@@ -6,13 +6,12 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <memory>
-#include <vector>
 
-#include "cache/redis_connection.h"
-#include "cache/redis_metrics.h"
-#include "core/io_thread.h"
+#include "core/per_thread.h"
+#include "redis/redis_connection.h"
+#include "redis/redis_metrics.h"
 
-namespace sre::cache {
+namespace sre::redis {
 
 class RedisClient {
  public:
@@ -33,9 +32,9 @@ class RedisClient {
 
   RedisOptions options_;
   RedisMetrics metrics_;
-  // Index: I/O thread. Written once per thread before it serves; read by that thread only.
-  // The connections themselves are owned by their thread (see start_on_this_thread).
-  std::vector<RedisConnection*> connections_;
+  // Set once per thread before it serves. The connections themselves are owned by their
+  // thread's event loop (see start_on_this_thread).
+  core::PerThread<RedisConnection*> connections_{core::kMaxIoThreads, nullptr};
 };
 
-}  // namespace sre::cache
+}  // namespace sre::redis
