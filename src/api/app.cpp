@@ -2,6 +2,7 @@
 
 #include "api/middleware/load_shedding.h"
 #include "api/middleware/request_id.h"
+#include "api/shared_redis.h"
 #include "core/build_info.h"
 #include "grades/last_known_grades.h"
 #include "http/dispatch.h"
@@ -20,13 +21,21 @@ constexpr std::chrono::hours kLastKnownGradesSharedTtl{24};
 App::App(const core::Config& config, store::StudentStore& store, Lifecycle& lifecycle,
          unsigned io_threads)
     : metrics_(std::make_unique<obs::Metrics>(config.app_name)),
-      caching_and_limits_(std::make_unique<CachingAndLimits>(config, *metrics_)),
-      students_(
-          std::make_unique<StudentsApi>(store, *metrics_, caching_and_limits_->students_cache())),
+      redis_(make_shared_redis(config, *metrics_)),
+      shared_cache_(redis_ ? std::make_unique<cache::RedisCache>(*redis_) : nullptr),
+      student_responses_(config.cache_ttl_seconds > 0
+                             ? std::make_unique<StudentResponseCache>(config, redis_.get(), *metrics_)
+                             : nullptr),
+      rate_limiting_(config.rate_limit_enabled
+                         ? std::make_unique<RateLimiting>(config, redis_.get(), *metrics_)
+                         : nullptr),
+      student_service_(std::make_unique<students::StudentService>(store, *metrics_,
+                                                                  student_responses_.get())),
+      students_(std::make_unique<StudentsApi>(*student_service_, student_responses_.get())),
       health_(std::make_unique<HealthApi>(lifecycle, store, std::string(core::version()))),
       service_info_(std::make_unique<ServiceInfoApi>(config, *metrics_)),
       last_known_grades_(std::make_unique<grades::LastKnownGrades>(
-          kLastKnownGradesSlots, caching_and_limits_->shared_cache(), kLastKnownGradesSharedTtl)),
+          kLastKnownGradesSlots, shared_cache_.get(), kLastKnownGradesSharedTtl)),
       grades_(
           std::make_unique<grades::GradesApi>(config, metrics_->registry(), *last_known_grades_)) {
   service_info_->register_routes(router_);
@@ -60,10 +69,19 @@ App::App(const core::Config& config, store::StudentStore& store, Lifecycle& life
   }
   // After the shedder (an overloaded instance should not spend a Redis round trip first),
   // before chaos (injected faults are for admitted traffic).
-  if (auto rate_limit = caching_and_limits_->rate_limit_middleware()) {
-    chain_->add(std::move(rate_limit));
+  if (rate_limiting_) {
+    chain_->add(rate_limiting_->middleware());
   }
   chain_->add(std::make_shared<ChaosMiddleware>(*chaos_, metrics_->registry()));
+}
+
+void App::on_io_thread_start(unsigned /*index*/, const http::asio::any_io_executor& executor) {
+  if (redis_) {
+    redis_->start_on_this_thread(executor);
+  }
+  if (student_responses_) {
+    student_responses_->start_on_this_thread(executor);
+  }
 }
 
 http::asio::awaitable<http::Response> App::handle(http::RequestContext& ctx) {

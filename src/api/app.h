@@ -11,19 +11,23 @@
 #include <memory>
 
 #include "api/admin.h"
-#include "api/caching_and_limits.h"
 #include "api/chaos.h"
 #include "api/health.h"
 #include "api/lifecycle.h"
 #include "api/middleware/observability.h"
+#include "api/rate_limiting.h"
 #include "api/service_info.h"
+#include "api/student_response_cache.h"
 #include "api/students.h"
+#include "cache/redis_cache.h"
+#include "redis/redis_client.h"
 #include "core/config.h"
 #include "grades/grades_api.h"
 #include "http/middleware.h"
 #include "http/router.h"
 #include "obs/metrics.h"
 #include "store/student_store.h"
+#include "students/student_service.h"
 
 namespace sre::api {
 
@@ -36,9 +40,7 @@ class App {
   // For requests the server answered itself (too large, malformed, too slow).
   void on_rejected(http::RequestContext& ctx, http::Response& response);
   // Called by each I/O thread before its event loop runs (per-thread cache and Redis state).
-  void on_io_thread_start(unsigned index, const http::asio::any_io_executor& executor) {
-    caching_and_limits_->start_on_this_thread(index, executor);
-  }
+  void on_io_thread_start(unsigned index, const http::asio::any_io_executor& executor);
 
   const http::Router& router() const { return router_; }
   obs::Metrics& metrics() { return *metrics_; }
@@ -46,7 +48,11 @@ class App {
  private:
   http::Router router_;
   std::unique_ptr<obs::Metrics> metrics_;
-  std::unique_ptr<CachingAndLimits> caching_and_limits_;
+  std::unique_ptr<redis::RedisClient> redis_;             // null without REDIS_URL
+  std::unique_ptr<cache::RedisCache> shared_cache_;       // over redis_, for last known grades
+  std::unique_ptr<StudentResponseCache> student_responses_;  // null with CACHE_TTL_SECONDS=0
+  std::unique_ptr<RateLimiting> rate_limiting_;           // null with RATE_LIMIT_ENABLED=false
+  std::unique_ptr<students::StudentService> student_service_;
   std::unique_ptr<StudentsApi> students_;
   std::unique_ptr<HealthApi> health_;
   std::unique_ptr<ServiceInfoApi> service_info_;

@@ -6,14 +6,14 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "api/database.h"
 #include "core/log.h"
+#include "store/open_database.h"
 
 namespace sre::api {
 
 namespace {
 
-void print_status(Database& database) {
+void print_status(store::Database& database) {
   auto applied = database.applied_migrations();
   std::printf("database: %s\n", database.location().c_str());
   for (const auto& migration : database.migrations()) {
@@ -43,13 +43,13 @@ int migrate(const core::Config& config, bool status_only) {
       std::filesystem::create_directories(
           std::filesystem::path(config.sqlite_path()).parent_path());
     }
-    Database database(config);
+    auto database = store::open_database(config);
     if (status_only) {
-      print_status(database);
+      print_status(*database);
     } else {
-      int applied = database.migrate();
+      int applied = database->migrate();
       std::printf("%d migration(s) applied; %s is up to date\n", applied,
-                  database.location().c_str());
+                  database->location().c_str());
     }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "sre-playground migrate: %s\n", e.what());

@@ -14,12 +14,13 @@
 #include <thread>
 
 #include "api/app.h"
-#include "api/database.h"
 #include "api/lifecycle.h"
 #include "core/build_info.h"
 #include "core/log.h"
 #include "http/server.h"
 #include "obs/http_metrics.h"
+#include "store/open_database.h"
+#include "store/startup_migration.h"
 
 namespace sre::api {
 
@@ -121,11 +122,12 @@ int serve(const core::Config& config) {
 
   int exit_code = 0;
   {
-    Database database(config);
+    auto database = store::open_database(config);
+    store::StartupMigration migration(*database, config.auto_migrate);
     Lifecycle lifecycle;
-    App app(config, database.store(), lifecycle, threads);
-    if (database.metrics()) {
-      app.metrics().add_collectable(database.metrics());
+    App app(config, *database, lifecycle, threads);
+    if (auto driver_metrics = database->metrics()) {
+      app.metrics().add_collectable(driver_metrics);
     }
 
     http::Server server(
@@ -147,11 +149,11 @@ int serve(const core::Config& config) {
       log::info("listening", {{"host", config.host}, {"port", server.port()}});
       // PostgreSQL may not be up yet: then the schema is prepared in the background and the
       // service turns ready when it is; a tampered migration history stops the process.
-      database.prepare_schema(
+      migration.start(
           [&lifecycle, &database] {
             lifecycle.mark_ready();
             log::info("ready",
-                      {{"database", database.store().engine()}, {"location", database.location()}});
+                      {{"database", database->engine()}, {"location", database->location()}});
           },
           [&main_context, &signals, &exit_code](const std::string& error) {
             log::error("startup failed", {{"error", error}});
@@ -167,7 +169,7 @@ int serve(const core::Config& config) {
       log::error("startup failed", {{"error", e.what()}});
       exit_code = 1;
     }
-    database.stop_preparing_schema();  // its callbacks use main_context and lifecycle
+    migration.stop();  // its callbacks use main_context and lifecycle
     server.stop();
   }
   log::info("stopped", {{"exit_code", exit_code}});

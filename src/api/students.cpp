@@ -3,8 +3,6 @@
 #include <boost/json/serialize.hpp>
 
 #include "api/json_body.h"
-#include "core/ids.h"
-#include "core/log.h"
 #include "http/responses.h"
 
 namespace sre::api {
@@ -15,10 +13,6 @@ namespace {
 
 constexpr std::string_view kCollection = "/api/v1/students";
 constexpr std::string_view kItem = "/api/v1/students/{student_id}";
-
-std::string student_cache_key(std::string_view student_id) {
-  return "student:" + std::string(student_id);
-}
 
 http::Response not_found(const http::Request& request) {
   return http::error_response(request, Status::not_found, "Student not found");
@@ -43,11 +37,13 @@ http::asio::awaitable<http::Response> StudentsApi::create(http::RequestContext& 
   if (auto* rejection = std::get_if<http::Response>(&body)) {
     co_return std::move(*rejection);
   }
-  domain::Student student =
-      co_await store_.create(std::get<domain::StudentFields>(std::move(body)));
-  metrics_.students_created().Increment();
-  log::info("student created",
-            {{"request_id", ctx.request_id}, {"student_id", student.student_id}});
+  students::CreateResult created =
+      co_await students_.create(std::get<domain::StudentFields>(std::move(body)));
+  if (std::holds_alternative<students::NoFreeStudentId>(created)) {
+    co_return http::error_response(ctx.request, Status::internal_server_error,
+                                   "No free student id");
+  }
+  const auto& student = std::get<domain::Student>(created);
   auto response = http::json_response(ctx.request, Status::created, domain::to_json(student));
   response.set(http::beast_http::field::location,
                std::string(kCollection) + "/" + student.student_id);
@@ -62,7 +58,7 @@ http::asio::awaitable<http::Response> StudentsApi::list(http::RequestContext& ct
   if (auto* errors = std::get_if<domain::FieldErrors>(&page)) {
     co_return validation_error(ctx.request, *errors);
   }
-  auto students = co_await store_.list(std::get<domain::Page>(page));
+  auto students = co_await students_.list(std::get<domain::Page>(page));
   boost::json::array items;
   items.reserve(students.size());
   for (const auto& student : students) {
@@ -73,31 +69,29 @@ http::asio::awaitable<http::Response> StudentsApi::list(http::RequestContext& ct
 
 http::asio::awaitable<http::Response> StudentsApi::get(http::RequestContext& ctx) {
   std::string id(ctx.path_param("student_id"));
-  // Ids that cannot exist need no database round trip.
-  if (!core::is_student_id(id)) {
+  // Not even a cache lookup for ids that cannot exist.
+  if (!students::StudentService::can_exist(id)) {
     co_return not_found(ctx.request);
   }
-  if (cache_ == nullptr) {
-    auto student = co_await store_.find(std::move(id));
+  if (responses_ == nullptr) {
+    auto student = co_await students_.find(std::move(id));
     if (!student) {
       co_return not_found(ctx.request);
     }
     co_return http::json_response(ctx.request, Status::ok, domain::to_json(*student));
   }
-  // Cache-aside: the cached value is the response body, so a hit needs no JSON work at all.
-  const std::string key = student_cache_key(id);
-  const cache::CacheAside::Loader load =
+  const StudentResponseCache::Render render =
       [this, &id]() -> http::asio::awaitable<std::optional<std::string>> {
-    auto student = co_await store_.find(id);
+    auto student = co_await students_.find(id);
     if (!student) {
       co_return std::nullopt;
     }
     co_return boost::json::serialize(domain::to_json(*student));
   };
-  cache::CacheAside::Result result = co_await cache_->get(key, load, ctx.request_id);
-  auto response = result.value ? http::json_response(ctx.request, Status::ok, *result.value)
+  StudentResponseCache::Result cached = co_await responses_->get(id, render, ctx.request_id);
+  auto response = cached.value ? http::json_response(ctx.request, Status::ok, *cached.value)
                                : not_found(ctx.request);
-  response.set("X-Cache", result.hit ? "HIT" : "MISS");
+  response.set("X-Cache", cached.hit ? "HIT" : "MISS");
   co_return response;
 }
 
@@ -116,33 +110,20 @@ http::asio::awaitable<http::Response> StudentsApi::update(http::RequestContext& 
   if (auto* rejection = std::get_if<http::Response>(&body)) {
     co_return std::move(*rejection);
   }
-  if (!core::is_student_id(id)) {
-    co_return not_found(ctx.request);
-  }
   // Named first (coroutine rule: no temporaries into coroutine parameters).
   domain::StudentFields fields = std::get<domain::StudentFields>(std::move(body));
-  auto student = co_await store_.update(id, fields);
+  auto student = co_await students_.update(std::move(id), std::move(fields));
   if (!student) {
     co_return not_found(ctx.request);
   }
-  if (cache_ != nullptr) {
-    const std::string key = student_cache_key(id);
-    co_await cache_->invalidate(key, ctx.request_id);
-  }
-  log::info("student updated", {{"request_id", ctx.request_id}, {"student_id", id}});
   co_return http::json_response(ctx.request, Status::ok, domain::to_json(*student));
 }
 
 http::asio::awaitable<http::Response> StudentsApi::remove(http::RequestContext& ctx) {
   std::string id(ctx.path_param("student_id"));
-  if (!core::is_student_id(id) || !co_await store_.remove(id)) {
+  if (!co_await students_.remove(std::move(id))) {
     co_return not_found(ctx.request);
   }
-  if (cache_ != nullptr) {
-    const std::string key = student_cache_key(id);
-    co_await cache_->invalidate(key, ctx.request_id);
-  }
-  log::info("student deleted", {{"request_id", ctx.request_id}, {"student_id", id}});
   co_return http::empty_response(ctx.request, Status::no_content);
 }
 

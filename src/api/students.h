@@ -1,18 +1,19 @@
-// The students resource: /api/v1/students and /api/v1/students/{student_id}.
+// The students resource over HTTP: /api/v1/students and /api/v1/students/{student_id}.
+// Parses requests, asks the student service, renders its answers (status codes, Location,
+// X-Cache, bodies); what the operations mean is students::StudentService's.
 #pragma once
 
-#include "cache/cache_aside.h"
+#include "api/student_response_cache.h"
 #include "http/router.h"
-#include "obs/metrics.h"
-#include "store/student_store.h"
+#include "students/student_service.h"
 
 namespace sre::api {
 
 class StudentsApi {
  public:
-  // `cache`: cache-aside for single-student reads; null when caching is off.
-  StudentsApi(store::StudentStore& store, obs::Metrics& metrics, cache::CacheAside* cache = nullptr)
-      : store_(store), metrics_(metrics), cache_(cache) {}
+  // `responses`: cached answers of single-student reads; null when caching is off.
+  StudentsApi(students::StudentService& students, StudentResponseCache* responses)
+      : students_(students), responses_(responses) {}
 
   void register_routes(http::Router& router);
 
@@ -27,9 +28,8 @@ class StudentsApi {
   http::asio::awaitable<http::Response> update(http::RequestContext& ctx,
                                                domain::StudentInput mode);
 
-  store::StudentStore& store_;
-  obs::Metrics& metrics_;
-  cache::CacheAside* cache_;
+  students::StudentService& students_;
+  StudentResponseCache* responses_;
 };
 
 }  // namespace sre::api

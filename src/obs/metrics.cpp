@@ -11,11 +11,6 @@
 namespace sre::obs {
 
 Metrics::Metrics(std::string_view service) : registry_(std::make_shared<prometheus::Registry>()) {
-  students_created_ = &prometheus::BuildCounter()
-                           .Name("students_created_total")
-                           .Help("Students created through the API")
-                           .Register(*registry_)
-                           .Add({});
   dependency_unavailable_ = &prometheus::BuildCounter()
                                  .Name("dependency_unavailable_total")
                                  .Help("Requests failed with 503 because a dependency was down")

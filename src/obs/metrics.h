@@ -28,7 +28,6 @@ class Metrics {
 
   prometheus::Registry& registry() { return *registry_; }
   HttpMetrics& http() { return *http_; }
-  prometheus::Counter& students_created() { return *students_created_; }
   // Requests answered 503 because a dependency ("database", ...) was unavailable. Only on
   // the failure path: Family::Add takes a lock, which is fine there.
   prometheus::Counter& dependency_unavailable(const std::string& dependency) {
@@ -49,7 +48,6 @@ class Metrics {
   std::shared_ptr<prometheus::Registry> registry_;
   std::shared_ptr<HttpMetrics> http_;
   std::vector<std::shared_ptr<prometheus::Collectable>> collectables_;
-  prometheus::Counter* students_created_ = nullptr;
   prometheus::Counter* log_dropped_ = nullptr;
   prometheus::Family<prometheus::Counter>* dependency_unavailable_ = nullptr;
 };

@@ -1,5 +1,5 @@
-// Where students live. One interface, several engines: SQLite (embedded default) and, later,
-// PostgreSQL. Handlers only see this interface.
+// Where students live: one interface, two engines (SQLite, the embedded default, and
+// PostgreSQL). The student service is its only caller; it never sees which engine answers.
 //
 // Every method is a coroutine: an implementation must never block the calling I/O thread
 // (SQLite hands the work to its own threads; PostgreSQL waits on its socket in the loop).
@@ -30,8 +30,11 @@ class StudentStore {
  public:
   virtual ~StudentStore() = default;
 
-  // `fields` has all three fields set. Assigns id, student_id and timestamps.
-  virtual boost::asio::awaitable<domain::Student> create(domain::StudentFields fields) = 0;
+  // Inserts a student under the public id the caller chose; `fields` has all three fields
+  // set. Assigns id and timestamps. nullopt when `student_id` is already taken (nothing was
+  // written): the caller draws another id.
+  virtual boost::asio::awaitable<std::optional<domain::Student>> insert(
+      std::string student_id, domain::StudentFields fields) = 0;
   virtual boost::asio::awaitable<std::optional<domain::Student>> find(std::string student_id) = 0;
   // Ordered by id, so pages are stable while students are added.
   virtual boost::asio::awaitable<std::vector<domain::Student>> list(domain::Page page) = 0;

@@ -7,8 +7,8 @@
 #include <boost/asio/this_coro.hpp>
 #include <stdexcept>
 
-#include "core/ids.h"
-#include "core/log.h"
+#include "core/config.h"
+#include "store/postgres/pg_migrations.h"
 #include "store/postgres/pg_pool.h"
 
 namespace sre::store {
@@ -18,8 +18,6 @@ using domain::Student;
 using Command = PgConnection::Command;
 
 namespace {
-
-constexpr int kMaxIdAttempts = 5;
 
 Student read_student(const PgResult& result, int row) {
   return Student{result.integer(row, 0),
@@ -41,6 +39,29 @@ PgStudentStore::PgStudentStore(PgSettings settings)
     : settings_(std::move(settings)), metrics_(std::make_shared<PgMetrics>()) {}
 
 PgStudentStore::~PgStudentStore() = default;
+
+int PgStudentStore::migrate() {
+  try {
+    return apply_pg_migrations(settings_);
+  } catch (const PgError& e) {
+    if (e.is_transient()) {
+      throw StoreUnavailable(e.what());
+    }
+    throw;
+  }
+}
+
+std::vector<AppliedMigration> PgStudentStore::applied_migrations() {
+  return pg_applied_migrations(settings_);
+}
+
+std::string PgStudentStore::location() const {
+  return core::redact_url(settings_.url);
+}
+
+std::optional<resilience::BackoffPolicy> PgStudentStore::reconnect_backoff() const {
+  return kReconnectBackoff;
+}
 
 PgPool& PgStudentStore::pool(const asio::any_io_executor& executor) {
   PgPool** slot = pools_.local();
@@ -73,23 +94,20 @@ asio::awaitable<std::vector<PgResult>> PgStudentStore::run(const std::vector<Com
   }
 }
 
-asio::awaitable<Student> PgStudentStore::create(domain::StudentFields fields) {
-  for (int attempt = 1;; ++attempt) {
-    std::string student_id = core::generate_student_id();
-    const std::vector<Command> commands{
-        {PgStatementId::insert_student,
-         {student_id, fields.first_name, fields.last_name, text_or_null(fields.grade)}}};
-    try {
-      auto results = co_await run(commands);
-      co_return read_student(results.front(), 0);
-    } catch (const PgError& e) {
-      // 32 random bits: a collision is rare but possible; draw a new id and try again.
-      if (!e.is_unique_violation() || attempt == kMaxIdAttempts) {
-        throw;
-      }
+asio::awaitable<std::optional<Student>> PgStudentStore::insert(std::string student_id,
+                                                               domain::StudentFields fields) {
+  const std::vector<Command> commands{
+      {PgStatementId::insert_student,
+       {student_id, fields.first_name, fields.last_name, text_or_null(fields.grade)}}};
+  try {
+    auto results = co_await run(commands);
+    co_return read_student(results.front(), 0);
+  } catch (const PgError& e) {
+    if (!e.is_unique_violation()) {  // student_id is the only unique column
+      throw;
     }
-    log::warn("student_id collision, retrying", {{"student_id", student_id}});
   }
+  co_return std::nullopt;
 }
 
 asio::awaitable<std::optional<Student>> PgStudentStore::find(std::string student_id) {

@@ -9,24 +9,32 @@
 #include <memory>
 
 #include "core/per_thread.h"
+#include "store/database.h"
 #include "store/postgres/pg_connection.h"
 #include "store/postgres/pg_metrics.h"
 #include "store/postgres/pg_settings.h"
-#include "store/student_store.h"
 
 namespace sre::store {
 
 class PgPool;
 
-class PgStudentStore : public StudentStore {
+class PgStudentStore : public Database {
  public:
   explicit PgStudentStore(PgSettings settings);
   ~PgStudentStore() override;
 
+  // With ordinary blocking libpq (the `migrate` command or a start-up thread, never an I/O
+  // thread); an unreachable server throws StoreUnavailable.
+  int migrate() override;
+  std::vector<AppliedMigration> applied_migrations() override;
+  const std::vector<Migration>& migrations() const override { return postgres_migrations(); }
+  std::string location() const override;
   // The driver's metrics (pool, query durations, errors), to register with the service's.
-  std::shared_ptr<PgMetrics> metrics() const { return metrics_; }
+  std::shared_ptr<prometheus::Collectable> metrics() const override { return metrics_; }
+  std::optional<resilience::BackoffPolicy> reconnect_backoff() const override;
 
-  boost::asio::awaitable<domain::Student> create(domain::StudentFields fields) override;
+  boost::asio::awaitable<std::optional<domain::Student>> insert(
+      std::string student_id, domain::StudentFields fields) override;
   boost::asio::awaitable<std::optional<domain::Student>> find(std::string student_id) override;
   boost::asio::awaitable<std::vector<domain::Student>> list(domain::Page page) override;
   boost::asio::awaitable<std::optional<domain::Student>> update(

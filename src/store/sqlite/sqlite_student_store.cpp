@@ -13,7 +13,6 @@
 #include <thread>
 
 #include "core/clock.h"
-#include "core/ids.h"
 #include "core/log.h"
 #include "store/migrations.h"
 #include "store/sqlite/sqlite_database.h"
@@ -24,8 +23,6 @@ namespace asio = boost::asio;
 using domain::Student;
 
 namespace {
-
-constexpr int kMaxIdAttempts = 5;
 
 constexpr std::string_view kSelectColumns =
     "id, student_id, first_name, last_name, grade, created_at, updated_at";
@@ -62,12 +59,14 @@ std::vector<AppliedMigration> read_applied(SqliteDatabase& db) {
   return applied;
 }
 
-void apply_migrations(SqliteDatabase& db) {
+// Returns how many were applied.
+int apply_migrations(SqliteDatabase& db) {
   create_migrations_table(db);
   // IMMEDIATE takes the write lock now, so two processes starting together migrate in turn.
   db.execute("BEGIN IMMEDIATE");
   try {
-    for (const Migration* migration : pending_migrations(sqlite_migrations(), read_applied(db))) {
+    auto pending = pending_migrations(sqlite_migrations(), read_applied(db));
+    for (const Migration* migration : pending) {
       db.execute(migration->sql);
       db.prepare(
             "INSERT INTO schema_migrations (version, name, checksum, applied_at) "
@@ -80,6 +79,7 @@ void apply_migrations(SqliteDatabase& db) {
       log::info("migration applied", {{"version", migration->version}, {"name", migration->name}});
     }
     db.execute("COMMIT");
+    return static_cast<int>(pending.size());
   } catch (...) {
     db.execute("ROLLBACK");
     throw;
@@ -175,11 +175,8 @@ SqliteStudentStore::Worker& SqliteStudentStore::next_reader() {
   return *readers_[position++ % readers_.size()];
 }
 
-void SqliteStudentStore::migrate() {
-  writer_->run_blocking([](SqliteDatabase& db) {
-    apply_migrations(db);
-    return true;
-  });
+int SqliteStudentStore::migrate() {
+  return writer_->run_blocking([](SqliteDatabase& db) { return apply_migrations(db); });
 }
 
 std::vector<AppliedMigration> SqliteStudentStore::applied_migrations() {
@@ -189,38 +186,31 @@ std::vector<AppliedMigration> SqliteStudentStore::applied_migrations() {
   });
 }
 
-asio::awaitable<Student> SqliteStudentStore::create(domain::StudentFields fields) {
-  return writer_->run([fields = std::move(fields)](SqliteDatabase& db) {
+asio::awaitable<std::optional<Student>> SqliteStudentStore::insert(std::string student_id,
+                                                                   domain::StudentFields fields) {
+  return writer_->run([id = std::move(student_id),
+                       fields = std::move(fields)](SqliteDatabase& db) -> std::optional<Student> {
     std::string now = now_text();
-    for (int attempt = 1;; ++attempt) {
-      Student student{0,
-                      core::generate_student_id(),
-                      *fields.first_name,
-                      *fields.last_name,
-                      *fields.grade,
-                      now,
-                      now};
-      try {
-        db.prepare(
-              "INSERT INTO students (student_id, first_name, last_name, grade, created_at, "
-              "updated_at) VALUES (?, ?, ?, ?, ?, ?)")
-            .bind(1, student.student_id)
-            .bind(2, student.first_name)
-            .bind(3, student.last_name)
-            .bind(4, static_cast<std::int64_t>(student.grade))
-            .bind(5, student.created_at)
-            .bind(6, student.updated_at)
-            .step();
-        student.id = db.last_insert_rowid();
-        return student;
-      } catch (const SqliteError& e) {
-        // 32 random bits: a collision is rare but possible; draw a new id and try again.
-        if (!e.is_unique_violation() || attempt == kMaxIdAttempts) {
-          throw;
-        }
-        log::warn("student_id collision, retrying", {{"student_id", student.student_id}});
+    Student student{0, id, *fields.first_name, *fields.last_name, *fields.grade, now, now};
+    try {
+      db.prepare(
+            "INSERT INTO students (student_id, first_name, last_name, grade, created_at, "
+            "updated_at) VALUES (?, ?, ?, ?, ?, ?)")
+          .bind(1, student.student_id)
+          .bind(2, student.first_name)
+          .bind(3, student.last_name)
+          .bind(4, static_cast<std::int64_t>(student.grade))
+          .bind(5, student.created_at)
+          .bind(6, student.updated_at)
+          .step();
+    } catch (const SqliteError& e) {
+      if (e.is_unique_violation()) {  // student_id is the only unique column
+        return std::nullopt;
       }
+      throw;
     }
+    student.id = db.last_insert_rowid();
+    return student;
   });
 }
 

@@ -12,23 +12,29 @@
 #include <string>
 #include <vector>
 
-#include "store/migrations.h"
-#include "store/student_store.h"
+#include "store/database.h"
 
 namespace sre::store {
 
-class SqliteStudentStore : public StudentStore {
+class SqliteStudentStore : public Database {
  public:
   SqliteStudentStore(std::string path, unsigned reader_threads);
   ~SqliteStudentStore() override;
 
   // Creates the schema or brings it up to date. Blocks; call at startup. Throws on a changed
   // checksum of an applied migration or when the file cannot be opened.
-  void migrate();
+  int migrate() override;
   // What schema_migrations records (creating the empty table if needed). Blocks.
-  std::vector<AppliedMigration> applied_migrations();
+  std::vector<AppliedMigration> applied_migrations() override;
+  const std::vector<Migration>& migrations() const override { return sqlite_migrations(); }
+  std::string location() const override { return path_; }
+  std::shared_ptr<prometheus::Collectable> metrics() const override { return nullptr; }
+  std::optional<resilience::BackoffPolicy> reconnect_backoff() const override {
+    return std::nullopt;
+  }
 
-  boost::asio::awaitable<domain::Student> create(domain::StudentFields fields) override;
+  boost::asio::awaitable<std::optional<domain::Student>> insert(
+      std::string student_id, domain::StudentFields fields) override;
   boost::asio::awaitable<std::optional<domain::Student>> find(std::string student_id) override;
   boost::asio::awaitable<std::vector<domain::Student>> list(domain::Page page) override;
   boost::asio::awaitable<std::optional<domain::Student>> update(

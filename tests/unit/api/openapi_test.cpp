@@ -17,7 +17,10 @@ namespace {
 // The routes are only registered, never called, so no store is needed behind them.
 class UnusedStore : public store::StudentStore {
  public:
-  http::asio::awaitable<domain::Student> create(domain::StudentFields) override { throw 0; }
+  http::asio::awaitable<std::optional<domain::Student>> insert(std::string,
+                                                               domain::StudentFields) override {
+    throw 0;
+  }
   http::asio::awaitable<std::optional<domain::Student>> find(std::string) override { throw 0; }
   http::asio::awaitable<std::vector<domain::Student>> list(domain::Page) override { throw 0; }
   http::asio::awaitable<std::optional<domain::Student>> update(std::string,

@@ -1,0 +1,26 @@
+// RATE_LIMIT_ENABLED: the rate limiter of `serve` (RATE_LIMITS, TRUSTED_PROXIES), in Redis
+// when there is a shared client, else in-process, and the middleware that applies it.
+#pragma once
+
+#include <memory>
+
+#include "api/middleware/rate_limit.h"
+#include "redis/redis_client.h"
+#include "core/config.h"
+#include "obs/metrics.h"
+#include "ratelimit/rate_limiter.h"
+
+namespace sre::api {
+
+class RateLimiting {
+ public:
+  RateLimiting(const core::Config& config, redis::RedisClient* redis, obs::Metrics& metrics);
+
+  std::shared_ptr<RateLimitMiddleware> middleware() const { return middleware_; }
+
+ private:
+  ratelimit::RateLimiter limiter_;
+  std::shared_ptr<RateLimitMiddleware> middleware_;
+};
+
+}  // namespace sre::api
