@@ -121,7 +121,8 @@ http::asio::awaitable<http::Response> StudentsApi::update(http::RequestContext& 
 
 http::asio::awaitable<http::Response> StudentsApi::remove(http::RequestContext& ctx) {
   std::string id(ctx.path_param("student_id"));
-  if (!co_await students_.remove(std::move(id))) {
+  const bool removed = co_await students_.remove(std::move(id));
+  if (!removed) {
     co_return not_found(ctx.request);
   }
   co_return http::empty_response(ctx.request, Status::no_content);

@@ -61,7 +61,12 @@ asio::awaitable<std::optional<Student>> StudentService::update(std::string stude
 }
 
 asio::awaitable<bool> StudentService::remove(std::string student_id) {
-  if (!can_exist(student_id) || !co_await store_.remove(student_id)) {
+  if (!can_exist(student_id)) {
+    co_return false;
+  }
+  // Bound to a named local first: g++ 12 mishandles co_await inside a condition.
+  const bool removed = co_await store_.remove(student_id);
+  if (!removed) {
     co_return false;
   }
   if (changes_ != nullptr) {
