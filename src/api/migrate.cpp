@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <filesystem>
 
 #include "core/log.h"
 #include "store/open_database.h"
@@ -39,10 +38,6 @@ int migrate(const core::Config& config, bool status_only) {
   log::init(config.app_name, "warn");
   int exit_code = 0;
   try {
-    if (!config.uses_postgres()) {
-      std::filesystem::create_directories(
-          std::filesystem::path(config.sqlite_path()).parent_path());
-    }
     auto database = store::open_database(config);
     if (status_only) {
       print_status(*database);

@@ -10,7 +10,6 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/object.hpp>
 #include <csignal>
-#include <filesystem>
 #include <thread>
 
 #include "api/app.h"
@@ -108,17 +107,6 @@ int serve(const core::Config& config) {
                          {"commit", core::git_commit()},
                          {"io_threads", threads},
                          {"config", config_json(config)}});
-
-  std::string db_path = config.sqlite_path();
-  std::error_code dir_error;
-  if (!config.uses_postgres()) {
-    std::filesystem::create_directories(std::filesystem::path(db_path).parent_path(), dir_error);
-  }
-  if (dir_error) {
-    log::error("cannot create data directory", {{"path", db_path}, {"error", dir_error.message()}});
-    log::shutdown();
-    return 1;
-  }
 
   int exit_code = 0;
   {

@@ -42,10 +42,10 @@ boost::asio::awaitable<StudentResponseCache::Result> StudentResponseCache::get(
   co_return co_await aside_.get(key, render, request_id);
 }
 
-boost::asio::awaitable<bool> StudentResponseCache::student_changed(const std::string& student_id) {
+boost::asio::awaitable<bool> StudentResponseCache::student_changed(const std::string& student_id,
+                                                                   const std::string& request_id) {
   const std::string key = key_of(student_id);
-  const std::string no_request_id;  // a failed invalidation's log line names the key instead
-  co_return co_await aside_.invalidate(key, no_request_id);
+  co_return co_await aside_.invalidate(key, request_id);
 }
 
 }  // namespace sre::api

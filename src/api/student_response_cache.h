@@ -43,7 +43,8 @@ class StudentResponseCache : public students::StudentChangeListener {
   // `student_id`, `render` and `request_id` must outlive the call.
   boost::asio::awaitable<Result> get(const std::string& student_id, const Render& render,
                                      const std::string& request_id);
-  boost::asio::awaitable<bool> student_changed(const std::string& student_id) override;
+  boost::asio::awaitable<bool> student_changed(const std::string& student_id,
+                                               const std::string& request_id) override;
 
  private:
   std::unique_ptr<cache::LocalCache> local_;

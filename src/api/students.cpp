@@ -38,7 +38,7 @@ http::asio::awaitable<http::Response> StudentsApi::create(http::RequestContext& 
     co_return std::move(*rejection);
   }
   students::CreateResult created =
-      co_await students_.create(std::get<domain::StudentFields>(std::move(body)));
+      co_await students_.create(std::get<domain::StudentFields>(std::move(body)), ctx.request_id);
   if (std::holds_alternative<students::NoFreeStudentId>(created)) {
     co_return http::error_response(ctx.request, Status::internal_server_error,
                                    "No free student id");
@@ -112,7 +112,7 @@ http::asio::awaitable<http::Response> StudentsApi::update(http::RequestContext& 
   }
   // Named first (coroutine rule: no temporaries into coroutine parameters).
   domain::StudentFields fields = std::get<domain::StudentFields>(std::move(body));
-  auto student = co_await students_.update(std::move(id), std::move(fields));
+  auto student = co_await students_.update(std::move(id), std::move(fields), ctx.request_id);
   if (!student) {
     co_return not_found(ctx.request);
   }
@@ -121,7 +121,7 @@ http::asio::awaitable<http::Response> StudentsApi::update(http::RequestContext& 
 
 http::asio::awaitable<http::Response> StudentsApi::remove(http::RequestContext& ctx) {
   std::string id(ctx.path_param("student_id"));
-  const bool removed = co_await students_.remove(std::move(id));
+  const bool removed = co_await students_.remove(std::move(id), ctx.request_id);
   if (!removed) {
     co_return not_found(ctx.request);
   }

@@ -1,5 +1,5 @@
 // A cache of string values by key, with a time to live: the small interface every cached thing
-// in the service goes through (student reads today; "last known grades" later). Two
+// in the service goes through (the students' response cache, the last known grades). Two
 // implementations: Redis (shared by every instance) and in-process (per instance).
 //
 // A cache is an optimisation, never a dependency: no method throws for a cache failure. A

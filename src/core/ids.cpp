@@ -59,7 +59,7 @@ std::string generate_student_id() {
   return "STU-" + random_hex(8, kUpperHex);
 }
 
-bool is_student_id(std::string_view text) {
+bool is_generated_student_id(std::string_view text) {
   return text.size() == 12 && text.starts_with("STU-") && is_hex(text.substr(4), true);
 }
 

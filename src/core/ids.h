@@ -7,9 +7,12 @@
 namespace sre::core {
 
 // "STU-" followed by 8 uppercase hex digits, e.g. STU-1A2B3C4D. Random, so two instances
-// never coordinate; the store retries on the (rare) unique conflict.
+// never coordinate; the student service draws again on the (rare) unique conflict.
 std::string generate_student_id();
-bool is_student_id(std::string_view text);
+// Whether `text` has exactly the format generate_student_id() draws. The students API knows
+// no other ids, so anything else is "not found" without asking the database. (The grade
+// service accepts more: grades::is_path_safe_student_id.)
+bool is_generated_student_id(std::string_view text);
 
 // A request id for X-Request-ID when the client sent none: 32 lowercase hex digits.
 std::string generate_request_id();

@@ -66,7 +66,7 @@ std::optional<Grades> grades_from_json(const boost::json::value& value) {
   return out;
 }
 
-bool is_valid_student_id(std::string_view id) {
+bool is_path_safe_student_id(std::string_view id) {
   if (id.empty() || id.size() > kMaxStudentIdLength) {
     return false;
   }

@@ -24,8 +24,9 @@ boost::json::array to_json(const Grades& grades);
 // Parses the "grades" array of a grade-service answer; nullopt when it is not that shape.
 std::optional<Grades> grades_from_json(const boost::json::value& value);
 
-// A student id acceptable in a path: 1..64 characters of [A-Za-z0-9_-] (STU-1A2B3C4D, and the
-// seed's demo id STU-123). The student does not have to exist.
-bool is_valid_student_id(std::string_view id);
+// Whether `id` is safe to put in a URL path and a log line: 1..64 characters of
+// [A-Za-z0-9_-]. Looser than core::is_generated_student_id on purpose: grades are asked for by
+// id alone (the student does not have to exist here), and the seed's demo id STU-123 must work.
+bool is_path_safe_student_id(std::string_view id);
 
 }  // namespace sre::grades

@@ -150,7 +150,7 @@ http::asio::awaitable<void> GradesApi::fetch(const http::RequestContext& ctx, Lo
 
 http::asio::awaitable<http::Response> GradesApi::get_grades(http::RequestContext& ctx) {
   const std::string student_id(ctx.path_param("student_id"));
-  if (!is_valid_student_id(student_id)) {
+  if (!is_path_safe_student_id(student_id)) {
     co_return http::json_response(
         ctx.request, http::Status::unprocessable_entity,
         {{"detail",

@@ -5,6 +5,7 @@
 // notification of writes to whoever keeps copies (StudentChangeListener), the student
 // metrics (students_created_total) and the log lines of student operations. Inputs arrive
 // validated (domain::validate_student, domain::validate_page); results are domain values.
+// `request_id` names the request in log lines; it must outlive the call.
 #pragma once
 
 #include <prometheus/counter.h>
@@ -39,22 +40,24 @@ class StudentService {
   static constexpr int kMaxIdAttempts = 5;
 
   // Whether `student_id` has the shape of the ids create() draws: others are never found.
-  static bool can_exist(std::string_view student_id) { return core::is_student_id(student_id); }
+  static bool can_exist(std::string_view student_id) { return core::is_generated_student_id(student_id); }
 
   // `changes`: told about updates and deletes; null when nobody keeps copies.
   StudentService(store::StudentStore& store, obs::Metrics& metrics,
                  StudentChangeListener* changes = nullptr);
 
   // `fields` has all three fields set (domain::StudentInput::full).
-  boost::asio::awaitable<CreateResult> create(domain::StudentFields fields);
+  boost::asio::awaitable<CreateResult> create(domain::StudentFields fields,
+                                              const std::string& request_id);
   // nullopt when there is no such student (an id that cannot exist costs no store read).
   boost::asio::awaitable<std::optional<domain::Student>> find(std::string student_id);
   boost::asio::awaitable<std::vector<domain::Student>> list(domain::Page page);
   // Changes the fields that are set; nullopt when there is no such student.
   boost::asio::awaitable<std::optional<domain::Student>> update(std::string student_id,
-                                                                domain::StudentFields fields);
+                                                                domain::StudentFields fields,
+                                                                const std::string& request_id);
   // False when there was no such student.
-  boost::asio::awaitable<bool> remove(std::string student_id);
+  boost::asio::awaitable<bool> remove(std::string student_id, const std::string& request_id);
 
  private:
   store::StudentStore& store_;

@@ -9,6 +9,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <chrono>
+#include <filesystem>
 #include <future>
 #include <thread>
 
@@ -141,6 +142,10 @@ class SqliteStudentStore::Worker {
   auto call(Fn& fn) -> std::invoke_result_t<Fn&, SqliteDatabase&> {
     try {
       if (!db_) {
+        // The file's folder too (DATA_DIR on a first run). If that fails, opening the file
+        // fails next and reports why.
+        std::error_code ignored;
+        std::filesystem::create_directories(std::filesystem::path(path_).parent_path(), ignored);
         db_ = std::make_unique<SqliteDatabase>(path_);
       }
       return fn(*db_);

@@ -65,12 +65,12 @@ TEST(Grades, AreDeterministicPerStudentAndValidIdsAreChecked) {
   auto parsed = grades_from_json(to_json(grades_for("STU-9")));
   ASSERT_TRUE(parsed);
   EXPECT_EQ(parsed->size(), 5U);
-  EXPECT_TRUE(is_valid_student_id("STU-1A2B3C4D"));
-  EXPECT_TRUE(is_valid_student_id("STU-123"));
-  EXPECT_FALSE(is_valid_student_id(""));
-  EXPECT_FALSE(is_valid_student_id("STU 1"));
-  EXPECT_FALSE(is_valid_student_id("../etc"));
-  EXPECT_FALSE(is_valid_student_id(std::string(65, 'A')));
+  EXPECT_TRUE(is_path_safe_student_id("STU-1A2B3C4D"));
+  EXPECT_TRUE(is_path_safe_student_id("STU-123"));
+  EXPECT_FALSE(is_path_safe_student_id(""));
+  EXPECT_FALSE(is_path_safe_student_id("STU 1"));
+  EXPECT_FALSE(is_path_safe_student_id("../etc"));
+  EXPECT_FALSE(is_path_safe_student_id(std::string(65, 'A')));
 }
 
 }  // namespace

@@ -30,6 +30,8 @@ void run(Body body) {
   }
 }
 
+const std::string kRequestId = "test-request";
+
 double counter_value(obs::Metrics& metrics, const std::string& name) {
   for (const auto& family : metrics.registry().Collect()) {
     if (family.name == name && !family.metric.empty()) {
@@ -41,7 +43,8 @@ double counter_value(obs::Metrics& metrics, const std::string& name) {
 
 class RecordingListener : public StudentChangeListener {
  public:
-  asio::awaitable<bool> student_changed(const std::string& student_id) override {
+  asio::awaitable<bool> student_changed(const std::string& student_id,
+                                        const std::string& /*request_id*/) override {
     changed.push_back(student_id);
     co_return true;
   }
@@ -58,7 +61,7 @@ struct StudentServiceTest : ::testing::Test {
 TEST_F(StudentServiceTest, RedrawsTheIdWhileTheStoreReportsItTaken) {
   store.taken_inserts = 2;
   run([&]() -> asio::awaitable<void> {
-    CreateResult created = co_await service.create(full_fields("Ada", "Lovelace", 7));
+    CreateResult created = co_await service.create(full_fields("Ada", "Lovelace", 7), kRequestId);
     if (!std::holds_alternative<domain::Student>(created)) {
       ADD_FAILURE() << "no student created";
       co_return;
@@ -69,7 +72,7 @@ TEST_F(StudentServiceTest, RedrawsTheIdWhileTheStoreReportsItTaken) {
               3U)
         << "each attempt draws a new id";
     EXPECT_EQ(student.student_id, store.inserted_ids.back());
-    EXPECT_TRUE(core::is_student_id(student.student_id));
+    EXPECT_TRUE(core::is_generated_student_id(student.student_id));
   });
   EXPECT_EQ(counter_value(metrics, "students_created_total"), 1);
 }
@@ -77,7 +80,7 @@ TEST_F(StudentServiceTest, RedrawsTheIdWhileTheStoreReportsItTaken) {
 TEST_F(StudentServiceTest, GivesUpAfterTheAttemptLimitWithoutCountingACreation) {
   store.taken_inserts = 1000;
   run([&]() -> asio::awaitable<void> {
-    CreateResult created = co_await service.create(full_fields("Ada", "Lovelace", 7));
+    CreateResult created = co_await service.create(full_fields("Ada", "Lovelace", 7), kRequestId);
     const auto* gave_up = std::get_if<NoFreeStudentId>(&created);
     EXPECT_TRUE(gave_up != nullptr && gave_up->attempts == StudentService::kMaxIdAttempts);
   });
@@ -88,7 +91,7 @@ TEST_F(StudentServiceTest, GivesUpAfterTheAttemptLimitWithoutCountingACreation) 
 TEST_F(StudentServiceTest, CountsEveryCreation) {
   run([&]() -> asio::awaitable<void> {
     for (int i = 0; i < 3; ++i) {
-      co_await service.create(full_fields("Ada", "Lovelace", 7));
+      co_await service.create(full_fields("Ada", "Lovelace", 7), kRequestId);
     }
   });
   EXPECT_EQ(counter_value(metrics, "students_created_total"), 3);
@@ -101,9 +104,9 @@ TEST_F(StudentServiceTest, ImpossibleIdsAreNotFoundWithoutAStoreRead) {
     EXPECT_FALSE(found);
     auto lowercase = co_await service.find("STU-abcdef12");  // never drawn
     EXPECT_FALSE(lowercase);
-    auto updated = co_await service.update("not-an-id", full_fields("A", "B", 1));
+    auto updated = co_await service.update("not-an-id", full_fields("A", "B", 1), kRequestId);
     EXPECT_FALSE(updated);
-    bool removed = co_await service.remove("not-an-id");
+    bool removed = co_await service.remove("not-an-id", kRequestId);
     EXPECT_FALSE(removed);
   });
   EXPECT_EQ(store.finds, 0);
@@ -114,9 +117,9 @@ TEST_F(StudentServiceTest, MissingStudentsAreNotFoundAndNotAnnounced) {
   run([&]() -> asio::awaitable<void> {
     auto found = co_await service.find("STU-00000000");
     EXPECT_FALSE(found);
-    auto updated = co_await service.update("STU-00000000", full_fields("A", "B", 1));
+    auto updated = co_await service.update("STU-00000000", full_fields("A", "B", 1), kRequestId);
     EXPECT_FALSE(updated);
-    bool removed = co_await service.remove("STU-00000000");
+    bool removed = co_await service.remove("STU-00000000", kRequestId);
     EXPECT_FALSE(removed);
   });
   EXPECT_EQ(store.finds, 1);
@@ -125,17 +128,17 @@ TEST_F(StudentServiceTest, MissingStudentsAreNotFoundAndNotAnnounced) {
 
 TEST_F(StudentServiceTest, UpdatesAndDeletesAreAnnouncedAfterTheyCommit) {
   run([&]() -> asio::awaitable<void> {
-    CreateResult created = co_await service.create(full_fields("Ada", "Lovelace", 7));
+    CreateResult created = co_await service.create(full_fields("Ada", "Lovelace", 7), kRequestId);
     const std::string id = std::get<domain::Student>(created).student_id;
     EXPECT_TRUE(listener.changed.empty()) << "a new student has no copies to drop";
 
     domain::StudentFields patch;
     patch.grade = 8;
-    auto updated = co_await service.update(id, patch);
+    auto updated = co_await service.update(id, patch, kRequestId);
     EXPECT_TRUE(updated && updated->grade == 8 && updated->first_name == "Ada");
     EXPECT_EQ(listener.changed, std::vector<std::string>{id});
 
-    bool removed = co_await service.remove(id);
+    bool removed = co_await service.remove(id, kRequestId);
     EXPECT_TRUE(removed);
     EXPECT_EQ(listener.changed, (std::vector<std::string>{id, id}));
     auto found = co_await service.find(id);
