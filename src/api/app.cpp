@@ -23,14 +23,14 @@ App::App(const core::Config& config, store::StudentStore& store, Lifecycle& life
     : metrics_(std::make_unique<obs::Metrics>(config.app_name)),
       redis_(make_shared_redis(config, *metrics_)),
       shared_cache_(redis_ ? std::make_unique<cache::RedisCache>(*redis_) : nullptr),
-      student_responses_(config.cache_ttl_seconds > 0
-                             ? std::make_unique<StudentResponseCache>(config, redis_.get(), *metrics_)
-                             : nullptr),
+      student_responses_(config.cache_ttl_seconds > 0 ? std::make_unique<StudentResponseCache>(
+                                                            config, redis_.get(), *metrics_)
+                                                      : nullptr),
       rate_limiting_(config.rate_limit_enabled
                          ? std::make_unique<RateLimiting>(config, redis_.get(), *metrics_)
                          : nullptr),
-      student_service_(std::make_unique<students::StudentService>(store, *metrics_,
-                                                                  student_responses_.get())),
+      student_service_(
+          std::make_unique<students::StudentService>(store, *metrics_, student_responses_.get())),
       students_(std::make_unique<StudentsApi>(*student_service_, student_responses_.get())),
       health_(std::make_unique<HealthApi>(lifecycle, store, std::string(core::version()))),
       service_info_(std::make_unique<ServiceInfoApi>(config, *metrics_)),

@@ -48,10 +48,10 @@ class App {
  private:
   http::Router router_;
   std::unique_ptr<obs::Metrics> metrics_;
-  std::unique_ptr<redis::RedisClient> redis_;             // null without REDIS_URL
-  std::unique_ptr<cache::RedisCache> shared_cache_;       // over redis_, for last known grades
+  std::unique_ptr<redis::RedisClient> redis_;                // null without REDIS_URL
+  std::unique_ptr<cache::RedisCache> shared_cache_;          // over redis_, for last known grades
   std::unique_ptr<StudentResponseCache> student_responses_;  // null with CACHE_TTL_SECONDS=0
-  std::unique_ptr<RateLimiting> rate_limiting_;           // null with RATE_LIMIT_ENABLED=false
+  std::unique_ptr<RateLimiting> rate_limiting_;              // null with RATE_LIMIT_ENABLED=false
   std::unique_ptr<students::StudentService> student_service_;
   std::unique_ptr<StudentsApi> students_;
   std::unique_ptr<HealthApi> health_;

@@ -51,18 +51,16 @@ void StartupMigration::migrate_until_done(const OnReady& on_ready, const OnFatal
       return;
     } catch (const StoreUnavailable& e) {
       if (failures % 20 == 0) {
-        log::warn("database not reachable yet: will migrate when it is",
-                  {{"database", database_.location()},
-                   {"error", e.what()},
-                   {"attempt", failures + 1}});
+        log::warn(
+            "database not reachable yet: will migrate when it is",
+            {{"database", database_.location()}, {"error", e.what()}, {"attempt", failures + 1}});
       }
     } catch (const std::exception& e) {  // MigrationTampered, SQL errors: a human decides
       on_fatal(e.what());
       return;
     }
     auto until = std::chrono::steady_clock::now() +
-                 resilience::equal_jitter_backoff(backoff, failures,
-                                                  resilience::thread_random01());
+                 resilience::equal_jitter_backoff(backoff, failures, resilience::thread_random01());
     while (!stopping_ && std::chrono::steady_clock::now() < until) {
       std::this_thread::sleep_for(kStopPollInterval);
     }

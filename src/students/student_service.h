@@ -40,7 +40,9 @@ class StudentService {
   static constexpr int kMaxIdAttempts = 5;
 
   // Whether `student_id` has the shape of the ids create() draws: others are never found.
-  static bool can_exist(std::string_view student_id) { return core::is_generated_student_id(student_id); }
+  static bool can_exist(std::string_view student_id) {
+    return core::is_generated_student_id(student_id);
+  }
 
   // `changes`: told about updates and deletes; null when nobody keeps copies.
   StudentService(store::StudentStore& store, obs::Metrics& metrics,

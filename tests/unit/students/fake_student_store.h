@@ -25,8 +25,8 @@ class FakeStudentStore : public store::StudentStore {
       --taken_inserts;
       co_return std::nullopt;
     }
-    domain::Student student{next_id++,        student_id,  *fields.first_name, *fields.last_name,
-                            *fields.grade,    "created-at", "created-at"};
+    domain::Student student{next_id++,     student_id,   *fields.first_name, *fields.last_name,
+                            *fields.grade, "created-at", "created-at"};
     students[student_id] = student;
     co_return student;
   }
@@ -39,9 +39,8 @@ class FakeStudentStore : public store::StudentStore {
       found = it->second;
     }
     if (hold_finds) {
-      auto& gate = gates.emplace_back(
-          std::make_unique<boost::asio::steady_timer>(co_await boost::asio::this_coro::executor,
-                                                      boost::asio::steady_timer::time_point::max()));
+      auto& gate = gates.emplace_back(std::make_unique<boost::asio::steady_timer>(
+          co_await boost::asio::this_coro::executor, boost::asio::steady_timer::time_point::max()));
       co_await gate->async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
     }
     co_return found;
