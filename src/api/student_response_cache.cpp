@@ -8,27 +8,25 @@ std::string key_of(std::string_view student_id) {
   return "student:" + std::string(student_id);
 }
 
-std::unique_ptr<cache::LocalCache> local_unless_redis(const core::Config& config,
-                                                      redis::RedisClient* redis) {
-  return redis != nullptr ? nullptr : std::make_unique<cache::LocalCache>(config.cache_max_entries);
-}
-
-std::unique_ptr<cache::RedisCache> over_redis(redis::RedisClient* redis) {
-  return redis != nullptr ? std::make_unique<cache::RedisCache>(*redis) : nullptr;
-}
-
 }  // namespace
 
 StudentResponseCache::StudentResponseCache(const core::Config& config, redis::RedisClient* redis,
-                                           obs::Metrics& metrics)
-    : local_(local_unless_redis(config, redis)),
-      redis_(over_redis(redis)),
-      aside_(redis_ ? static_cast<cache::Cache&>(*redis_) : *local_, "students",
-             std::chrono::seconds(config.cache_ttl_seconds), metrics) {}
+                                           obs::Metrics& metrics) {
+  cache::Cache* backend = nullptr;
+  if (redis != nullptr) {
+    redis_ = std::make_unique<cache::RedisCache>(*redis);
+    backend = redis_.get();
+  } else {
+    local_ = std::make_unique<cache::LocalCache>(config.cache_max_entries);
+    backend = local_.get();
+  }
+  aside_ = std::make_unique<cache::CacheAside>(
+      *backend, "students", std::chrono::seconds(config.cache_ttl_seconds), metrics);
+}
 
 StudentResponseCache::StudentResponseCache(cache::Cache& backend, std::chrono::seconds ttl,
                                            obs::Metrics& metrics)
-    : aside_(backend, "students", ttl, metrics) {}
+    : aside_(std::make_unique<cache::CacheAside>(backend, "students", ttl, metrics)) {}
 
 void StudentResponseCache::start_on_this_thread(const boost::asio::any_io_executor& executor) {
   if (local_) {
@@ -39,13 +37,13 @@ void StudentResponseCache::start_on_this_thread(const boost::asio::any_io_execut
 boost::asio::awaitable<StudentResponseCache::Result> StudentResponseCache::get(
     const std::string& student_id, const Render& render, const std::string& request_id) {
   const std::string key = key_of(student_id);
-  co_return co_await aside_.get(key, render, request_id);
+  co_return co_await aside_->get(key, render, request_id);
 }
 
 boost::asio::awaitable<bool> StudentResponseCache::student_changed(const std::string& student_id,
                                                                    const std::string& request_id) {
   const std::string key = key_of(student_id);
-  co_return co_await aside_.invalidate(key, request_id);
+  co_return co_await aside_->invalidate(key, request_id);
 }
 
 }  // namespace sre::api

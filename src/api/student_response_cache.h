@@ -17,9 +17,9 @@
 #include "cache/cache_aside.h"
 #include "cache/local_cache.h"
 #include "cache/redis_cache.h"
-#include "redis/redis_client.h"
 #include "core/config.h"
 #include "obs/metrics.h"
+#include "redis/redis_client.h"
 #include "students/student_change_listener.h"
 
 namespace sre::api {
@@ -49,7 +49,7 @@ class StudentResponseCache : public students::StudentChangeListener {
  private:
   std::unique_ptr<cache::LocalCache> local_;
   std::unique_ptr<cache::RedisCache> redis_;
-  cache::CacheAside aside_;
+  std::unique_ptr<cache::CacheAside> aside_;  // over redis_, local_ or the caller's backend
 };
 
 }  // namespace sre::api
