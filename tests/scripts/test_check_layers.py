@@ -18,7 +18,16 @@ TABLE = textwrap.dedent("""\
     """)
 
 
-def make_tree(tmp_path, files, cmake="add_library(sre_core core/a.cpp)\n"):
+# Direct links that match CLEAN's includes exactly.
+CLEAN_CMAKE = """\
+target_link_libraries(sre_obs PUBLIC sre_core)
+target_link_libraries(sre_domain PUBLIC sre_core)
+target_link_libraries(sre_api PUBLIC sre_obs sre_domain)
+target_link_libraries(sre-playground PRIVATE sre_api sre_core)
+"""
+
+
+def make_tree(tmp_path, files, cmake=CLEAN_CMAKE):
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "architecture.md").write_text(TABLE)
     for name, text in files.items():
@@ -72,11 +81,25 @@ def test_root_file_edges_are_checked(tmp_path):
 
 
 def test_upward_link_fails(tmp_path):
-    cmake = "target_link_libraries(sre_obs PUBLIC sre_core)\ntarget_link_libraries(sre_domain PUBLIC sre_api)\n"
+    cmake = CLEAN_CMAKE.replace("sre_domain PUBLIC sre_core", "sre_domain PUBLIC sre_core sre_api")
     result = run(make_tree(tmp_path, CLEAN, cmake))
     assert result.returncode == 1
     assert "src/CMakeLists.txt: upward link domain -> api" in result.stdout
     assert "obs -> core" not in result.stdout
+
+
+def test_include_that_compiles_only_through_a_transitive_link_fails(tmp_path):
+    files = dict(CLEAN, **{"api/h.cpp": CLEAN["api/h.cpp"] + '#include "core/a.h"\n'})
+    result = run(make_tree(tmp_path, files))
+    assert result.returncode == 1
+    assert "api includes core but does not link sre_core" in result.stdout
+
+
+def test_link_to_an_unused_folder_fails(tmp_path):
+    cmake = CLEAN_CMAKE.replace("sre_api sre_core", "sre_api sre_core sre_obs")
+    result = run(make_tree(tmp_path, CLEAN, cmake))
+    assert result.returncode == 1
+    assert "main.cpp links sre_obs but includes nothing of it" in result.stdout
 
 
 def test_folder_missing_from_the_table_fails(tmp_path):
