@@ -1,4 +1,5 @@
-// sre-playground: one binary, one subcommand per process (see DESIGN.md).
+// sre-playground: one binary, one subcommand per process (serve, migrate, grade-service);
+// this file only dispatches to them.
 #include <CLI/CLI.hpp>
 #include <cstdio>
 
@@ -6,7 +7,7 @@
 #include "api/serve.h"
 #include "core/build_info.h"
 #include "core/config_cli.h"
-#include "grades/grade_service_process.h"
+#include "grade_service/grade_service_process.h"
 
 int main(int argc, char** argv) {
   CLI::App cli{"sre-playground: a school-management REST service built to demonstrate SRE"};
@@ -61,7 +62,7 @@ int main(int argc, char** argv) {
   }
   if (*grade_service) {
     return run(grade_service_settings, [](const sre::core::Config& config) {
-      return sre::grades::run_grade_service(config);
+      return sre::grade_service::run_grade_service(config);
     });
   }
   return 2;

@@ -1,4 +1,4 @@
-// Operator endpoints under /api/v1/admin (the security issue restricts them to admins):
+// Operator endpoints under /api/v1/admin:
 //
 //   GET  /api/v1/admin/circuit-breakers               state, counts, time to half-open
 //   POST /api/v1/admin/circuit-breakers/{name}/reset  back to closed, counts cleared
@@ -8,15 +8,15 @@
 
 #include <vector>
 
-#include "api/chaos.h"
 #include "http/router.h"
 #include "resilience/circuit_breaker.h"
+#include "service/chaos.h"
 
 namespace sre::api {
 
 class AdminApi {
  public:
-  AdminApi(std::vector<resilience::CircuitBreaker*> breakers, ChaosState& chaos)
+  AdminApi(std::vector<resilience::CircuitBreaker*> breakers, service::ChaosState& chaos)
       : breakers_(std::move(breakers)), chaos_(chaos) {}
 
   void register_routes(http::Router& router);
@@ -28,7 +28,7 @@ class AdminApi {
   http::asio::awaitable<http::Response> put_chaos(http::RequestContext& ctx);
 
   std::vector<resilience::CircuitBreaker*> breakers_;
-  ChaosState& chaos_;
+  service::ChaosState& chaos_;
 };
 
 }  // namespace sre::api

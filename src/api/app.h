@@ -1,31 +1,25 @@
-// The API assembled: routes, middleware chain and metrics, behind one entry point that the
-// HTTP server calls for every request.
+// The API assembled: its routes on the shared server skeleton (service/http_app.h), and the
+// middlewares the API adds after the skeleton's request id, access log and exception boundary:
 //
-//   request -> router match -> [request id] -> [metrics + access log] -> [load shedder]
-//           -> [rate limit] -> [chaos] -> handler
-//
-// Routing happens first so that every middleware knows the route template (metrics and logs
-// label by template; later, rate limits are chosen by it).
+//   ... -> [load shedder] -> [rate limit] -> [chaos] -> handler
 #pragma once
 
 #include <memory>
 
 #include "api/admin.h"
-#include "api/chaos.h"
 #include "api/health.h"
 #include "api/lifecycle.h"
-#include "api/middleware/observability.h"
 #include "api/rate_limiting.h"
 #include "api/service_info.h"
 #include "api/student_response_cache.h"
 #include "api/students.h"
 #include "cache/redis_cache.h"
-#include "redis/redis_client.h"
 #include "core/config.h"
 #include "grades/grades_api.h"
-#include "http/middleware.h"
-#include "http/router.h"
 #include "obs/metrics.h"
+#include "redis/redis_client.h"
+#include "service/chaos.h"
+#include "service/http_app.h"
 #include "store/student_store.h"
 #include "students/student_service.h"
 
@@ -36,18 +30,21 @@ class App {
   App(const core::Config& config, store::StudentStore& store, Lifecycle& lifecycle,
       unsigned io_threads);
 
-  http::asio::awaitable<http::Response> handle(http::RequestContext& ctx);
+  http::asio::awaitable<http::Response> handle(http::RequestContext& ctx) {
+    return http_.handle(ctx);
+  }
   // For requests the server answered itself (too large, malformed, too slow).
-  void on_rejected(http::RequestContext& ctx, http::Response& response);
+  void on_rejected(http::RequestContext& ctx, http::Response& response) {
+    http_.on_rejected(ctx, response);
+  }
   // Called by each I/O thread before its event loop runs (per-thread cache and Redis state).
   void on_io_thread_start(unsigned index, const http::asio::any_io_executor& executor);
 
-  const http::Router& router() const { return router_; }
-  obs::Metrics& metrics() { return *metrics_; }
+  const http::Router& router() const { return http_.router(); }
+  obs::Metrics& metrics() { return http_.metrics(); }
 
  private:
-  http::Router router_;
-  std::unique_ptr<obs::Metrics> metrics_;
+  service::HttpApp http_;
   std::unique_ptr<redis::RedisClient> redis_;                // null without REDIS_URL
   std::unique_ptr<cache::RedisCache> shared_cache_;          // over redis_, for last known grades
   std::unique_ptr<StudentResponseCache> student_responses_;  // null with CACHE_TTL_SECONDS=0
@@ -58,10 +55,8 @@ class App {
   std::unique_ptr<ServiceInfoApi> service_info_;
   std::unique_ptr<grades::LastKnownGrades> last_known_grades_;
   std::unique_ptr<grades::GradesApi> grades_;
-  std::unique_ptr<ChaosState> chaos_;
+  std::unique_ptr<service::ChaosState> chaos_;
   std::unique_ptr<AdminApi> admin_;
-  std::shared_ptr<ObservabilityMiddleware> observability_;
-  std::unique_ptr<http::MiddlewareChain> chain_;
 };
 
 }  // namespace sre::api

@@ -11,9 +11,12 @@ namespace sre::api {
 using http::Status;
 
 void HealthApi::register_routes(http::Router& router) {
-  router.add(http::Verb::get, "/health/live", [this](auto& ctx) { return live(ctx); });
-  router.add(http::Verb::get, "/health/ready", [this](auto& ctx) { return ready(ctx); });
-  router.add(http::Verb::get, "/health", [this](auto& ctx) { return report(ctx); });
+  router.add(http::Verb::get, "/health/live", http::RouteTag::liveness,
+             [this](auto& ctx) { return live(ctx); });
+  router.add(http::Verb::get, "/health/ready", http::RouteTag::readiness,
+             [this](auto& ctx) { return ready(ctx); });
+  router.add(http::Verb::get, "/health", http::RouteTag::operational,
+             [this](auto& ctx) { return report(ctx); });
 }
 
 http::asio::awaitable<HealthApi::Check> HealthApi::check_database() {

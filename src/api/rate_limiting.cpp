@@ -20,6 +20,7 @@ ratelimit::TrustedProxies trusted_proxies(const core::Config& config) {
 RateLimiting::RateLimiting(const core::Config& config, redis::RedisClient* redis,
                            obs::Metrics& metrics)
     : limiter_(policies(config), redis, metrics),
-      middleware_(std::make_shared<RateLimitMiddleware>(limiter_, trusted_proxies(config))) {}
+      middleware_(
+          std::make_shared<ratelimit::RateLimitMiddleware>(limiter_, trusted_proxies(config))) {}
 
 }  // namespace sre::api

@@ -4,11 +4,11 @@
 
 #include <memory>
 
-#include "api/middleware/rate_limit.h"
-#include "redis/redis_client.h"
 #include "core/config.h"
 #include "obs/metrics.h"
+#include "ratelimit/rate_limit_middleware.h"
 #include "ratelimit/rate_limiter.h"
+#include "redis/redis_client.h"
 
 namespace sre::api {
 
@@ -16,11 +16,11 @@ class RateLimiting {
  public:
   RateLimiting(const core::Config& config, redis::RedisClient* redis, obs::Metrics& metrics);
 
-  std::shared_ptr<RateLimitMiddleware> middleware() const { return middleware_; }
+  std::shared_ptr<ratelimit::RateLimitMiddleware> middleware() const { return middleware_; }
 
  private:
   ratelimit::RateLimiter limiter_;
-  std::shared_ptr<RateLimitMiddleware> middleware_;
+  std::shared_ptr<ratelimit::RateLimitMiddleware> middleware_;
 };
 
 }  // namespace sre::api

@@ -5,6 +5,7 @@
 
 #include "core/build_info.h"
 #include "core/log.h"
+#include "http/local_reply.h"
 #include "http/responses.h"
 
 namespace sre::api::embedded {
@@ -66,11 +67,16 @@ void ServiceInfoApi::load_asset(const std::string& name, const std::string& path
 }
 
 void ServiceInfoApi::register_routes(http::Router& router) {
-  router.add(http::Verb::get, "/", [this](auto& ctx) { return root(ctx); });
-  router.add(http::Verb::get, "/metrics", [this](auto& ctx) { return metrics(ctx); });
-  router.add(http::Verb::get, "/openapi.json", [this](auto& ctx) { return openapi(ctx); });
-  router.add(http::Verb::get, "/docs", [this](auto& ctx) { return docs_page(ctx); });
-  router.add(http::Verb::get, "/docs/assets/{file}", [this](auto& ctx) { return docs_asset(ctx); });
+  router.add(http::Verb::get, "/", http::RouteTag::operational,
+             [this](auto& ctx) { return root(ctx); });
+  router.add(http::Verb::get, "/metrics", http::RouteTag::metrics,
+             [this](auto& ctx) { return metrics(ctx); });
+  router.add(http::Verb::get, "/openapi.json", http::RouteTag::operational,
+             [this](auto& ctx) { return openapi(ctx); });
+  router.add(http::Verb::get, "/docs", http::RouteTag::operational,
+             [this](auto& ctx) { return docs_page(ctx); });
+  router.add(http::Verb::get, "/docs/assets/{file}", http::RouteTag::operational,
+             [this](auto& ctx) { return docs_asset(ctx); });
 }
 
 http::asio::awaitable<http::Response> ServiceInfoApi::root(http::RequestContext& ctx) {
@@ -93,8 +99,8 @@ http::asio::awaitable<http::Response> ServiceInfoApi::openapi(http::RequestConte
 http::asio::awaitable<http::Response> ServiceInfoApi::docs_page(http::RequestContext& ctx) {
   auto page = assets_.find("docs.html");
   if (page == assets_.end()) {
-    co_return http::error_response(ctx.request, Status::service_unavailable,
-                                   "API docs page is not installed");
+    co_return http::local_reply::error(ctx.request, Status::service_unavailable,
+                                       "API docs page is not installed");
   }
   auto response = text_response(ctx.request, page->second.content_type, page->second.body);
   response.set("Content-Security-Policy", kDocsPolicy);
@@ -106,7 +112,7 @@ http::asio::awaitable<http::Response> ServiceInfoApi::docs_asset(http::RequestCo
   std::string_view name = ctx.path_param("file");
   auto asset = assets_.find(name);
   if (asset == assets_.end() || name == "docs.html") {
-    co_return http::error_response(ctx.request, Status::not_found, "Not Found");
+    co_return http::local_reply::not_found(ctx.request);
   }
   auto response = text_response(ctx.request, asset->second.content_type, asset->second.body);
   response.set(field::field::cache_control, "public, max-age=3600");

@@ -2,7 +2,8 @@
 
 #include <boost/json/serialize.hpp>
 
-#include "api/json_body.h"
+#include "api/student_body.h"
+#include "http/local_reply.h"
 #include "http/responses.h"
 
 namespace sre::api {
@@ -15,7 +16,7 @@ constexpr std::string_view kCollection = "/api/v1/students";
 constexpr std::string_view kItem = "/api/v1/students/{student_id}";
 
 http::Response not_found(const http::Request& request) {
-  return http::error_response(request, Status::not_found, "Student not found");
+  return http::local_reply::error(request, Status::not_found, "Student not found");
 }
 
 }  // namespace
@@ -24,12 +25,12 @@ void StudentsApi::register_routes(http::Router& router) {
   auto bind = [this](auto method) {
     return [this, method](http::RequestContext& ctx) { return (this->*method)(ctx); };
   };
-  router.add(http::Verb::post, kCollection, bind(&StudentsApi::create));
-  router.add(http::Verb::get, kCollection, bind(&StudentsApi::list));
-  router.add(http::Verb::get, kItem, bind(&StudentsApi::get));
-  router.add(http::Verb::put, kItem, bind(&StudentsApi::replace));
-  router.add(http::Verb::patch, kItem, bind(&StudentsApi::patch));
-  router.add(http::Verb::delete_, kItem, bind(&StudentsApi::remove));
+  router.add(http::Verb::post, kCollection, http::RouteTag::public_api, bind(&StudentsApi::create));
+  router.add(http::Verb::get, kCollection, http::RouteTag::public_api, bind(&StudentsApi::list));
+  router.add(http::Verb::get, kItem, http::RouteTag::public_api, bind(&StudentsApi::get));
+  router.add(http::Verb::put, kItem, http::RouteTag::public_api, bind(&StudentsApi::replace));
+  router.add(http::Verb::patch, kItem, http::RouteTag::public_api, bind(&StudentsApi::patch));
+  router.add(http::Verb::delete_, kItem, http::RouteTag::public_api, bind(&StudentsApi::remove));
 }
 
 http::asio::awaitable<http::Response> StudentsApi::create(http::RequestContext& ctx) {
@@ -40,8 +41,8 @@ http::asio::awaitable<http::Response> StudentsApi::create(http::RequestContext& 
   students::CreateResult created =
       co_await students_.create(std::get<domain::StudentFields>(std::move(body)), ctx.request_id);
   if (std::holds_alternative<students::NoFreeStudentId>(created)) {
-    co_return http::error_response(ctx.request, Status::internal_server_error,
-                                   "No free student id");
+    co_return http::local_reply::error(ctx.request, Status::internal_server_error,
+                                       "No free student id");
   }
   const auto& student = std::get<domain::Student>(created);
   auto response = http::json_response(ctx.request, Status::created, domain::to_json(student));
@@ -56,7 +57,7 @@ http::asio::awaitable<http::Response> StudentsApi::list(http::RequestContext& ct
   auto page = domain::validate_page(skip ? std::optional<std::string_view>(*skip) : std::nullopt,
                                     limit ? std::optional<std::string_view>(*limit) : std::nullopt);
   if (auto* errors = std::get_if<domain::FieldErrors>(&page)) {
-    co_return validation_error(ctx.request, *errors);
+    co_return http::local_reply::validation_failed(ctx.request, *errors);
   }
   auto students = co_await students_.list(std::get<domain::Page>(page));
   boost::json::array items;

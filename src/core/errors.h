@@ -1,12 +1,25 @@
-// Failures that are not the client's fault and not a bug: a dependency is down or overloaded.
-// The HTTP layer answers them with 503 and Retry-After, so callers back off and retry.
+// The two kinds of failure every layer reports the same way:
+//   FieldError             the client sent something invalid (answered 422 by http::local_reply)
+//   DependencyUnavailable  a dependency is down or overloaded, not the client's fault and not
+//                          a bug (answered 503 + Retry-After, so callers back off and retry)
 #pragma once
 
+#include <boost/json/array.hpp>
 #include <chrono>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace sre::core {
+
+// One invalid input, as pydantic reports it: where (["body","grade"], ["query","limit"]),
+// a readable message and a machine-readable type ("missing", "int_parsing", ...).
+struct FieldError {
+  boost::json::array loc;
+  std::string msg;
+  std::string type;
+};
+using FieldErrors = std::vector<FieldError>;
 
 class DependencyUnavailable : public std::runtime_error {
  public:

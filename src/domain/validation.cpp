@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <boost/json/stream_parser.hpp>
 #include <charconv>
 #include <cmath>
 
@@ -161,29 +160,6 @@ std::optional<std::int64_t> query_integer(std::optional<std::string_view> text,
 }
 
 }  // namespace
-
-boost::json::value to_json(const FieldErrors& errors) {
-  boost::json::array detail;
-  for (const auto& e : errors) {
-    detail.push_back({{"loc", e.loc}, {"msg", e.msg}, {"type", e.type}});
-  }
-  return {{"detail", std::move(detail)}};
-}
-
-std::variant<boost::json::value, FieldErrors> parse_json_body(std::string_view body) {
-  boost::json::parse_options options;
-  options.max_depth = kMaxJsonDepth;
-  boost::json::stream_parser parser({}, options);
-  boost::system::error_code ec;
-  parser.write(body.data(), body.size(), ec);
-  if (!ec) {
-    parser.finish(ec);
-  }
-  if (ec) {
-    return FieldErrors{error_at("body", "", "JSON decode error: " + ec.message(), "json_invalid")};
-  }
-  return parser.release();
-}
 
 std::variant<StudentFields, FieldErrors> validate_student(const boost::json::value& body,
                                                           StudentInput mode) {

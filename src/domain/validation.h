@@ -1,5 +1,6 @@
-// Input validation with FastAPI/pydantic-compatible error reports, so clients written for the
-// original Python service keep working: 422 {"detail":[{"loc":[...],"msg":...,"type":...}]}.
+// Input validation with pydantic-compatible field errors, so clients written for the original
+// Python service keep working. Validation only reports what is wrong; http::local_reply renders
+// the 422 {"detail":[{"loc":[...],"msg":...,"type":...}]}.
 #pragma once
 
 #include <boost/json/value.hpp>
@@ -10,29 +11,17 @@
 #include <variant>
 #include <vector>
 
+#include "core/errors.h"
 #include "domain/student.h"
 
 namespace sre::domain {
 
-struct FieldError {
-  boost::json::array loc;  // e.g. ["body","grade"] or ["query","limit"]
-  std::string msg;
-  std::string type;
-};
-using FieldErrors = std::vector<FieldError>;
-
-// {"detail":[...]} as FastAPI renders it.
-boost::json::value to_json(const FieldErrors& errors);
+using core::FieldError;
+using core::FieldErrors;
 
 constexpr std::size_t kMaxNameLength = 100;
 constexpr int kMinGrade = 1;
 constexpr int kMaxGrade = 12;
-// Deeper JSON is refused before it reaches any code that recurses over it.
-constexpr std::size_t kMaxJsonDepth = 32;
-
-// Parses a request body as JSON (UTF-8, at most kMaxJsonDepth deep).
-std::variant<boost::json::value, FieldErrors> parse_json_body(std::string_view body);
-
 enum class StudentInput {
   full,     // POST and PUT: every field required
   partial,  // PATCH: any subset, each present field valid

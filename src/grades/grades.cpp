@@ -1,49 +1,12 @@
 #include "grades/grades.h"
 
-#include <array>
 #include <boost/json.hpp>
-#include <cstdint>
 
 namespace sre::grades {
 namespace {
 
-constexpr std::array<std::string_view, 5> kSubjects = {"Mathematics", "English", "Science",
-                                                       "History", "Art"};
 constexpr std::size_t kMaxStudentIdLength = 64;
-constexpr int kLowestGrade = 50;
-constexpr std::uint64_t kGradeSpan = 51;  // 50..100
-
-std::uint64_t fnv1a(std::string_view text) {
-  std::uint64_t hash = 14695981039346656037ULL;
-  for (char c : text) {
-    hash ^= static_cast<unsigned char>(c);
-    hash *= 1099511628211ULL;
-  }
-  return hash;
-}
-
 }  // namespace
-
-Grades grades_for(std::string_view student_id) {
-  std::uint64_t state = fnv1a(student_id);
-  Grades out;
-  out.reserve(kSubjects.size());
-  for (auto subject : kSubjects) {
-    state = state * 6364136223846793005ULL + 1442695040888963407ULL;  // LCG step (Knuth MMIX)
-    out.push_back(
-        {std::string(subject), kLowestGrade + static_cast<int>((state >> 33) % kGradeSpan)});
-  }
-  return out;
-}
-
-boost::json::array to_json(const Grades& grades) {
-  boost::json::array out;
-  out.reserve(grades.size());
-  for (const auto& g : grades) {
-    out.push_back(boost::json::object{{"subject", g.subject}, {"grade", g.grade}});
-  }
-  return out;
-}
 
 std::optional<Grades> grades_from_json(const boost::json::value& value) {
   const auto* array = value.if_array();

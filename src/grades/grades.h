@@ -1,4 +1,4 @@
-// Grades as the grade service returns them, shared by the service and the API's client.
+// Grades as the grade service answers them (its wire format), as the API's client reads them.
 #pragma once
 
 #include <boost/json/value.hpp>
@@ -15,12 +15,6 @@ struct Grade {
 };
 using Grades = std::vector<Grade>;
 
-// The grade service's answer for `student_id`: the same every time for the same id (a hash of
-// the id picks the marks), so tests and demos can compare answers.
-Grades grades_for(std::string_view student_id);
-
-// [{"subject":..,"grade":..},...]
-boost::json::array to_json(const Grades& grades);
 // Parses the "grades" array of a grade-service answer; nullopt when it is not that shape.
 std::optional<Grades> grades_from_json(const boost::json::value& value);
 

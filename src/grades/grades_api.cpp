@@ -8,6 +8,7 @@
 
 #include "core/log.h"
 #include "grades/grades.h"
+#include "http/local_reply.h"
 #include "http/responses.h"
 #include "resilience/deadline.h"
 
@@ -66,7 +67,7 @@ GradesApi::GradesApi(const core::Config& config, prometheus::Registry& registry,
 }
 
 void GradesApi::register_routes(http::Router& router) {
-  router.add(http::Verb::get, "/api/v1/students/{student_id}/grades",
+  router.add(http::Verb::get, "/api/v1/students/{student_id}/grades", http::RouteTag::public_api,
              [this](auto& ctx) { return get_grades(ctx); });
 }
 
@@ -151,16 +152,14 @@ http::asio::awaitable<void> GradesApi::fetch(const http::RequestContext& ctx, Lo
 http::asio::awaitable<http::Response> GradesApi::get_grades(http::RequestContext& ctx) {
   const std::string student_id(ctx.path_param("student_id"));
   if (!is_path_safe_student_id(student_id)) {
-    co_return http::json_response(
-        ctx.request, http::Status::unprocessable_entity,
-        {{"detail",
-          {{{"loc", {"path", "student_id"}},
-            {"msg", "student_id must be 1..64 characters of A-Z, a-z, 0-9, '-' or '_'"},
-            {"type", "value_error"}}}}});
+    co_return http::local_reply::validation_failed(
+        ctx.request, {{{"path", "student_id"},
+                       "student_id must be 1..64 characters of A-Z, a-z, 0-9, '-' or '_'",
+                       "value_error"}});
   }
   auto header = ctx.request.find(resilience::kRequestTimeoutHeader);
   if (header != ctx.request.end() && !resilience::parse_request_timeout(header->value())) {
-    co_return http::error_response(
+    co_return http::local_reply::error(
         ctx.request, http::Status::bad_request,
         "X-Request-Timeout-Ms must be an integer number of milliseconds in 1..3600000");
   }

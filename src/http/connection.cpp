@@ -9,7 +9,7 @@
 #include <boost/url/parse.hpp>
 
 #include "core/clock.h"
-#include "http/responses.h"
+#include "http/local_reply.h"
 #include "http/server.h"
 #include "http/wire_format.h"
 
@@ -37,17 +37,17 @@ std::optional<Response> rejection_for(const boost::system::error_code& ec, bool 
   const bool head_too_large = ec == beast_http::error::header_limit ||
                               (ec == beast_http::error::buffer_overflow && !header_done);
   if (head_too_large) {
-    return protocol_error_response(Status::request_header_fields_too_large,
-                                   "Request header fields too large");
+    return local_reply::protocol_error(Status::request_header_fields_too_large,
+                                       "Request header fields too large");
   }
   if (ec == beast_http::error::body_limit) {
-    return protocol_error_response(Status::payload_too_large, "Request body too large");
+    return local_reply::protocol_error(Status::payload_too_large, "Request body too large");
   }
   if (ec == beast_http::error::end_of_stream || ec == beast_http::error::partial_message) {
     return std::nullopt;
   }
   if (is_parse_error(ec)) {
-    return protocol_error_response(Status::bad_request, "Bad request");
+    return local_reply::protocol_error(Status::bad_request, "Bad request");
   }
   return std::nullopt;
 }
@@ -104,7 +104,8 @@ asio::awaitable<void> Connection::run(const std::atomic<bool>& stop_when_idle) {
     auto read_ec = co_await read_request(ctx, header_done);
     if (read_ec) {
       if (watch_.timed_out) {
-        Response timed_out = protocol_error_response(Status::request_timeout, "Request timeout");
+        Response timed_out =
+            local_reply::protocol_error(Status::request_timeout, "Request timeout");
         if (on_rejected_) {
           on_rejected_(ctx, timed_out);  // recorded only: the client is too slow to answer
         }
@@ -119,7 +120,7 @@ asio::awaitable<void> Connection::run(const std::atomic<bool>& stop_when_idle) {
     auto url = boost::urls::parse_origin_form(ctx.request.target());
     if (!url) {
       Response bad_target =
-          protocol_error_response(Status::bad_request, "Malformed request target");
+          local_reply::protocol_error(Status::bad_request, "Malformed request target");
       co_await reject(ctx, bad_target);
       break;
     }

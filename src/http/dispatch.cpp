@@ -1,6 +1,6 @@
 #include "http/dispatch.h"
 
-#include "http/responses.h"
+#include "http/local_reply.h"
 
 namespace sre::http {
 
@@ -21,11 +21,9 @@ asio::awaitable<Response> run_matched_handler(RequestContext& ctx) {
     co_return co_await (*ctx.handler)(ctx);
   }
   if (ctx.route == nullptr) {
-    co_return error_response(ctx.request, Status::not_found, "Not Found");
+    co_return local_reply::not_found(ctx.request);
   }
-  auto response = error_response(ctx.request, Status::method_not_allowed, "Method Not Allowed");
-  response.set(beast_http::field::allow, allow_header(*ctx.route));
-  co_return response;
+  co_return local_reply::method_not_allowed(ctx.request, *ctx.route);
 }
 
 }  // namespace sre::http

@@ -15,16 +15,6 @@ Response json_response(const Request& request, Status status, std::string_view j
   return response;
 }
 
-Response error_response(const Request& request, Status status, std::string_view detail) {
-  return json_response(request, status, {{"detail", detail}});
-}
-
-Response protocol_error_response(Status status, std::string_view detail) {
-  Request placeholder;
-  placeholder.version(11);
-  return error_response(placeholder, status, detail);
-}
-
 Response empty_response(const Request& request, Status status) {
   return Response{status, request.version()};
 }

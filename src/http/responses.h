@@ -1,4 +1,5 @@
-// Building responses: JSON bodies and the error shapes every endpoint shares.
+// Building a handler's answers: JSON bodies and empty replies. Errors the server generates
+// itself (404, 422, 429, 503, ...) are built by http/local_reply.h.
 #pragma once
 
 #include <boost/json/value.hpp>
@@ -12,12 +13,6 @@ namespace sre::http {
 Response json_response(const Request& request, Status status, const boost::json::value& body);
 // The same, for a body that is already serialized JSON.
 Response json_response(const Request& request, Status status, std::string_view json_text);
-
-// {"detail": "..."}: the error body FastAPI uses, so clients see one error shape everywhere.
-Response error_response(const Request& request, Status status, std::string_view detail);
-
-// A response to a request we could not (fully) parse (HTTP/1.1; the connection closes after).
-Response protocol_error_response(Status status, std::string_view detail);
 
 Response empty_response(const Request& request, Status status);
 

@@ -28,13 +28,17 @@ std::vector<std::string> split_template(std::string_view path) {
 
 }  // namespace
 
-void Router::add(Verb method, std::string_view path_template, Handler handler) {
+void Router::add(Verb method, std::string_view path_template, RouteTag tag, Handler handler) {
   if (path_template.empty() || path_template.front() != '/') {
     throw std::invalid_argument("route template must start with '/': " +
                                 std::string(path_template));
   }
   for (auto& route : routes_) {
     if (route.path_template == path_template) {
+      if (route.tag != tag) {
+        throw std::invalid_argument("route registered with two tags: " +
+                                    std::string(path_template));
+      }
       route.handlers[method] = std::move(handler);
       return;
     }
@@ -42,6 +46,7 @@ void Router::add(Verb method, std::string_view path_template, Handler handler) {
   Route route;
   route.id = routes_.size() + 1;
   route.path_template = std::string(path_template);
+  route.tag = tag;
   route.segments = split_template(path_template);
   route.handlers[method] = std::move(handler);
   routes_.push_back(std::move(route));

@@ -3,9 +3,14 @@
 // Templates are split into segments once, at registration; matching compares segments, so
 // there are no regular expressions on the request path. When several templates match, the
 // one with more literal segments wins (/students/search beats /students/{id}).
+//
+// Every route is registered with a tag saying what kind of endpoint it is. Policies that treat
+// endpoints differently (load shedding, chaos, rate-limit exemptions) read the tag instead of
+// keeping their own lists of paths.
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <string>
 #include <string_view>
@@ -15,9 +20,26 @@
 
 namespace sre::http {
 
+enum class RouteTag : std::uint8_t {
+  public_api,  // what the service is for (/api/v1/students, /grades/{id})
+  admin,       // the operator's controls (/api/v1/admin/*, /admin/*)
+  // Operational endpoints, for the people and machines that run the service:
+  operational,  // docs, the OpenAPI document, the service root, the /health report
+  liveness,     // /health/live: restart me if this fails
+  readiness,    // /health/ready: send me traffic only while this succeeds
+  metrics,      // /metrics: what Prometheus scrapes
+};
+
+// Liveness, readiness and metrics are operational endpoints too.
+constexpr bool is_operational(RouteTag tag) {
+  return tag == RouteTag::operational || tag == RouteTag::liveness || tag == RouteTag::readiness ||
+         tag == RouteTag::metrics;
+}
+
 struct Route {
   std::size_t id = 0;  // dense index, 1-based; 0 is reserved for "unmatched"
   std::string path_template;
+  RouteTag tag = RouteTag::public_api;
   std::vector<std::string> segments;  // "{name}" marks a parameter
   std::map<Verb, Handler> handlers;
 };
@@ -33,8 +55,9 @@ struct RouteMatch {
 
 class Router {
  public:
-  // Registers `handler` for `method` on `path_template`. Templates must start with '/'.
-  void add(Verb method, std::string_view path_template, Handler handler);
+  // Registers `handler` for `method` on `path_template`, a route of kind `tag`. Templates must
+  // start with '/'; every method of a template must give it the same tag.
+  void add(Verb method, std::string_view path_template, RouteTag tag, Handler handler);
 
   // `segments` are the decoded path segments of the request target.
   RouteMatch match(Verb method, const std::vector<std::string>& segments) const;

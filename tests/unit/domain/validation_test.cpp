@@ -118,23 +118,6 @@ TEST(ValidateStudent, NonObjectBodyIsOneError) {
   }
 }
 
-TEST(ParseJsonBody, RejectsMalformedDeepAndInvalidUtf8) {
-  std::string deep(100, '[');
-  deep += std::string(100, ']');
-  for (const std::string& body : {std::string("{"), std::string("{\"a\":}"), std::string(""), deep,
-                                  std::string("{\"a\":\"\xff\"}"), std::string("{} trailing")}) {
-    auto result = parse_json_body(body);
-    ASSERT_TRUE(std::holds_alternative<FieldErrors>(result)) << body;
-    EXPECT_EQ(std::get<FieldErrors>(result)[0].type, "json_invalid");
-  }
-}
-
-TEST(ParseJsonBody, AcceptsNestingUpToTheLimit) {
-  std::string nested(kMaxJsonDepth, '[');
-  nested += std::string(kMaxJsonDepth, ']');
-  EXPECT_TRUE(std::holds_alternative<boost::json::value>(parse_json_body(nested)));
-}
-
 TEST(ValidatePage, DefaultsAndBounds) {
   auto page = validate_page(std::nullopt, std::nullopt);
   ASSERT_TRUE(std::holds_alternative<Page>(page));

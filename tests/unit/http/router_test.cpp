@@ -16,12 +16,12 @@ std::vector<std::string> split(std::initializer_list<const char*> parts) {
 class RouterTest : public testing::Test {
  protected:
   void SetUp() override {
-    router.add(Verb::get, "/", noop());
-    router.add(Verb::get, "/api/v1/students", noop());
-    router.add(Verb::post, "/api/v1/students", noop());
-    router.add(Verb::get, "/api/v1/students/{student_id}", noop());
-    router.add(Verb::delete_, "/api/v1/students/{student_id}", noop());
-    router.add(Verb::get, "/api/v1/students/search", noop());
+    router.add(Verb::get, "/", RouteTag::public_api, noop());
+    router.add(Verb::get, "/api/v1/students", RouteTag::public_api, noop());
+    router.add(Verb::post, "/api/v1/students", RouteTag::public_api, noop());
+    router.add(Verb::get, "/api/v1/students/{student_id}", RouteTag::public_api, noop());
+    router.add(Verb::delete_, "/api/v1/students/{student_id}", RouteTag::public_api, noop());
+    router.add(Verb::get, "/api/v1/students/search", RouteTag::public_api, noop());
   }
   Router router;
 };
@@ -74,7 +74,7 @@ TEST_F(RouterTest, RouteIdsAreDenseAndStartAtOne) {
 
 TEST(Router, RefusesTemplatesWithoutLeadingSlash) {
   Router router;
-  EXPECT_THROW(router.add(Verb::get, "api", noop()), std::invalid_argument);
+  EXPECT_THROW(router.add(Verb::get, "api", RouteTag::public_api, noop()), std::invalid_argument);
 }
 
 }  // namespace

@@ -1,13 +1,12 @@
 // Measures and logs every request: the in-flight gauge, http_requests_total and the latency
-// histogram by route template, one JSON access line (sampled for successes), and the last line
-// of defence: an exception becomes a logged 500 (or a 503 when a dependency is down), never a
-// dropped connection.
+// histogram by route template, and one JSON access line (sampled for successes). Runs outside
+// the exception boundary (service/exception_boundary.h), so it always sees a response.
 #pragma once
 
 #include "http/middleware.h"
 #include "obs/metrics.h"
 
-namespace sre::api {
+namespace sre::service {
 
 class ObservabilityMiddleware : public http::Middleware {
  public:
@@ -27,4 +26,4 @@ class ObservabilityMiddleware : public http::Middleware {
   double sample_rate_;
 };
 
-}  // namespace sre::api
+}  // namespace sre::service

@@ -1,10 +1,10 @@
-#include "api/middleware/rate_limit.h"
+#include "ratelimit/rate_limit_middleware.h"
 
 #include <fmt/format.h>
 
-#include "http/responses.h"
+#include "http/local_reply.h"
 
-namespace sre::api {
+namespace sre::ratelimit {
 
 namespace {
 
@@ -22,8 +22,7 @@ std::string sf_string(std::string_view text) {
 
 }  // namespace
 
-RateLimitMiddleware::RateLimitMiddleware(ratelimit::RateLimiter& limiter,
-                                         ratelimit::TrustedProxies trusted)
+RateLimitMiddleware::RateLimitMiddleware(RateLimiter& limiter, TrustedProxies trusted)
     : limiter_(limiter), trusted_(std::move(trusted)) {
   for (const auto& policy : limiter_.policies().policies()) {
     std::string quoted = sf_string(policy.name);
@@ -34,10 +33,10 @@ RateLimitMiddleware::RateLimitMiddleware(ratelimit::RateLimiter& limiter,
   }
 }
 
-void RateLimitMiddleware::add_headers(http::Response& response, const ratelimit::Policy& policy,
-                                      const ratelimit::Decision& decision) const {
+void RateLimitMiddleware::add_headers(http::Response& response, const Policy& policy,
+                                      const Decision& decision) const {
   const auto index = static_cast<std::size_t>(&policy - limiter_.policies().policies().data());
-  const auto reset = ratelimit::ceil_seconds(decision.reset_us);
+  const auto reset = ceil_seconds(decision.reset_us);
   const PolicyText& text = policy_texts_[index];
   response.set("X-RateLimit-Limit", text.burst);
   response.set("X-RateLimit-Remaining", std::to_string(decision.remaining));
@@ -49,23 +48,19 @@ void RateLimitMiddleware::add_headers(http::Response& response, const ratelimit:
 
 http::asio::awaitable<http::Response> RateLimitMiddleware::handle(http::RequestContext& ctx,
                                                                   http::Next next) {
-  const ratelimit::Policy* policy =
+  const Policy* policy =
       limiter_.policies().match(ctx.request.method_string(), ctx.route_template());
   if (policy == nullptr || policy->exempt) {
     co_return co_await next(ctx);
   }
   auto forwarded = ctx.request.find("X-Forwarded-For");
-  const std::string ip = ratelimit::client_ip(
+  const std::string ip = client_ip(
       ctx.client_address, forwarded == ctx.request.end() ? "" : forwarded->value(), trusted_);
-  const std::string identity = ratelimit::client_identity(ctx.authenticated_subject, ip);
-  const ratelimit::Decision decision = co_await limiter_.decide(*policy, identity, ctx.request_id);
+  const std::string identity = client_identity(ctx.authenticated_subject, ip);
+  const Decision decision = co_await limiter_.decide(*policy, identity, ctx.request_id);
   if (!decision.allowed) {
-    const auto retry_after =
-        std::max<std::int64_t>(1, ratelimit::ceil_seconds(decision.retry_after_us));
-    http::Response refused = http::json_response(
-        ctx.request, http::Status::too_many_requests,
-        boost::json::value{{"error", "Rate limit exceeded"}, {"retry_after", retry_after}});
-    refused.set(http::beast_http::field::retry_after, std::to_string(retry_after));
+    const auto retry_after = std::max<std::int64_t>(1, ceil_seconds(decision.retry_after_us));
+    http::Response refused = http::local_reply::rate_limited(ctx.request, retry_after);
     add_headers(refused, *policy, decision);
     co_return refused;
   }
@@ -74,4 +69,4 @@ http::asio::awaitable<http::Response> RateLimitMiddleware::handle(http::RequestC
   co_return response;
 }
 
-}  // namespace sre::api
+}  // namespace sre::ratelimit

@@ -1,13 +1,11 @@
-#include "api/middleware/observability.h"
+#include "service/observability.h"
 
 #include <random>
 
-#include "core/errors.h"
 #include "core/log.h"
-#include "http/responses.h"
 #include "http/router.h"
 
-namespace sre::api {
+namespace sre::service {
 namespace {
 
 double uniform01() {
@@ -53,28 +51,10 @@ void ObservabilityMiddleware::record(const http::RequestContext& ctx,
 http::asio::awaitable<http::Response> ObservabilityMiddleware::handle(http::RequestContext& ctx,
                                                                       http::Next next) {
   metrics_.http().started();
-  http::Response response;
-  try {
-    response = co_await next(ctx);
-  } catch (const core::DependencyUnavailable& e) {
-    metrics_.dependency_unavailable(e.dependency()).Increment();
-    log::warn(
-        "dependency unavailable",
-        {{"request_id", ctx.request_id}, {"dependency", e.dependency()}, {"error", e.what()}});
-    response = http::error_response(ctx.request, http::Status::service_unavailable,
-                                    "Service temporarily unavailable");
-    response.set(http::beast_http::field::retry_after, std::to_string(e.retry_after().count()));
-  } catch (const std::exception& e) {
-    log::error(
-        "unhandled error",
-        {{"request_id", ctx.request_id}, {"route", ctx.route_template()}, {"error", e.what()}});
-    response =
-        http::json_response(ctx.request, http::Status::internal_server_error,
-                            {{"detail", "Internal Server Error"}, {"request_id", ctx.request_id}});
-  }
+  http::Response response = co_await next(ctx);
   metrics_.http().finished();
   record(ctx, response);
   co_return response;
 }
 
-}  // namespace sre::api
+}  // namespace sre::service

@@ -20,15 +20,18 @@
 
 #include <atomic>
 #include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
 #include <chrono>
 #include <memory>
 #include <mutex>
+#include <variant>
 #include <vector>
 
+#include "core/errors.h"
 #include "http/middleware.h"
 #include "http/router.h"
 
-namespace sre::api {
+namespace sre::service {
 
 struct ChaosRule {
   std::string route;
@@ -37,6 +40,11 @@ struct ChaosRule {
   int error_status = 503;
   std::chrono::seconds duration{60};
 };
+
+// Parses the body of PUT /api/v1/admin/chaos, {"rules":[...]} (at most 64 rules, each naming a
+// targetable route of `router`; fields as in service/fault_rules.h), or returns what is wrong.
+std::variant<std::vector<ChaosRule>, core::FieldError> parse_chaos_rules(
+    const boost::json::object& body, const http::Router& router);
 
 class ChaosState {
  public:
@@ -48,9 +56,11 @@ class ChaosState {
   void replace(const std::vector<ChaosRule>& rules);
   // Active rules with their remaining seconds, for GET.
   boost::json::array describe() const;
-  // Whether `route` may be targeted: not liveness, metrics or the admin endpoints (chaos must
-  // never lock the operator out of turning it off).
-  static bool targetable(std::string_view route);
+  // Whether routes of kind `tag` may be targeted: not liveness (a failing probe restarts the
+  // process instead of showing the experiment), metrics (we need to watch the experiment) or
+  // admin routes (chaos must never lock the operator out of turning it off). Readiness may be
+  // targeted: it rehearses an instance leaving the load balancer.
+  static bool targetable(http::RouteTag tag);
   const http::Router& router() const { return router_; }
 
   struct Slot {
@@ -81,4 +91,4 @@ class ChaosMiddleware : public http::Middleware {
   prometheus::Counter* injected_errors_ = nullptr;
 };
 
-}  // namespace sre::api
+}  // namespace sre::service

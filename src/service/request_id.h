@@ -4,7 +4,7 @@
 
 #include "http/middleware.h"
 
-namespace sre::api {
+namespace sre::service {
 
 class RequestIdMiddleware : public http::Middleware {
  public:
@@ -14,4 +14,4 @@ class RequestIdMiddleware : public http::Middleware {
 // Fills ctx.request_id and ctx.trace_id from the request headers (or generates them).
 void assign_request_ids(http::RequestContext& ctx);
 
-}  // namespace sre::api
+}  // namespace sre::service

@@ -1,8 +1,8 @@
-#include "api/middleware/request_id.h"
+#include "service/request_id.h"
 
 #include "core/ids.h"
 
-namespace sre::api {
+namespace sre::service {
 
 void assign_request_ids(http::RequestContext& ctx) {
   const auto& headers = ctx.request;
@@ -30,4 +30,4 @@ http::asio::awaitable<http::Response> RequestIdMiddleware::handle(http::RequestC
   co_return response;
 }
 
-}  // namespace sre::api
+}  // namespace sre::service

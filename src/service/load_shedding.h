@@ -3,27 +3,28 @@
 // waited too long before reaching it, get 503 + Retry-After at once (see
 // resilience/load_shedder.h for the two bounds).
 //
-// Never shed: /health/live and /health/ready (an overloaded instance that fails its probes
-// gets restarted or pulled from the load balancer, turning overload into an outage), /metrics
-// (we need to see the overload), and /api/v1/admin/* (the operator's controls must work
-// during the incident). Shed requests: http_requests_shed_total{reason}.
+// Never shed (by route tag, see never_shed()): liveness and readiness probes (an overloaded
+// instance that fails its probes gets restarted or pulled from the load balancer, turning
+// overload into an outage), metrics (we need to see the overload), and admin routes (the
+// operator's controls must work during the incident). Shed requests:
+// http_requests_shed_total{reason}.
 #pragma once
 
 #include <prometheus/counter.h>
 #include <prometheus/registry.h>
 
-#include <vector>
-
 #include "http/middleware.h"
 #include "http/router.h"
 #include "resilience/load_shedder.h"
 
-namespace sre::api {
+namespace sre::service {
+
+// Whether the shedder lets every request of a route of kind `tag` through.
+bool never_shed(http::RouteTag tag);
 
 class LoadSheddingMiddleware : public http::Middleware {
  public:
-  // `router` must hold every route already (exemptions are decided per route, once).
-  LoadSheddingMiddleware(const resilience::LoadShedderOptions& options, const http::Router& router,
+  LoadSheddingMiddleware(const resilience::LoadShedderOptions& options,
                          prometheus::Registry& registry);
 
   http::asio::awaitable<http::Response> handle(http::RequestContext& ctx, http::Next next) override;
@@ -32,9 +33,8 @@ class LoadSheddingMiddleware : public http::Middleware {
   void note_shed(const http::RequestContext& ctx, resilience::ShedDecision decision);
 
   resilience::LoadShedder shedder_;
-  std::vector<bool> exempt_;  // by route id
   prometheus::Counter* shed_in_flight_ = nullptr;
   prometheus::Counter* shed_queue_delay_ = nullptr;
 };
 
-}  // namespace sre::api
+}  // namespace sre::service

@@ -1,29 +1,20 @@
-#include "api/middleware/load_shedding.h"
+#include "service/load_shedding.h"
 
 #include "core/log.h"
-#include "http/responses.h"
+#include "http/local_reply.h"
 
-namespace sre::api {
+namespace sre::service {
 
 using resilience::ShedDecision;
 
-namespace {
-
-bool never_shed(std::string_view route) {
-  return route == "/health/live" || route == "/health/ready" || route == "/metrics" ||
-         route.starts_with("/api/v1/admin/");
+bool never_shed(http::RouteTag tag) {
+  return tag == http::RouteTag::liveness || tag == http::RouteTag::readiness ||
+         tag == http::RouteTag::metrics || tag == http::RouteTag::admin;
 }
 
-}  // namespace
-
 LoadSheddingMiddleware::LoadSheddingMiddleware(const resilience::LoadShedderOptions& options,
-                                               const http::Router& router,
                                                prometheus::Registry& registry)
     : shedder_(options) {
-  exempt_.resize(router.routes().size() + 1, false);
-  for (const auto& route : router.routes()) {
-    exempt_.at(route.id) = never_shed(route.path_template);
-  }
   auto& family = prometheus::BuildCounter()
                      .Name("http_requests_shed_total")
                      .Help("Requests answered 503 at once by the load shedder, by reason")
@@ -57,17 +48,16 @@ void LoadSheddingMiddleware::note_shed(const http::RequestContext& ctx, ShedDeci
 
 http::asio::awaitable<http::Response> LoadSheddingMiddleware::handle(http::RequestContext& ctx,
                                                                      http::Next next) {
-  if (ctx.route != nullptr && exempt_[ctx.route->id]) {
+  if (ctx.route != nullptr && never_shed(ctx.route->tag)) {
     co_return co_await next(ctx);
   }
   const auto now = std::chrono::steady_clock::now();
   const auto decision = shedder_.try_admit(now - ctx.received_at, now);
   if (decision != ShedDecision::admit) {
     note_shed(ctx, decision);
-    auto response = http::error_response(ctx.request, http::Status::service_unavailable,
-                                         "Service overloaded; retry later");
-    response.set(http::beast_http::field::retry_after, "1");
-    co_return response;
+    co_return http::local_reply::retry_later(ctx.request, http::Status::service_unavailable,
+                                             "Service overloaded; retry later",
+                                             std::chrono::seconds(1));
   }
   http::Response response;
   try {
@@ -80,4 +70,4 @@ http::asio::awaitable<http::Response> LoadSheddingMiddleware::handle(http::Reque
   co_return response;
 }
 
-}  // namespace sre::api
+}  // namespace sre::service

@@ -18,20 +18,19 @@
 #include "ratelimit/client_identity.h"
 #include "ratelimit/rate_limiter.h"
 
-namespace sre::api {
+namespace sre::ratelimit {
 
 class RateLimitMiddleware : public http::Middleware {
  public:
-  RateLimitMiddleware(ratelimit::RateLimiter& limiter, ratelimit::TrustedProxies trusted);
+  RateLimitMiddleware(RateLimiter& limiter, TrustedProxies trusted);
 
   http::asio::awaitable<http::Response> handle(http::RequestContext& ctx, http::Next next) override;
 
  private:
-  void add_headers(http::Response& response, const ratelimit::Policy& policy,
-                   const ratelimit::Decision& decision) const;
+  void add_headers(http::Response& response, const Policy& policy, const Decision& decision) const;
 
-  ratelimit::RateLimiter& limiter_;
-  ratelimit::TrustedProxies trusted_;
+  RateLimiter& limiter_;
+  TrustedProxies trusted_;
   // Per policy index, formatted once: every limited response carries them.
   struct PolicyText {
     std::string quoted_name;  // the policy's name as a structured-field string
@@ -41,4 +40,4 @@ class RateLimitMiddleware : public http::Middleware {
   std::vector<PolicyText> policy_texts_;
 };
 
-}  // namespace sre::api
+}  // namespace sre::ratelimit
