@@ -77,5 +77,19 @@ TEST(Router, RefusesTemplatesWithoutLeadingSlash) {
   EXPECT_THROW(router.add(Verb::get, "api", RouteTag::public_api, noop()), std::invalid_argument);
 }
 
+TEST(Router, KeepsEachRoutesTagAndRefusesASecondTag) {
+  Router router;
+  router.add(Verb::get, "/health/live", RouteTag::liveness, noop());
+  router.add(Verb::head, "/health/live", RouteTag::liveness, noop());
+  router.add(Verb::put, "/admin/faults", RouteTag::admin, noop());
+  ASSERT_EQ(router.routes().size(), 2U);
+  EXPECT_EQ(router.routes()[0].tag, RouteTag::liveness);
+  EXPECT_EQ(router.routes()[1].tag, RouteTag::admin);
+  EXPECT_THROW(router.add(Verb::get, "/admin/faults", RouteTag::public_api, noop()),
+               std::invalid_argument);
+  EXPECT_TRUE(is_operational(RouteTag::readiness));
+  EXPECT_FALSE(is_operational(RouteTag::admin));
+}
+
 }  // namespace
 }  // namespace sre::http
