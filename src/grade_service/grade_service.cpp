@@ -31,9 +31,9 @@ constexpr auto kOutagePoll = 100ms;
 constexpr auto kMaxOutageHold = std::chrono::minutes(10);
 
 http::Response invalid_field(const http::Request& request, std::string_view where,
-                             std::string_view field, std::string msg) {
+                             std::string_view field, std::string_view msg) {
   return http::local_reply::validation_failed(request,
-                                              {{{where, field}, std::move(msg), "value_error"}});
+                                              {{{where, field}, std::string(msg), "value_error"}});
 }
 
 }  // namespace
@@ -136,7 +136,7 @@ http::asio::awaitable<http::Response> GradeServiceApi::put_faults(http::RequestC
   service::FaultFields fields;
   if (auto error =
           service::parse_fault_fields(std::get<boost::json::object>(body), kSchema, fields)) {
-    co_return invalid_field(ctx.request, "body", error->field, std::move(error->msg));
+    co_return invalid_field(ctx.request, "body", error->field, error->msg);
   }
   if (fields.error_rate) {
     faults_.error_rate_ppm = service::rate_to_ppm(*fields.error_rate);
