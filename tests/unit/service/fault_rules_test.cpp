@@ -13,11 +13,13 @@ namespace {
 
 using http::RouteTag;
 
-const FaultSchema kGradeFaults{{"error_rate", "latency_ms", "latency_jitter_ms", "outage"},
-                               600'000};
+// What the grade service's PUT /admin/faults accepts.
+FaultSchema grade_faults() {
+  return {{"error_rate", "latency_ms", "latency_jitter_ms", "outage"}, 600'000};
+}
 
 std::optional<FaultFieldError> parse(std::string_view body, FaultFields& out,
-                                     const FaultSchema& schema = kGradeFaults) {
+                                     const FaultSchema& schema = grade_faults()) {
   return parse_fault_fields(boost::json::parse(body).as_object(), schema, out);
 }
 

@@ -32,7 +32,7 @@ using http::Verb;
 
 // A request as the connection hands it over: parsed target, received now.
 struct TestRequest {
-  TestRequest(Verb method, std::string target) {
+  TestRequest(Verb method, const std::string& target) {
     ctx.request.method(method);
     ctx.request.target(target);
     ctx.request.version(11);
@@ -44,12 +44,13 @@ struct TestRequest {
 http::Response run(HttpApp& app, http::RequestContext& ctx) {
   asio::io_context loop;
   std::optional<http::Response> response;
-  asio::co_spawn(loop, app.handle(ctx), [&](std::exception_ptr error, http::Response answer) {
-    if (error) {
-      std::rethrow_exception(error);
-    }
-    response = std::move(answer);
-  });
+  asio::co_spawn(loop, app.handle(ctx),
+                 [&](const std::exception_ptr& error, http::Response answer) {
+                   if (error) {
+                     std::rethrow_exception(error);
+                   }
+                   response = std::move(answer);
+                 });
   loop.run();
   return std::move(response).value();
 }
@@ -198,9 +199,9 @@ class SheddingChainTest : public HttpAppTest {
     app.start_chain({std::make_shared<LoadSheddingMiddleware>(one_in_flight, registry), after}, 1);
   }
   // The answer to `target` while a request to /slow is in flight (the in-flight bound is 1).
-  http::Response while_busy(std::string target) {
+  http::Response while_busy(const std::string& target) {
     TestRequest slow(Verb::get, "/slow");
-    TestRequest request(Verb::get, std::move(target));
+    TestRequest request(Verb::get, target);
     asio::io_context loop;
     std::optional<http::Response> response;
     asio::co_spawn(loop, app.handle(slow.ctx), asio::detached);  // runs until its timer

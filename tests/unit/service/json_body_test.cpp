@@ -8,7 +8,7 @@
 namespace sre::service {
 namespace {
 
-http::RequestContext json_request(std::string content_type, std::string body) {
+http::RequestContext json_request(std::string_view content_type, std::string body) {
   http::RequestContext ctx;
   ctx.request.version(11);
   ctx.request.set(http::beast_http::field::content_type, content_type);
