@@ -16,8 +16,10 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <thread>
 
 #include "core/errors.h"
+#include "core/io_thread.h"
 #include "core/log.h"
 #include "http/responses.h"
 #include "service/load_shedding.h"
@@ -198,17 +200,22 @@ class SheddingChainTest : public HttpAppTest {
     const resilience::LoadShedderOptions one_in_flight{1, std::chrono::milliseconds(0), 1};
     app.start_chain({std::make_shared<LoadSheddingMiddleware>(one_in_flight, registry), after}, 1);
   }
-  // The answer to `target` while a request to /slow is in flight (the in-flight bound is 1).
+  // The answer to `target` while a request to /slow is in flight (the in-flight bound is 1),
+  // on an I/O thread of its own (the shedder counts I/O threads' requests only).
   http::Response while_busy(const std::string& target) {
-    TestRequest slow(Verb::get, "/slow");
-    TestRequest request(Verb::get, target);
-    asio::io_context loop;
     std::optional<http::Response> response;
-    asio::co_spawn(loop, app.handle(slow.ctx), asio::detached);  // runs until its timer
-    asio::co_spawn(loop, app.handle(request.ctx), [&](std::exception_ptr, http::Response answer) {
-      response = std::move(answer);
+    std::thread io_thread([&] {
+      core::set_io_thread_index(0);
+      TestRequest slow(Verb::get, "/slow");
+      TestRequest request(Verb::get, target);
+      asio::io_context loop;
+      asio::co_spawn(loop, app.handle(slow.ctx), asio::detached);  // runs until its timer
+      asio::co_spawn(
+          loop, app.handle(request.ctx),
+          [&](const std::exception_ptr&, http::Response answer) { response = std::move(answer); });
+      loop.run();
     });
-    loop.run();
+    io_thread.join();
     return std::move(response).value();
   }
   prometheus::Registry registry;
