@@ -50,8 +50,7 @@ CacheAside::FlightMap* CacheAside::flights() {
   return flights_.local();
 }
 
-asio::awaitable<CacheAside::Result> CacheAside::get(const std::string& key, const Loader& load,
-                                                    const std::string& request_id) {
+asio::awaitable<CacheAside::Result> CacheAside::get(const std::string& key, const Loader& load) {
   CacheLookup lookup = co_await cache_.get(key);
   switch (lookup.result) {
     case CacheLookup::Result::hit:
@@ -63,17 +62,16 @@ asio::awaitable<CacheAside::Result> CacheAside::get(const std::string& key, cons
     case CacheLookup::Result::error:
       errors_->Increment();
       log::debug("cache read failed; reading the source",
-                 {{"request_id", request_id}, {"cache", name_}, {"backend", cache_.backend()}});
+                 {{"cache", name_}, {"backend", cache_.backend()}});
       break;
   }
   // Bound to a named local first: g++ 12 mishandles co_await inside a braced initializer.
-  std::optional<std::string> loaded = co_await load_once(key, load, request_id);
+  std::optional<std::string> loaded = co_await load_once(key, load);
   co_return Result{std::move(loaded), false};
 }
 
 asio::awaitable<std::optional<std::string>> CacheAside::load_once(const std::string& key,
-                                                                  const Loader& load,
-                                                                  const std::string& request_id) {
+                                                                  const Loader& load) {
   FlightMap* flights = this->flights();
   if (flights != nullptr) {
     if (auto it = flights->find(key); it != flights->end()) {
@@ -114,22 +112,19 @@ asio::awaitable<std::optional<std::string>> CacheAside::load_once(const std::str
   if (value && ttl_.count() > 0 && epoch_of(key).load(std::memory_order_acquire) == epoch) {
     if (!co_await cache_.set(key, *value, ttl_)) {
       errors_->Increment();
-      log::debug("cache fill failed",
-                 {{"request_id", request_id}, {"cache", name_}, {"backend", cache_.backend()}});
+      log::debug("cache fill failed", {{"cache", name_}, {"backend", cache_.backend()}});
     }
   }
   co_return value;
 }
 
-asio::awaitable<bool> CacheAside::invalidate(const std::string& key,
-                                             const std::string& request_id) {
+asio::awaitable<bool> CacheAside::invalidate(const std::string& key) {
   epoch_of(key).fetch_add(1, std::memory_order_acq_rel);
   const bool erased = co_await cache_.erase(key);
   if (!erased) {
     invalidation_failures_->Increment();
     log::warn("cache invalidation failed: the entry may be stale until its TTL",
-              {{"request_id", request_id},
-               {"cache", name_},
+              {{"cache", name_},
                {"backend", cache_.backend()},
                {"key", key},
                {"ttl_seconds", ttl_.count()}});

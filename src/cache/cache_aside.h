@@ -49,13 +49,12 @@ class CacheAside {
 
   CacheAside(Cache& cache, std::string name, std::chrono::seconds ttl, obs::Metrics& metrics);
 
-  // `key`, `load` and `request_id` must outlive the call (named objects of the caller).
-  boost::asio::awaitable<Result> get(const std::string& key, const Loader& load,
-                                     const std::string& request_id);
+  // `key` and `load` must outlive the call (named objects of the caller).
+  boost::asio::awaitable<Result> get(const std::string& key, const Loader& load);
   // After a successful write of the source. Never throws; a failure is counted and logged.
   // Returns whether the cache confirmed the erase. (Not awaitable<void>: g++ 12 passed this
   // member coroutine's arguments shifted by one, `this` <- &key, when it returned void.)
-  boost::asio::awaitable<bool> invalidate(const std::string& key, const std::string& request_id);
+  boost::asio::awaitable<bool> invalidate(const std::string& key);
 
   Cache& cache() { return cache_; }
 
@@ -63,8 +62,7 @@ class CacheAside {
   struct Flight;
   using FlightMap = std::unordered_map<std::string, std::shared_ptr<Flight>>;
   boost::asio::awaitable<std::optional<std::string>> load_once(const std::string& key,
-                                                               const Loader& load,
-                                                               const std::string& request_id);
+                                                               const Loader& load);
   std::atomic<std::uint64_t>& epoch_of(const std::string& key);
   FlightMap* flights();
 

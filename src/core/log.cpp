@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "core/clock.h"
+#include "core/log_context.h"
 
 namespace sre::log {
 namespace {
@@ -77,11 +78,19 @@ bool enabled(Level level) {
 
 std::string render(Level level, std::string_view service, std::string_view msg, Fields fields) {
   boost::json::object line;
-  line.reserve(4 + fields.size());
+  line.reserve(6 + fields.size());
   line["ts"] = core::rfc3339_millis(std::chrono::system_clock::now());
   line["level"] = name_of(level);
   line["msg"] = msg;
   line["service"] = service;
+  if (const RequestLogContext* context = current_request_log_context()) {
+    if (context->request_id != nullptr && !context->request_id->empty()) {
+      line["request_id"] = *context->request_id;
+    }
+    if (context->trace_id != nullptr && !context->trace_id->empty()) {
+      line["trace_id"] = *context->trace_id;
+    }
+  }
   for (const auto& field : fields) {
     line[field.key] = field.value;
   }

@@ -1,11 +1,12 @@
 // Structured logging: one JSON object per line on stdout, written by a background thread so
 // request threads never wait for the terminal or the pipe.
 //
-//   log::info("student created", {{"request_id", ctx.request_id}, {"student_id", id}});
+//   log::info("student created", {{"student_id", id}});
 //
-// Every line carries ts, level, msg and service; callers add request_id / trace_id inside a
-// request. When the queue is full the oldest lines are dropped (and counted) rather than
-// blocking the service: logs must never take the API down.
+// Every line carries ts, level, msg and service, and inside a request its request_id and
+// trace_id (from the request's log context, see core/log_context.h: no parameters needed).
+// When the queue is full the oldest lines are dropped (and counted) rather than blocking the
+// service: logs must never take the API down.
 #pragma once
 
 #include <boost/json/value.hpp>
@@ -54,7 +55,7 @@ inline void error(std::string_view msg, Fields fields = {}) {
   write(Level::error, msg, fields);
 }
 
-// Renders one log line (no newline). Exposed for tests.
+// Renders one log line (no newline), with the current request's ids. Exposed for tests.
 std::string render(Level level, std::string_view service, std::string_view msg, Fields fields);
 
 }  // namespace sre::log

@@ -58,15 +58,31 @@ std::string remote_address(const tcp::socket& socket) {
   return ec ? std::string("unknown") : endpoint.address().to_string();
 }
 
+// Points the connection's log context at one request's ids while that request is served.
+class LogContextDuring {
+ public:
+  LogContextDuring(log::RequestLogContext& context, const RequestContext& ctx) : context_(context) {
+    context_ = {&ctx.request_id, &ctx.trace_id};
+  }
+  ~LogContextDuring() { context_ = {}; }
+  LogContextDuring(const LogContextDuring&) = delete;
+  LogContextDuring& operator=(const LogContextDuring&) = delete;
+
+ private:
+  log::RequestLogContext& context_;
+};
+
 }  // namespace
 
 Connection::Connection(tcp::socket socket, const ServerOptions& options, const Handler& handler,
-                       const RejectionObserver& on_rejected, const std::atomic<bool>& draining)
+                       const RejectionObserver& on_rejected, const std::atomic<bool>& draining,
+                       log::RequestLogContext& log_context)
     : socket_(std::move(socket)),
       options_(options),
       handler_(handler),
       on_rejected_(on_rejected),
       draining_(draining),
+      log_context_(log_context),
       client_address_(remote_address(socket_)),
       // Capped at the head limit: read_complete_head() relies on it, and a body streams
       // through it in chunks anyway.
@@ -99,6 +115,8 @@ asio::awaitable<void> Connection::run(const std::atomic<bool>& stop_when_idle) {
     // A request has started: all of it must arrive within the request timeout.
     RequestContext ctx;
     ctx.client_address = client_address_;
+    // Log lines of this request carry its ids (once the request-id middleware set them).
+    const LogContextDuring log_context(log_context_, ctx);
     arm(options_.request_timeout);
     bool header_done = false;
     auto read_ec = co_await read_request(ctx, header_done);

@@ -15,6 +15,7 @@
 #include <functional>
 #include <string>
 
+#include "core/log_context.h"
 #include "http/types.h"
 
 namespace sre::http {
@@ -36,9 +37,11 @@ struct ConnectionWatch {
 
 class Connection {
  public:
+  // `log_context` is the one this connection's coroutine runs under (see
+  // core/log_context.h); the connection points it at each request's ids while serving it.
   Connection(boost::asio::ip::tcp::socket socket, const ServerOptions& options,
              const Handler& handler, const RejectionObserver& on_rejected,
-             const std::atomic<bool>& draining);
+             const std::atomic<bool>& draining, log::RequestLogContext& log_context);
 
   ConnectionWatch& watch() { return watch_; }
 
@@ -66,6 +69,7 @@ class Connection {
   const Handler& handler_;
   const RejectionObserver& on_rejected_;
   const std::atomic<bool>& draining_;
+  log::RequestLogContext& log_context_;
   std::string client_address_;
   boost::beast::flat_buffer buffer_;
   std::string wire_;  // the rendered response, reused across requests

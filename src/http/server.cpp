@@ -10,6 +10,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <deque>
 #include <list>
 
 #include "core/io_thread.h"
@@ -34,6 +35,11 @@ using ReusePort = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>
 struct Server::Worker {
   explicit Worker(unsigned i) : index(i) {}
   unsigned index;
+  // Connections' log contexts, reused: a context is referred to by plain pointer from the
+  // executors of its connection's coroutines, which may outlive the connection, so it must
+  // stay valid as long as the event loop (declared before `ioc`: destroyed after it).
+  std::deque<log::RequestLogContext> log_contexts;
+  std::vector<log::RequestLogContext*> free_log_contexts;
   // Concurrency hint 1: exactly one thread runs this context.
   asio::io_context ioc{1};
   asio::executor_work_guard<asio::io_context::executor_type> keep_running{ioc.get_executor()};
@@ -141,7 +147,13 @@ asio::awaitable<void> Server::accept_loop(Worker& worker) {
     }
     boost::system::error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
-    asio::co_spawn(worker.ioc, serve_connection(worker, std::move(socket)), asio::detached);
+    if (worker.free_log_contexts.empty()) {
+      worker.free_log_contexts.push_back(&worker.log_contexts.emplace_back());
+    }
+    log::RequestLogContext& log_context = *worker.free_log_contexts.back();
+    worker.free_log_contexts.pop_back();
+    asio::co_spawn(log::LogContextExecutor(worker.ioc.get_executor(), &log_context),
+                   serve_connection(worker, std::move(socket), log_context), asio::detached);
   }
 }
 
@@ -163,8 +175,10 @@ asio::awaitable<void> Server::sweep_timeouts(Worker& worker) {
   }
 }
 
-asio::awaitable<void> Server::serve_connection(Worker& worker, tcp::socket socket) {
-  Connection connection(std::move(socket), options_, handler_, on_rejected_, draining_);
+asio::awaitable<void> Server::serve_connection(Worker& worker, tcp::socket socket,
+                                               log::RequestLogContext& log_context) {
+  Connection connection(std::move(socket), options_, handler_, on_rejected_, draining_,
+                        log_context);
   worker.connections.push_front(&connection.watch());
   auto registration = worker.connections.begin();
   ++open_connections_;
@@ -174,6 +188,7 @@ asio::awaitable<void> Server::serve_connection(Worker& worker, tcp::socket socke
     log::error("connection failed", {{"error", e.what()}});
   }
   worker.connections.erase(registration);
+  worker.free_log_contexts.push_back(&log_context);
   --open_connections_;
 }
 

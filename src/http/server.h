@@ -1,6 +1,7 @@
 // The HTTP/1.1 server: thread per core, one io_context per thread, each thread with its own
 // SO_REUSEPORT acceptor so the kernel spreads connections and no two threads share a queue.
-// A connection lives on the thread that accepted it, as one coroutine, for its whole life.
+// A connection lives on the thread that accepted it, as one coroutine, for its whole life;
+// the coroutine runs on a log::LogContextExecutor so log lines carry the request's ids.
 //
 // The server knows nothing about routes or JSON bodies: it reads requests within limits and
 // timeouts, hands each one to `handler`, and writes back what it returns. Requests it cannot
@@ -65,7 +66,8 @@ class Server {
 
   asio::awaitable<void> accept_loop(Worker& worker);
   asio::awaitable<void> sweep_timeouts(Worker& worker);
-  asio::awaitable<void> serve_connection(Worker& worker, boost::asio::ip::tcp::socket socket);
+  asio::awaitable<void> serve_connection(Worker& worker, boost::asio::ip::tcp::socket socket,
+                                         log::RequestLogContext& log_context);
 
   ServerOptions options_;
   Handler handler_;

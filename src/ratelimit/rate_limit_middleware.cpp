@@ -57,7 +57,7 @@ http::asio::awaitable<http::Response> RateLimitMiddleware::handle(http::RequestC
   const std::string ip = client_ip(
       ctx.client_address, forwarded == ctx.request.end() ? "" : forwarded->value(), trusted_);
   const std::string identity = client_identity(ctx.authenticated_subject, ip);
-  const Decision decision = co_await limiter_.decide(*policy, identity, ctx.request_id);
+  const Decision decision = co_await limiter_.decide(*policy, identity);
   if (!decision.allowed) {
     const auto retry_after = std::max<std::int64_t>(1, ceil_seconds(decision.retry_after_us));
     http::Response refused = http::local_reply::rate_limited(ctx.request, retry_after);

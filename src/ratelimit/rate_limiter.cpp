@@ -45,14 +45,14 @@ void RateLimiter::count(std::size_t index, bool allowed) {
   }
 }
 
-void RateLimiter::enter_fallback(const std::string& request_id) {
+void RateLimiter::enter_fallback() {
   fallback_decisions_->Increment();
   if (!in_fallback_.exchange(true, std::memory_order_acq_rel)) {
     fallback_active_->Set(1);
     log::warn(
         "rate limiter: Redis unreachable, using in-process buckets (limits are per "
         "instance until Redis is back)",
-        {{"request_id", request_id}, {"redis", redis_->endpoint().describe()}});
+        {{"redis", redis_->endpoint().describe()}});
   }
 }
 
@@ -65,8 +65,7 @@ void RateLimiter::leave_fallback() {
 }
 
 boost::asio::awaitable<Decision> RateLimiter::decide(const Policy& policy,
-                                                     const std::string& identity,
-                                                     const std::string& request_id) {
+                                                     const std::string& identity) {
   const std::size_t index = index_of(policy);
   if (redis_limiter_) {
     std::optional<Decision> shared;
@@ -79,7 +78,7 @@ boost::asio::awaitable<Decision> RateLimiter::decide(const Policy& policy,
       count(index, shared->allowed);
       co_return *shared;
     }
-    enter_fallback(request_id);
+    enter_fallback();
   }
   Decision local = local_.take(policy.rate, index, identity);
   count(index, local.allowed);

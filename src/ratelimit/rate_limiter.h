@@ -14,11 +14,11 @@
 #include <string>
 #include <vector>
 
-#include "redis/redis_client.h"
 #include "obs/metrics.h"
 #include "ratelimit/local_limiter.h"
 #include "ratelimit/policy.h"
 #include "ratelimit/redis_limiter.h"
+#include "redis/redis_client.h"
 
 namespace sre::ratelimit {
 
@@ -31,15 +31,14 @@ class RateLimiter {
 
   // Takes a token for `identity` under `policy` (one of policies()). References must outlive
   // the call.
-  boost::asio::awaitable<Decision> decide(const Policy& policy, const std::string& identity,
-                                          const std::string& request_id);
+  boost::asio::awaitable<Decision> decide(const Policy& policy, const std::string& identity);
 
  private:
   std::size_t index_of(const Policy& policy) const {
     return static_cast<std::size_t>(&policy - policies_.policies().data());
   }
   void count(std::size_t index, bool allowed);
-  void enter_fallback(const std::string& request_id);
+  void enter_fallback();
   void leave_fallback();
 
   PolicyTable policies_;

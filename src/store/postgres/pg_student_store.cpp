@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "core/config.h"
+#include "core/log_context.h"
 #include "store/postgres/pg_migrations.h"
 #include "store/postgres/pg_pool.h"
 
@@ -69,7 +70,8 @@ PgPool& PgStudentStore::pool(const asio::any_io_executor& executor) {
     throw std::logic_error("the PostgreSQL store is used from I/O threads only");
   }
   if (*slot == nullptr) {
-    auto pool = std::make_shared<PgPool>(executor, settings_, metrics_);
+    // Plain executor: the pool's own coroutines outlive the request that created it.
+    auto pool = std::make_shared<PgPool>(log::without_log_context(executor), settings_, metrics_);
     pool->start();
     *slot = pool.get();
     // Its connections' sockets belong to this thread's event loop: it goes when that does.
