@@ -1,10 +1,5 @@
-// The API's HTTP client for the grade service: one GET per attempt, with a timeout, over
-// keep-alive connections (Boost.Beast over Asio).
-//
-// Connections are pooled per I/O thread (a thread_local list of idle streams): a connection
-// is used only by the thread whose io_context owns its socket, so the pool needs no lock. A
-// pooled connection the server has closed in the meantime fails on first use; that failure
-// is retried once on a fresh connection (it says nothing about the grade service's health).
+// The API's client of the grade service: one GET /grades/{id} per attempt over the general
+// keep-alive http::Client, and what its answer means (grades, or which kind of failure).
 // This client makes ONE attempt; retries, deadlines and the breaker are the caller's
 // (grades_api.cpp), so each concern stays in one place.
 #pragma once
@@ -12,6 +7,8 @@
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <string>
+
+#include "http/client.h"
 
 namespace sre::grades {
 
@@ -60,6 +57,7 @@ class GradeClient {
 
  private:
   GradeServiceAddress address_;
+  http::Client client_;
 };
 
 }  // namespace sre::grades

@@ -37,6 +37,7 @@ class PgMetrics : public prometheus::Collectable {
   void observe_query(PgStatementId statement, double seconds);
   void count_error(PgErrorKind kind);
 
+  std::int64_t waiters() const { return waiters_.load(std::memory_order_relaxed); }
   std::int64_t connections(PgConnectionState state) const {
     return connections_[static_cast<std::size_t>(state)].load(std::memory_order_relaxed);
   }
