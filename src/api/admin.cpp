@@ -56,8 +56,7 @@ http::asio::awaitable<http::Response> AdminApi::reset_breaker(http::RequestConte
   for (auto* breaker : breakers_) {
     if (breaker->name() == name) {
       breaker->reset();
-      log::warn("circuit breaker reset by operator",
-                {{"request_id", ctx.request_id}, {"breaker", breaker->name()}});
+      log::warn("circuit breaker reset by operator", {{"breaker", breaker->name()}});
       co_return http::json_response(ctx.request, Status::ok, describe(*breaker));
     }
   }
@@ -79,7 +78,7 @@ http::asio::awaitable<http::Response> AdminApi::put_chaos(http::RequestContext& 
   }
   chaos_.replace(std::get<std::vector<service::ChaosRule>>(rules));
   auto active = chaos_.describe();
-  log::warn("chaos rules replaced", {{"request_id", ctx.request_id}, {"rules", active}});
+  log::warn("chaos rules replaced", {{"rules", active}});
   co_return http::json_response(ctx.request, Status::ok, {{"rules", active}});
 }
 

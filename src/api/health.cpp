@@ -48,8 +48,7 @@ http::asio::awaitable<http::Response> HealthApi::ready(http::RequestContext& ctx
   }
   Check database = co_await check_database();
   if (!database.healthy) {
-    log::warn("not ready: database unavailable",
-              {{"request_id", ctx.request_id}, {"error", database.error}});
+    log::warn("not ready: database unavailable", {{"error", database.error}});
     co_return http::json_response(ctx.request, Status::service_unavailable,
                                   {{"status", "not ready"}, {"reason", "database unavailable"}});
   }

@@ -35,13 +35,12 @@ void StudentResponseCache::start_on_this_thread(const boost::asio::any_io_execut
 }
 
 boost::asio::awaitable<StudentResponseCache::Result> StudentResponseCache::get(
-    const std::string& student_id, const Render& render, const std::string& /*request_id*/) {
+    const std::string& student_id, const Render& render) {
   const std::string key = key_of(student_id);
   co_return co_await aside_->get(key, render);
 }
 
-boost::asio::awaitable<bool> StudentResponseCache::student_changed(const std::string& student_id,
-                                                                   const std::string& /*request_id*/) {
+boost::asio::awaitable<bool> StudentResponseCache::student_changed(const std::string& student_id) {
   const std::string key = key_of(student_id);
   co_return co_await aside_->invalidate(key);
 }

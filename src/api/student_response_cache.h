@@ -40,11 +40,9 @@ class StudentResponseCache : public students::StudentChangeListener {
   // Called on each I/O thread before its event loop runs (the in-process cache's shard).
   void start_on_this_thread(const boost::asio::any_io_executor& executor);
 
-  // `student_id`, `render` and `request_id` must outlive the call.
-  boost::asio::awaitable<Result> get(const std::string& student_id, const Render& render,
-                                     const std::string& request_id);
-  boost::asio::awaitable<bool> student_changed(const std::string& student_id,
-                                               const std::string& request_id) override;
+  // `student_id` and `render` must outlive the call.
+  boost::asio::awaitable<Result> get(const std::string& student_id, const Render& render);
+  boost::asio::awaitable<bool> student_changed(const std::string& student_id) override;
 
  private:
   std::unique_ptr<cache::LocalCache> local_;

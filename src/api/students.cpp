@@ -39,7 +39,7 @@ http::asio::awaitable<http::Response> StudentsApi::create(http::RequestContext& 
     co_return std::move(*rejection);
   }
   students::CreateResult created =
-      co_await students_.create(std::get<domain::StudentFields>(std::move(body)), ctx.request_id);
+      co_await students_.create(std::get<domain::StudentFields>(std::move(body)));
   if (std::holds_alternative<students::NoFreeStudentId>(created)) {
     co_return http::local_reply::error(ctx.request, Status::internal_server_error,
                                        "No free student id");
@@ -89,7 +89,7 @@ http::asio::awaitable<http::Response> StudentsApi::get(http::RequestContext& ctx
     }
     co_return boost::json::serialize(domain::to_json(*student));
   };
-  StudentResponseCache::Result cached = co_await responses_->get(id, render, ctx.request_id);
+  StudentResponseCache::Result cached = co_await responses_->get(id, render);
   auto response = cached.value ? http::json_response(ctx.request, Status::ok, *cached.value)
                                : not_found(ctx.request);
   response.set("X-Cache", cached.hit ? "HIT" : "MISS");
@@ -113,7 +113,7 @@ http::asio::awaitable<http::Response> StudentsApi::update(http::RequestContext& 
   }
   // Named first (coroutine rule: no temporaries into coroutine parameters).
   domain::StudentFields fields = std::get<domain::StudentFields>(std::move(body));
-  auto student = co_await students_.update(std::move(id), std::move(fields), ctx.request_id);
+  auto student = co_await students_.update(std::move(id), std::move(fields));
   if (!student) {
     co_return not_found(ctx.request);
   }
@@ -122,7 +122,7 @@ http::asio::awaitable<http::Response> StudentsApi::update(http::RequestContext& 
 
 http::asio::awaitable<http::Response> StudentsApi::remove(http::RequestContext& ctx) {
   std::string id(ctx.path_param("student_id"));
-  const bool removed = co_await students_.remove(std::move(id), ctx.request_id);
+  const bool removed = co_await students_.remove(std::move(id));
   if (!removed) {
     co_return not_found(ctx.request);
   }

@@ -84,7 +84,7 @@ http::asio::awaitable<http::Response> GradeServiceApi::grades(http::RequestConte
 
   if (faults_.outage.load(std::memory_order_relaxed)) {
     count(Outcome::outage);
-    log::info("outage: holding request", {{"request_id", ctx.request_id}});
+    log::info("outage: holding request");
     const auto give_up = std::chrono::steady_clock::now() + kMaxOutageHold;
     while (faults_.outage.load(std::memory_order_relaxed) &&
            std::chrono::steady_clock::now() < give_up) {
@@ -104,7 +104,7 @@ http::asio::awaitable<http::Response> GradeServiceApi::grades(http::RequestConte
     if (budget && *budget < delay) {
       count(Outcome::deadline_exceeded);
       log::info("caller's deadline passed; not answering with grades",
-                {{"request_id", ctx.request_id}, {"budget_ms", budget->count()}});
+                {{"budget_ms", budget->count()}});
       co_return http::local_reply::error(ctx.request, Status::gateway_timeout,
                                          "Deadline exceeded (X-Request-Timeout-Ms)");
     }
@@ -151,7 +151,7 @@ http::asio::awaitable<http::Response> GradeServiceApi::put_faults(http::RequestC
     faults_.outage = *fields.outage;
   }
   auto current = faults_json();
-  log::warn("faults changed", {{"request_id", ctx.request_id}, {"faults", current}});
+  log::warn("faults changed", {{"faults", current}});
   co_return http::json_response(ctx.request, Status::ok, current);
 }
 

@@ -23,13 +23,21 @@ AttemptResult failure(AttemptOutcome outcome, std::string error, int status = 0)
   return result;
 }
 
-AttemptResult classify(const http::ClientResponse& response) {
+}  // namespace
+
+AttemptResult classify_answer(const http::ClientResponse& response) {
   if (response.error != http::ClientError::none) {
     return failure(response.error == http::ClientError::timeout ? AttemptOutcome::timeout
                                                                 : AttemptOutcome::connection_error,
                    response.error_message);
   }
   const int status = response.status;
+  // 504 is the grade service giving up at the deadline we sent it (X-Request-Timeout-Ms):
+  // the same event as our own timeout firing, and whichever of the two comes first must not
+  // change what callers see.
+  if (status == 504) {
+    return failure(AttemptOutcome::timeout, "grade service gave up at our deadline (504)", status);
+  }
   if (status >= 500 || status == 429) {
     return failure(AttemptOutcome::server_error, "grade service answered " + std::to_string(status),
                    status);
@@ -52,8 +60,6 @@ AttemptResult classify(const http::ClientResponse& response) {
   result.grades_json = boost::json::serialize(*grades);
   return result;
 }
-
-}  // namespace
 
 GradeServiceAddress parse_grade_service_url(std::string_view url) {
   GradeServiceAddress out;
@@ -103,7 +109,7 @@ asio::awaitable<AttemptResult> GradeClient::fetch(const AttemptRequest& request)
                    std::to_string(std::max<long long>(1, request.remaining_budget.count()))}};
   call.timeout = request.timeout;
   http::ClientResponse response = co_await client_.send(call);
-  co_return classify(response);
+  co_return classify_answer(response);
 }
 
 }  // namespace sre::grades

@@ -23,7 +23,7 @@ GradeServiceAddress parse_grade_service_url(std::string_view url);
 
 enum class AttemptOutcome : std::uint8_t {
   success,
-  timeout,           // no answer within the attempt's timeout (retryable)
+  timeout,           // no answer within the attempt's timeout, or a 504 at our deadline (retryable)
   connection_error,  // refused, reset, closed early (retryable)
   server_error,      // 5xx or 429 (retryable)
   bad_response,      // another status, or a body that is not grades (not retryable)
@@ -37,6 +37,9 @@ struct AttemptResult {
   std::string grades_json;  // on success: the serialized "grades" array
   std::string error;        // otherwise: what went wrong, for the log
 };
+
+// What one answer (or its absence) from the grade service means.
+AttemptResult classify_answer(const http::ClientResponse& response);
 
 struct AttemptRequest {
   std::string student_id;

@@ -139,8 +139,7 @@ http::asio::awaitable<void> GradesApi::fetch(const http::RequestContext& ctx, Lo
     breaker_.on_failure(permit);
     log::warn(
         "grade service call failed",
-        {{"request_id", ctx.request_id},
-         {"attempt", attempt + 1},
+        {{"attempt", attempt + 1},
          {"outcome", to_string(last.outcome)},
          {"status", last.status},
          {"error", last.error},
@@ -179,8 +178,7 @@ http::asio::awaitable<http::Response> GradesApi::get_grades(http::RequestContext
   }
   auto remembered = co_await last_known_.recall(student_id);
   metrics_.answered(remembered ? Source::last_known : Source::empty);
-  log::warn("grades fallback", {{"request_id", ctx.request_id},
-                                {"student_id", student_id},
+  log::warn("grades fallback", {{"student_id", student_id},
                                 {"reason", lookup.fallback_reason},
                                 {"source", remembered ? "last_known" : "empty"}});
   body = R"({"student_id":)" + id_json + R"(,"grades":)" + (remembered ? *remembered : "[]") +

@@ -42,8 +42,9 @@ struct RequestContext {
   // Set by the request-id middleware.
   std::string request_id;
   std::string trace_id;
-  // Who is authenticated; empty for anonymous requests (set by the auth middleware, a later
-  // issue). Rate limits key on it when present, else on the client's IP address.
+  // Who is authenticated; empty for anonymous requests (no authentication middleware is
+  // installed yet, so it stays empty). Rate limits key on it when present, else on the client's IP
+  // address.
   std::string authenticated_subject;
 
   // Set by the router. `route` is null when no route matched; `handler` is null when no

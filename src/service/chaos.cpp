@@ -165,9 +165,7 @@ http::asio::awaitable<http::Response> ChaosMiddleware::handle(http::RequestConte
   if (fault_strikes(slot.error_rate_ppm.load(std::memory_order_relaxed))) {
     injected_errors_->Increment();
     const int status = slot.error_status.load(std::memory_order_relaxed);
-    log::info(
-        "chaos: injected error",
-        {{"request_id", ctx.request_id}, {"route", ctx.route_template()}, {"status", status}});
+    log::info("chaos: injected error", {{"route", ctx.route_template()}, {"status", status}});
     auto response = http::local_reply::error(ctx.request, static_cast<http::Status>(status),
                                              "Injected failure (chaos experiment)");
     response.set("X-Chaos-Injected", "error");

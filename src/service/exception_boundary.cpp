@@ -12,15 +12,11 @@ http::asio::awaitable<http::Response> ExceptionBoundaryMiddleware::handle(http::
     co_return co_await next(ctx);
   } catch (const core::DependencyUnavailable& e) {
     metrics_.dependency_unavailable(e.dependency()).Increment();
-    log::warn(
-        "dependency unavailable",
-        {{"request_id", ctx.request_id}, {"dependency", e.dependency()}, {"error", e.what()}});
+    log::warn("dependency unavailable", {{"dependency", e.dependency()}, {"error", e.what()}});
     co_return http::local_reply::retry_later(ctx.request, http::Status::service_unavailable,
                                              "Service temporarily unavailable", e.retry_after());
   } catch (const std::exception& e) {
-    log::error(
-        "unhandled error",
-        {{"request_id", ctx.request_id}, {"route", ctx.route_template()}, {"error", e.what()}});
+    log::error("unhandled error", {{"route", ctx.route_template()}, {"error", e.what()}});
     co_return http::local_reply::internal_error(ctx.request, ctx.request_id);
   }
 }

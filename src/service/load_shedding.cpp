@@ -14,7 +14,7 @@ bool never_shed(http::RouteTag tag) {
 
 LoadSheddingMiddleware::LoadSheddingMiddleware(const resilience::LoadShedderOptions& options,
                                                prometheus::Registry& registry)
-    : shedder_(options) {
+    : shedder_(options), log_windows_(options.threads) {
   auto& family = prometheus::BuildCounter()
                      .Name("http_requests_shed_total")
                      .Help("Requests answered 503 at once by the load shedder, by reason")
@@ -29,20 +29,21 @@ LoadSheddingMiddleware::LoadSheddingMiddleware(const resilience::LoadShedderOpti
 void LoadSheddingMiddleware::note_shed(const http::RequestContext& ctx, ShedDecision decision) {
   const bool in_flight = decision == ShedDecision::shed_in_flight;
   (in_flight ? shed_in_flight_ : shed_queue_delay_)->Increment();
-  thread_local auto next_log = std::chrono::steady_clock::time_point{};
-  thread_local std::int64_t since_last_log = 0;
-  ++since_last_log;
+  ShedLogWindow* window = log_windows_.local();
+  if (window == nullptr) {
+    return;  // not an I/O thread: nothing to pace against
+  }
+  ++window->shed_since_last_line;
   const auto now = std::chrono::steady_clock::now();
-  if (now >= next_log) {
+  if (now >= window->next_line) {
     log::warn(
         "shedding load",
-        {{"request_id", ctx.request_id},
-         {"reason", in_flight ? "in_flight" : "queue_delay"},
+        {{"reason", in_flight ? "in_flight" : "queue_delay"},
          {"queue_delay_us",
           std::chrono::duration_cast<std::chrono::microseconds>(now - ctx.received_at).count()},
-         {"shed_on_this_thread", since_last_log}});
-    since_last_log = 0;
-    next_log = now + std::chrono::seconds(1);
+         {"shed_on_this_thread", window->shed_since_last_line}});
+    window->shed_since_last_line = 0;
+    window->next_line = now + std::chrono::seconds(1);
   }
 }
 

@@ -13,6 +13,10 @@
 #include <prometheus/counter.h>
 #include <prometheus/registry.h>
 
+#include <chrono>
+#include <cstdint>
+
+#include "core/per_thread.h"
 #include "http/middleware.h"
 #include "http/router.h"
 #include "resilience/load_shedder.h"
@@ -32,7 +36,14 @@ class LoadSheddingMiddleware : public http::Middleware {
  private:
   void note_shed(const http::RequestContext& ctx, resilience::ShedDecision decision);
 
+  // Paces the "shedding load" line: one per I/O thread and second.
+  struct ShedLogWindow {
+    std::chrono::steady_clock::time_point next_line{};
+    std::int64_t shed_since_last_line = 0;
+  };
+
   resilience::LoadShedder shedder_;
+  core::PerThread<ShedLogWindow> log_windows_;
   prometheus::Counter* shed_in_flight_ = nullptr;
   prometheus::Counter* shed_queue_delay_ = nullptr;
 };

@@ -38,9 +38,7 @@ void ObservabilityMiddleware::record(const http::RequestContext& ctx,
                                      : log::Level::info;
   std::string_view target = ctx.request.target();
   log::write(level, "request",
-             {{"request_id", ctx.request_id},
-              {"trace_id", ctx.trace_id},
-              {"method", method},
+             {{"method", method},
               {"route", ctx.route_template()},
               {"path", target.substr(0, target.find('?'))},
               {"status", status},

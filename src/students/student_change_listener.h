@@ -11,12 +11,10 @@ class StudentChangeListener {
  public:
   virtual ~StudentChangeListener() = default;
 
-  // After `student_id` was updated or deleted, by the request `request_id` (for its log
-  // lines). Must not throw (a failure to drop a copy is the listener's to count and log).
-  // Returns whether every copy is gone. (Not awaitable<void>: g++ 12 passes a void member
-  // coroutine's arguments shifted by one.)
-  virtual boost::asio::awaitable<bool> student_changed(const std::string& student_id,
-                                                       const std::string& request_id) = 0;
+  // After `student_id` was updated or deleted. Must not throw (a failure to drop a copy is the
+  // listener's to count and log). Returns whether every copy is gone. (Not awaitable<void>: g++ 12
+  // passes a void member coroutine's arguments shifted by one.)
+  virtual boost::asio::awaitable<bool> student_changed(const std::string& student_id) = 0;
 };
 
 }  // namespace sre::students

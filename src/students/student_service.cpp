@@ -17,22 +17,19 @@ StudentService::StudentService(store::StudentStore& store, obs::Metrics& metrics
                     .Register(metrics.registry())
                     .Add({})) {}
 
-asio::awaitable<CreateResult> StudentService::create(domain::StudentFields fields,
-                                                     const std::string& request_id) {
+asio::awaitable<CreateResult> StudentService::create(domain::StudentFields fields) {
   for (int attempt = 1; attempt <= kMaxIdAttempts; ++attempt) {
     std::string student_id = core::generate_student_id();
     std::optional<Student> student = co_await store_.insert(student_id, fields);
     if (student) {
       created_->Increment();
-      log::info("student created",
-                {{"request_id", request_id}, {"student_id", student->student_id}});
+      log::info("student created", {{"student_id", student->student_id}});
       co_return std::move(*student);
     }
     // 32 random bits: a collision is rare but possible; draw a new id and try again.
-    log::warn("student_id collision, retrying",
-              {{"request_id", request_id}, {"student_id", student_id}});
+    log::warn("student_id collision, retrying", {{"student_id", student_id}});
   }
-  log::error("no free student_id", {{"request_id", request_id}, {"attempts", kMaxIdAttempts}});
+  log::error("no free student_id", {{"attempts", kMaxIdAttempts}});
   co_return NoFreeStudentId{kMaxIdAttempts};
 }
 
@@ -48,8 +45,7 @@ asio::awaitable<std::vector<Student>> StudentService::list(domain::Page page) {
 }
 
 asio::awaitable<std::optional<Student>> StudentService::update(std::string student_id,
-                                                               domain::StudentFields fields,
-                                                               const std::string& request_id) {
+                                                               domain::StudentFields fields) {
   if (!can_exist(student_id)) {
     co_return std::nullopt;
   }
@@ -58,14 +54,13 @@ asio::awaitable<std::optional<Student>> StudentService::update(std::string stude
     co_return std::nullopt;
   }
   if (changes_ != nullptr) {
-    co_await changes_->student_changed(student_id, request_id);
+    co_await changes_->student_changed(student_id);
   }
-  log::info("student updated", {{"request_id", request_id}, {"student_id", student_id}});
+  log::info("student updated", {{"student_id", student_id}});
   co_return student;
 }
 
-asio::awaitable<bool> StudentService::remove(std::string student_id,
-                                             const std::string& request_id) {
+asio::awaitable<bool> StudentService::remove(std::string student_id) {
   if (!can_exist(student_id)) {
     co_return false;
   }
@@ -75,9 +70,9 @@ asio::awaitable<bool> StudentService::remove(std::string student_id,
     co_return false;
   }
   if (changes_ != nullptr) {
-    co_await changes_->student_changed(student_id, request_id);
+    co_await changes_->student_changed(student_id);
   }
-  log::info("student deleted", {{"request_id", request_id}, {"student_id", student_id}});
+  log::info("student deleted", {{"student_id", student_id}});
   co_return true;
 }
 

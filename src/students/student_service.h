@@ -49,17 +49,15 @@ class StudentService {
                  StudentChangeListener* changes = nullptr);
 
   // `fields` has all three fields set (domain::StudentInput::full).
-  boost::asio::awaitable<CreateResult> create(domain::StudentFields fields,
-                                              const std::string& request_id);
+  boost::asio::awaitable<CreateResult> create(domain::StudentFields fields);
   // nullopt when there is no such student (an id that cannot exist costs no store read).
   boost::asio::awaitable<std::optional<domain::Student>> find(std::string student_id);
   boost::asio::awaitable<std::vector<domain::Student>> list(domain::Page page);
   // Changes the fields that are set; nullopt when there is no such student.
   boost::asio::awaitable<std::optional<domain::Student>> update(std::string student_id,
-                                                                domain::StudentFields fields,
-                                                                const std::string& request_id);
+                                                                domain::StudentFields fields);
   // False when there was no such student.
-  boost::asio::awaitable<bool> remove(std::string student_id, const std::string& request_id);
+  boost::asio::awaitable<bool> remove(std::string student_id);
 
  private:
   store::StudentStore& store_;

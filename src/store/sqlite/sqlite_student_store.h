@@ -50,6 +50,7 @@ class SqliteStudentStore : public Database {
   std::string path_;
   std::unique_ptr<Worker> writer_;
   std::vector<std::unique_ptr<Worker>> readers_;
+  std::atomic<std::size_t> next_reader_{0};
 };
 
 }  // namespace sre::store

@@ -67,10 +67,9 @@ struct StudentResponseCacheTest : ::testing::Test {
       }
       co_return boost::json::serialize(domain::to_json(*student));
     };
-    co_return co_await responses.get(id, render, request_id);
+    co_return co_await responses.get(id, render);
   }
 
-  const std::string request_id = "test-request";
   FakeStudentStore store;
   FakeCache backend;
   obs::Metrics metrics{"test"};
@@ -118,7 +117,7 @@ TEST_F(StudentResponseCacheTest, AReadThatLoadedBeforeAWriteDoesNotPutTheOldAnsw
       [&]() -> asio::awaitable<void> {
         domain::StudentFields patch;
         patch.grade = 8;
-        auto updated = co_await service.update("STU-0000000A", patch, request_id);
+        auto updated = co_await service.update("STU-0000000A", patch);
         EXPECT_TRUE(updated);
         store.release_finds();
       },
@@ -149,7 +148,7 @@ TEST_F(StudentResponseCacheTest, AWriteDropsTheCachedAnswer) {
         co_await read("STU-0000000A");
         auto cached = co_await read("STU-0000000A");
         EXPECT_TRUE(cached.hit);
-        bool removed = co_await service.remove("STU-0000000A", request_id);
+        bool removed = co_await service.remove("STU-0000000A");
         EXPECT_TRUE(removed);
         auto gone = co_await read("STU-0000000A");
         EXPECT_FALSE(gone.hit);

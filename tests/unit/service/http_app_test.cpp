@@ -21,6 +21,7 @@
 #include "core/errors.h"
 #include "core/io_thread.h"
 #include "core/log.h"
+#include "core/log_context.h"
 #include "http/responses.h"
 #include "service/load_shedding.h"
 
@@ -126,6 +127,9 @@ TEST_F(HttpAppTest, GivesEveryRequestAnIdBeforeTheRestOfTheChainAndEchoesIt) {
 TEST_F(HttpAppTest, TheAccessLineCarriesTheRequestIdAndTheStatus) {
   app.start_chain({}, 1);
   TestRequest request(Verb::get, "/bug");
+  // What the connection does for each request: the request's ids become the log context.
+  log::RequestLogContext context{&request.ctx.request_id, &request.ctx.trace_id};
+  log::ScopedRequestLogContext scope(&context);
   testing::internal::CaptureStdout();
   log::init("test", "info");
   const auto response = run(app, request.ctx);

@@ -30,8 +30,6 @@ void run(Body body) {
   }
 }
 
-const std::string kRequestId = "test-request";
-
 double counter_value(obs::Metrics& metrics, const std::string& name) {
   for (const auto& family : metrics.registry().Collect()) {
     if (family.name == name && !family.metric.empty()) {
@@ -43,8 +41,7 @@ double counter_value(obs::Metrics& metrics, const std::string& name) {
 
 class RecordingListener : public StudentChangeListener {
  public:
-  asio::awaitable<bool> student_changed(const std::string& student_id,
-                                        const std::string& /*request_id*/) override {
+  asio::awaitable<bool> student_changed(const std::string& student_id) override {
     changed.push_back(student_id);
     co_return true;
   }
@@ -61,7 +58,7 @@ struct StudentServiceTest : ::testing::Test {
 TEST_F(StudentServiceTest, RedrawsTheIdWhileTheStoreReportsItTaken) {
   store.taken_inserts = 2;
   run([&]() -> asio::awaitable<void> {
-    CreateResult created = co_await service.create(full_fields("Ada", "Lovelace", 7), kRequestId);
+    CreateResult created = co_await service.create(full_fields("Ada", "Lovelace", 7));
     if (!std::holds_alternative<domain::Student>(created)) {
       ADD_FAILURE() << "no student created";
       co_return;
@@ -80,7 +77,7 @@ TEST_F(StudentServiceTest, RedrawsTheIdWhileTheStoreReportsItTaken) {
 TEST_F(StudentServiceTest, GivesUpAfterTheAttemptLimitWithoutCountingACreation) {
   store.taken_inserts = 1000;
   run([&]() -> asio::awaitable<void> {
-    CreateResult created = co_await service.create(full_fields("Ada", "Lovelace", 7), kRequestId);
+    CreateResult created = co_await service.create(full_fields("Ada", "Lovelace", 7));
     const auto* gave_up = std::get_if<NoFreeStudentId>(&created);
     EXPECT_TRUE(gave_up != nullptr && gave_up->attempts == StudentService::kMaxIdAttempts);
   });
@@ -91,7 +88,7 @@ TEST_F(StudentServiceTest, GivesUpAfterTheAttemptLimitWithoutCountingACreation) 
 TEST_F(StudentServiceTest, CountsEveryCreation) {
   run([&]() -> asio::awaitable<void> {
     for (int i = 0; i < 3; ++i) {
-      co_await service.create(full_fields("Ada", "Lovelace", 7), kRequestId);
+      co_await service.create(full_fields("Ada", "Lovelace", 7));
     }
   });
   EXPECT_EQ(counter_value(metrics, "students_created_total"), 3);
@@ -104,9 +101,9 @@ TEST_F(StudentServiceTest, ImpossibleIdsAreNotFoundWithoutAStoreRead) {
     EXPECT_FALSE(found);
     auto lowercase = co_await service.find("STU-abcdef12");  // never drawn
     EXPECT_FALSE(lowercase);
-    auto updated = co_await service.update("not-an-id", full_fields("A", "B", 1), kRequestId);
+    auto updated = co_await service.update("not-an-id", full_fields("A", "B", 1));
     EXPECT_FALSE(updated);
-    bool removed = co_await service.remove("not-an-id", kRequestId);
+    bool removed = co_await service.remove("not-an-id");
     EXPECT_FALSE(removed);
   });
   EXPECT_EQ(store.finds, 0);
@@ -117,9 +114,9 @@ TEST_F(StudentServiceTest, MissingStudentsAreNotFoundAndNotAnnounced) {
   run([&]() -> asio::awaitable<void> {
     auto found = co_await service.find("STU-00000000");
     EXPECT_FALSE(found);
-    auto updated = co_await service.update("STU-00000000", full_fields("A", "B", 1), kRequestId);
+    auto updated = co_await service.update("STU-00000000", full_fields("A", "B", 1));
     EXPECT_FALSE(updated);
-    bool removed = co_await service.remove("STU-00000000", kRequestId);
+    bool removed = co_await service.remove("STU-00000000");
     EXPECT_FALSE(removed);
   });
   EXPECT_EQ(store.finds, 1);
@@ -128,17 +125,17 @@ TEST_F(StudentServiceTest, MissingStudentsAreNotFoundAndNotAnnounced) {
 
 TEST_F(StudentServiceTest, UpdatesAndDeletesAreAnnouncedAfterTheyCommit) {
   run([&]() -> asio::awaitable<void> {
-    CreateResult created = co_await service.create(full_fields("Ada", "Lovelace", 7), kRequestId);
+    CreateResult created = co_await service.create(full_fields("Ada", "Lovelace", 7));
     const std::string id = std::get<domain::Student>(created).student_id;
     EXPECT_TRUE(listener.changed.empty()) << "a new student has no copies to drop";
 
     domain::StudentFields patch;
     patch.grade = 8;
-    auto updated = co_await service.update(id, patch, kRequestId);
+    auto updated = co_await service.update(id, patch);
     EXPECT_TRUE(updated && updated->grade == 8 && updated->first_name == "Ada");
     EXPECT_EQ(listener.changed, std::vector<std::string>{id});
 
-    bool removed = co_await service.remove(id, kRequestId);
+    bool removed = co_await service.remove(id);
     EXPECT_TRUE(removed);
     EXPECT_EQ(listener.changed, (std::vector<std::string>{id, id}));
     auto found = co_await service.find(id);
