@@ -5,8 +5,10 @@
 
 #include "api/migrate.h"
 #include "api/serve.h"
+#include "api/serve_config.h"
 #include "core/build_info.h"
 #include "core/config_cli.h"
+#include "grade_service/grade_service_config.h"
 #include "grade_service/grade_service_process.h"
 
 int main(int argc, char** argv) {
@@ -16,18 +18,18 @@ int main(int argc, char** argv) {
 
   auto* serve = cli.add_subcommand("serve", "Run the REST API (settings: flags, env, .env)");
   sre::core::load_dotenv_file(".env");
-  sre::core::SettingsFlags serve_settings(*serve, sre::core::serve_settings());
+  sre::core::SettingsFlags serve_settings(*serve, sre::api::serve_settings());
 
   auto* migrate = cli.add_subcommand(
       "migrate", "Apply pending schema migrations to DATABASE_URL's database and exit");
   bool migrate_status = false;
   migrate->add_flag("--status", migrate_status, "List applied and pending migrations instead");
-  sre::core::SettingsFlags migrate_settings(*migrate, sre::core::serve_settings());
+  sre::core::SettingsFlags migrate_settings(*migrate, sre::api::migrate_settings());
 
   auto* grade_service = cli.add_subcommand(
       "grade-service", "Run the grade service the API depends on, with fault injection");
-  sre::core::SettingsFlags grade_service_settings(
-      *grade_service, sre::core::grade_service_settings(), sre::core::grade_service_defaults());
+  sre::core::SettingsFlags grade_service_settings(*grade_service,
+                                                  sre::grade_service::settings());
 
   try {
     cli.parse(argc, argv);
@@ -43,25 +45,30 @@ int main(int argc, char** argv) {
   }
 
   // Settings are checked before anything starts: an invalid one exits 2 with one line.
-  auto run = [](sre::core::SettingsFlags& settings, auto&& command) {
+  // --help-markdown prints them as the README's table instead.
+  auto run = [](const auto& settings, auto&& command) {
+    if (settings.markdown_requested()) {
+      std::fputs(settings.markdown().c_str(), stdout);
+      return 0;
+    }
     auto result = settings.build();
-    if (!result.config) {
+    if (!result.options) {
       std::fprintf(stderr, "sre-playground: %s\n", result.error.c_str());
       return 2;
     }
-    return command(*result.config);
+    return command(*result.options);
   };
   if (*serve) {
     return run(serve_settings,
-               [](const sre::core::Config& config) { return sre::api::serve(config); });
+               [](const sre::api::ServeConfig& config) { return sre::api::serve(config); });
   }
   if (*migrate) {
-    return run(migrate_settings, [&](const sre::core::Config& config) {
+    return run(migrate_settings, [&](const sre::api::MigrateConfig& config) {
       return sre::api::migrate(config, migrate_status);
     });
   }
   if (*grade_service) {
-    return run(grade_service_settings, [](const sre::core::Config& config) {
+    return run(grade_service_settings, [](const sre::grade_service::GradeServiceConfig& config) {
       return sre::grade_service::run_grade_service(config);
     });
   }

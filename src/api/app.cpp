@@ -16,25 +16,26 @@ constexpr std::chrono::hours kLastKnownGradesSharedTtl{24};
 
 }  // namespace
 
-App::App(const core::Config& config, store::StudentStore& store, Lifecycle& lifecycle,
+App::App(const ServeConfig& config, store::StudentStore& store, Lifecycle& lifecycle,
          unsigned io_threads)
-    : http_(config.app_name, config.access_log_sample_rate),
-      redis_(make_shared_redis(config, http_.metrics())),
+    : http_(config.api.app_name, config.service.access_log_sample_rate),
+      redis_(make_shared_redis(config.redis, http_.metrics())),
       shared_cache_(redis_ ? std::make_unique<cache::RedisCache>(*redis_) : nullptr),
-      student_responses_(config.cache_ttl_seconds > 0 ? std::make_unique<StudentResponseCache>(
-                                                            config, redis_.get(), http_.metrics())
-                                                      : nullptr),
-      rate_limiting_(config.rate_limit_enabled
-                         ? std::make_unique<RateLimiting>(config, redis_.get(), http_.metrics())
+      student_responses_(config.cache.enabled() ? std::make_unique<StudentResponseCache>(
+                                                      config.cache, redis_.get(), http_.metrics())
+                                                : nullptr),
+      rate_limiting_(config.rate_limit.enabled
+                         ? std::make_unique<RateLimiting>(config.rate_limit, redis_.get(),
+                                                          http_.metrics())
                          : nullptr),
       student_service_(std::make_unique<students::StudentService>(store, http_.metrics(),
                                                                   student_responses_.get())),
       students_(std::make_unique<StudentsApi>(*student_service_, student_responses_.get())),
       health_(std::make_unique<HealthApi>(lifecycle, store, std::string(core::version()))),
-      service_info_(std::make_unique<ServiceInfoApi>(config, http_.metrics())),
+      service_info_(std::make_unique<ServiceInfoApi>(config.api, http_.metrics())),
       last_known_grades_(std::make_unique<grades::LastKnownGrades>(
           kLastKnownGradesSlots, shared_cache_.get(), kLastKnownGradesSharedTtl)),
-      grades_(std::make_unique<grades::GradesApi>(config, http_.metrics().registry(),
+      grades_(std::make_unique<grades::GradesApi>(config.grades, http_.metrics().registry(),
                                                   *last_known_grades_)) {
   auto& router = http_.router();
   service_info_->register_routes(router);
@@ -48,8 +49,8 @@ App::App(const core::Config& config, store::StudentStore& store, Lifecycle& life
   chaos_->size_for_routes();  // every route is known now
 
   std::vector<std::shared_ptr<http::Middleware>> middlewares;
-  const resilience::LoadShedderOptions shedding{
-      config.max_in_flight, std::chrono::milliseconds(config.max_queue_delay_ms), io_threads};
+  resilience::LoadShedderOptions shedding = config.load_shedding;
+  shedding.threads = io_threads;
   if (shedding.max_in_flight > 0 || shedding.max_queue_delay.count() > 0) {
     // Both bounds 0: no shedding, and not even its middleware on the request path.
     middlewares.push_back(

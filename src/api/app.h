@@ -10,11 +10,11 @@
 #include "api/health.h"
 #include "api/lifecycle.h"
 #include "api/rate_limiting.h"
+#include "api/serve_config.h"
 #include "api/service_info.h"
 #include "api/student_response_cache.h"
 #include "api/students.h"
 #include "cache/redis_cache.h"
-#include "core/config.h"
 #include "grades/grades_api.h"
 #include "obs/metrics.h"
 #include "redis/redis_client.h"
@@ -27,7 +27,7 @@ namespace sre::api {
 
 class App {
  public:
-  App(const core::Config& config, store::StudentStore& store, Lifecycle& lifecycle,
+  App(const ServeConfig& config, store::StudentStore& store, Lifecycle& lifecycle,
       unsigned io_threads);
 
   http::asio::awaitable<http::Response> handle(http::RequestContext& ctx) {

@@ -34,11 +34,11 @@ void print_status(store::Database& database) {
 
 }  // namespace
 
-int migrate(const core::Config& config, bool status_only) {
-  log::init(config.app_name, "warn");
+int migrate(const MigrateConfig& config, bool status_only) {
+  log::init(config.api.app_name, "warn");
   int exit_code = 0;
   try {
-    auto database = store::open_database(config);
+    auto database = store::open_database(config.store, config.api.app_name);
     if (status_only) {
       print_status(*database);
     } else {

@@ -2,11 +2,11 @@
 // (DATABASE_URL, as for serve) and exits. `--status` lists applied and pending ones instead.
 #pragma once
 
-#include "core/config.h"
+#include "api/serve_config.h"
 
 namespace sre::api {
 
 // Exit codes: 0 done, 1 failed (unreachable database, SQL error, tampered history).
-int migrate(const core::Config& config, bool status_only);
+int migrate(const MigrateConfig& config, bool status_only);
 
 }  // namespace sre::api

@@ -4,9 +4,9 @@
 
 #include <memory>
 
-#include "core/config.h"
 #include "obs/metrics.h"
 #include "ratelimit/rate_limit_middleware.h"
+#include "ratelimit/rate_limit_options.h"
 #include "ratelimit/rate_limiter.h"
 #include "redis/redis_client.h"
 
@@ -14,7 +14,8 @@ namespace sre::api {
 
 class RateLimiting {
  public:
-  RateLimiting(const core::Config& config, redis::RedisClient* redis, obs::Metrics& metrics);
+  RateLimiting(const ratelimit::RateLimitOptions& options, redis::RedisClient* redis,
+               obs::Metrics& metrics);
 
   std::shared_ptr<ratelimit::RateLimitMiddleware> middleware() const { return middleware_; }
 

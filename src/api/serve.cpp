@@ -7,8 +7,8 @@
 #include "core/build_info.h"
 #include "core/log.h"
 #include "http/server.h"
+#include "http/server_settings.h"
 #include "service/run_until_signal.h"
-#include "service/server_settings.h"
 #include "store/open_database.h"
 #include "store/startup_migration.h"
 
@@ -16,9 +16,9 @@ namespace sre::api {
 
 namespace {
 
-boost::json::object config_json(const core::Config& config) {
+boost::json::object config_json(const ServeConfig& config) {
   boost::json::object out;
-  for (const auto& [key, value] : core::describe(config)) {
+  for (const auto& [key, value] : core::describe(serve_settings(), config)) {
     out[key] = value;
   }
   return out;
@@ -26,9 +26,11 @@ boost::json::object config_json(const core::Config& config) {
 
 }  // namespace
 
-int serve(const core::Config& config) {
-  log::init(config.app_name, config.log_level);
-  const unsigned threads = service::io_thread_count(config);
+int serve(const ServeConfig& config) {
+  log::init(config.api.app_name, config.log.level);
+  http::ServerOptions server_options = config.server;
+  server_options.threads = http::io_thread_count(config.server);
+  const unsigned threads = server_options.threads;
   log::info("starting", {{"version", core::version()},
                          {"commit", core::git_commit()},
                          {"io_threads", threads},
@@ -36,8 +38,8 @@ int serve(const core::Config& config) {
 
   int exit_code = 0;
   {
-    auto database = store::open_database(config);
-    store::StartupMigration migration(*database, config.auto_migrate);
+    auto database = store::open_database(config.store, config.api.app_name);
+    store::StartupMigration migration(*database, config.store.auto_migrate);
     Lifecycle lifecycle;
     App app(config, *database, lifecycle, threads);
     if (auto driver_metrics = database->metrics()) {
@@ -45,7 +47,7 @@ int serve(const core::Config& config) {
     }
 
     http::Server server(
-        service::server_options(config, threads),
+        server_options,
         [&app](http::RequestContext& ctx) { return app.handle(ctx); },
         [&app](http::RequestContext& ctx, http::Response& response) {
           app.on_rejected(ctx, response);
@@ -55,9 +57,9 @@ int serve(const core::Config& config) {
         });
 
     const service::RunOptions run{
-        .host = config.host,
-        .drain_delay = std::chrono::seconds(config.shutdown_delay_seconds),
-        .drain_timeout = std::chrono::seconds(config.shutdown_timeout_seconds)};
+        .host = config.server.host,
+        .drain_delay = config.service.shutdown_delay,
+        .drain_timeout = config.service.shutdown_timeout};
     exit_code = service::run_until_signal(
         server, run,
         {// PostgreSQL may not be up yet: then the schema is prepared in the background and the

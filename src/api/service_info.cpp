@@ -45,11 +45,11 @@ http::Response text_response(const http::Request& request, std::string_view cont
 
 }  // namespace
 
-ServiceInfoApi::ServiceInfoApi(const core::Config& config, obs::Metrics& metrics)
-    : config_(config), metrics_(metrics) {
-  const std::string swagger = config.web_dir + "/node_modules/swagger-ui-dist/";
-  load_asset("docs.html", config.web_dir + "/docs.html", "text/html; charset=utf-8");
-  load_asset("docs-init.js", config.web_dir + "/docs-init.js", "text/javascript");
+ServiceInfoApi::ServiceInfoApi(const ApiOptions& options, obs::Metrics& metrics)
+    : options_(options), metrics_(metrics) {
+  const std::string swagger = options.web_dir + "/node_modules/swagger-ui-dist/";
+  load_asset("docs.html", options.web_dir + "/docs.html", "text/html; charset=utf-8");
+  load_asset("docs-init.js", options.web_dir + "/docs-init.js", "text/javascript");
   load_asset("swagger-ui.css", swagger + "swagger-ui.css", "text/css");
   load_asset("swagger-ui-bundle.js", swagger + "swagger-ui-bundle.js", "text/javascript");
   load_asset("favicon-32x32.png", swagger + "favicon-32x32.png", "image/png");
@@ -81,8 +81,8 @@ void ServiceInfoApi::register_routes(http::Router& router) {
 
 http::asio::awaitable<http::Response> ServiceInfoApi::root(http::RequestContext& ctx) {
   co_return http::json_response(ctx.request, Status::ok,
-                                {{"app", config_.app_name},
-                                 {"environment", config_.environment},
+                                {{"app", options_.app_name},
+                                 {"environment", options_.environment},
                                  {"status", "running"},
                                  {"version", core::version()}});
 }

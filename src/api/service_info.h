@@ -5,7 +5,7 @@
 #include <map>
 #include <string>
 
-#include "core/config.h"
+#include "api/api_options.h"
 #include "http/router.h"
 #include "obs/metrics.h"
 
@@ -13,8 +13,8 @@ namespace sre::api {
 
 class ServiceInfoApi {
  public:
-  // Loads the docs page and its assets from config.web_dir into memory (once, at startup).
-  ServiceInfoApi(const core::Config& config, obs::Metrics& metrics);
+  // Loads the docs page and its assets from options.web_dir into memory (once, at startup).
+  ServiceInfoApi(const ApiOptions& options, obs::Metrics& metrics);
 
   void register_routes(http::Router& router);
 
@@ -31,7 +31,7 @@ class ServiceInfoApi {
   http::asio::awaitable<http::Response> docs_page(http::RequestContext& ctx);
   http::asio::awaitable<http::Response> docs_asset(http::RequestContext& ctx);
 
-  const core::Config& config_;
+  const ApiOptions& options_;
   obs::Metrics& metrics_;
   std::map<std::string, Asset, std::less<>> assets_;
 };

@@ -4,14 +4,14 @@
 
 #include <memory>
 
-#include "redis/redis_client.h"
-#include "core/config.h"
 #include "obs/metrics.h"
+#include "redis/redis_client.h"
+#include "redis/redis_settings.h"
 
 namespace sre::api {
 
 // Null without REDIS_URL. Connects nothing yet: each I/O thread starts its own connection.
-std::unique_ptr<redis::RedisClient> make_shared_redis(const core::Config& config,
+std::unique_ptr<redis::RedisClient> make_shared_redis(const redis::RedisSettings& settings,
                                                       obs::Metrics& metrics);
 
 }  // namespace sre::api

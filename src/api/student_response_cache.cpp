@@ -10,18 +10,17 @@ std::string key_of(std::string_view student_id) {
 
 }  // namespace
 
-StudentResponseCache::StudentResponseCache(const core::Config& config, redis::RedisClient* redis,
-                                           obs::Metrics& metrics) {
+StudentResponseCache::StudentResponseCache(const cache::CacheOptions& options,
+                                           redis::RedisClient* redis, obs::Metrics& metrics) {
   cache::Cache* backend = nullptr;
   if (redis != nullptr) {
     redis_ = std::make_unique<cache::RedisCache>(*redis);
     backend = redis_.get();
   } else {
-    local_ = std::make_unique<cache::LocalCache>(config.cache_max_entries);
+    local_ = std::make_unique<cache::LocalCache>(options.max_entries);
     backend = local_.get();
   }
-  aside_ = std::make_unique<cache::CacheAside>(
-      *backend, "students", std::chrono::seconds(config.cache_ttl_seconds), metrics);
+  aside_ = std::make_unique<cache::CacheAside>(*backend, "students", options.ttl, metrics);
 }
 
 StudentResponseCache::StudentResponseCache(cache::Cache& backend, std::chrono::seconds ttl,

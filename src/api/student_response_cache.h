@@ -15,9 +15,9 @@
 #include <string>
 
 #include "cache/cache_aside.h"
+#include "cache/cache_options.h"
 #include "cache/local_cache.h"
 #include "cache/redis_cache.h"
-#include "core/config.h"
 #include "obs/metrics.h"
 #include "redis/redis_client.h"
 #include "students/student_change_listener.h"
@@ -32,7 +32,7 @@ class StudentResponseCache : public students::StudentChangeListener {
 
   // Over `redis` (shared with others) when it is not null, else over an in-process cache of
   // CACHE_MAX_ENTRIES per I/O thread.
-  StudentResponseCache(const core::Config& config, redis::RedisClient* redis,
+  StudentResponseCache(const cache::CacheOptions& options, redis::RedisClient* redis,
                        obs::Metrics& metrics);
   // Over a backend the caller owns.
   StudentResponseCache(cache::Cache& backend, std::chrono::seconds ttl, obs::Metrics& metrics);

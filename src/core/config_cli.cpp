@@ -6,25 +6,26 @@
 
 namespace sre::core {
 
-SettingsFlags::SettingsFlags(CLI::App& command, const std::vector<Setting>& settings, Config base)
-    : settings_(settings), base_(std::move(base)) {
-  for (const auto& setting : settings) {
-    auto* option = command.add_option(setting.flag(), raw_[setting.env], setting.help)
-                       ->envname(setting.env)
-                       ->default_str(setting.default_text)
-                       ->type_name(setting.env);
-    options_[setting.env] = option;
+SettingsFlagTexts::SettingsFlagTexts(CLI::App& command, std::vector<SettingDoc> docs)
+    : docs_(std::move(docs)) {
+  for (const auto& doc : docs_) {
+    options_[doc.env] = command.add_option(doc.flag(), raw_[doc.env], doc.help)
+                            ->envname(doc.env)
+                            ->default_str(doc.default_text)
+                            ->type_name(doc.env);
   }
+  command.add_flag("--help-markdown", markdown_requested_,
+                   "Print these settings as the README's Markdown table and exit");
 }
 
-ConfigResult SettingsFlags::build() const {
+std::map<std::string, std::string> SettingsFlagTexts::given() const {
   std::map<std::string, std::string> given;
   for (const auto& [env, option] : options_) {
     if (option->count() > 0) {
       given[env] = raw_.at(env);
     }
   }
-  return build_config(given, settings_, base_);
+  return given;
 }
 
 void load_dotenv_file(const std::string& path) {

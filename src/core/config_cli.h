@@ -1,26 +1,49 @@
-// Binds the settings table (core/config.h) to a CLI11 subcommand: one --flag per setting, read
-// from the environment when the flag is absent, with the default shown in --help.
+// Binds a program's settings rows (core/config.h) to its CLI11 subcommand: one --flag per
+// setting, read from the environment when the flag is absent, with the default shown in
+// --help; and --help-markdown, which prints the rows as the README's table.
 #pragma once
 
 #include <CLI/CLI.hpp>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "core/config.h"
 
 namespace sre::core {
 
-class SettingsFlags {
+// The part that does not depend on the options type: the flags and the texts they received.
+class SettingsFlagTexts {
  public:
-  SettingsFlags(CLI::App& command, const std::vector<Setting>& settings, Config base = {});
-  // After parsing: the Config from defaults + environment + flags, or the reason it is invalid.
-  ConfigResult build() const;
+  SettingsFlagTexts(CLI::App& command, std::vector<SettingDoc> docs);
+
+  // After parsing: environment name -> text, for the settings given by flag or environment.
+  std::map<std::string, std::string> given() const;
+  bool markdown_requested() const { return markdown_requested_; }
+  std::string markdown() const { return markdown_table(docs_); }
 
  private:
+  std::vector<SettingDoc> docs_;
   std::map<std::string, std::string> raw_;  // env name -> text, for options that were given
   std::map<std::string, CLI::Option*> options_;
-  const std::vector<Setting>& settings_;
-  Config base_;
+  bool markdown_requested_ = false;
+};
+
+template <typename Options>
+class SettingsFlags {
+ public:
+  SettingsFlags(CLI::App& command, const std::vector<Setting<Options>>& rows, Options defaults = {})
+      : texts_(command, document(rows, defaults)), rows_(rows), defaults_(std::move(defaults)) {}
+
+  // After parsing: the options from defaults + environment + flags, or the reason they are not.
+  Built<Options> build() const { return core::build(rows_, texts_.given(), defaults_); }
+  bool markdown_requested() const { return texts_.markdown_requested(); }
+  std::string markdown() const { return texts_.markdown(); }
+
+ private:
+  SettingsFlagTexts texts_;
+  const std::vector<Setting<Options>>& rows_;
+  Options defaults_;
 };
 
 // Loads KEY=VALUE lines of `path` into the process environment, without overriding variables

@@ -38,10 +38,10 @@ http::Response invalid_field(const http::Request& request, std::string_view wher
 
 }  // namespace
 
-GradeServiceApi::GradeServiceApi(const core::Config& config, prometheus::Registry& registry) {
-  faults_.error_rate_ppm = service::rate_to_ppm(config.grade_error_rate);
-  faults_.latency_ms = static_cast<std::uint32_t>(config.grade_latency_ms);
-  faults_.latency_jitter_ms = static_cast<std::uint32_t>(config.grade_latency_jitter_ms);
+GradeServiceApi::GradeServiceApi(const FaultOptions& faults, prometheus::Registry& registry) {
+  faults_.error_rate_ppm = service::rate_to_ppm(faults.error_rate);
+  faults_.latency_ms = static_cast<std::uint32_t>(faults.latency.count());
+  faults_.latency_jitter_ms = static_cast<std::uint32_t>(faults.latency_jitter.count());
   auto& family = prometheus::BuildCounter()
                      .Name("grade_service_requests_total")
                      .Help("GET /grades/{student_id} requests by outcome")

@@ -22,7 +22,7 @@
 #include <boost/json/object.hpp>
 #include <cstdint>
 
-#include "core/config.h"
+#include "grade_service/grade_service_options.h"
 #include "http/router.h"
 
 namespace sre::grade_service {
@@ -36,7 +36,7 @@ struct GradeFaults {
 
 class GradeServiceApi {
  public:
-  GradeServiceApi(const core::Config& config, prometheus::Registry& registry);
+  GradeServiceApi(const FaultOptions& faults, prometheus::Registry& registry);
   void register_routes(http::Router& router);
   GradeFaults& faults() { return faults_; }
 

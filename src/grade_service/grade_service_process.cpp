@@ -5,9 +5,9 @@
 #include "grade_service/grade_service.h"
 #include "http/responses.h"
 #include "http/server.h"
+#include "http/server_settings.h"
 #include "service/http_app.h"
 #include "service/run_until_signal.h"
-#include "service/server_settings.h"
 
 namespace sre::grade_service {
 
@@ -20,8 +20,8 @@ constexpr double kAccessLogSampleRate = 1.0;
 // dependency; its faults are its own, see grade_service.h).
 class GradeServiceApp {
  public:
-  GradeServiceApp(const core::Config& config, unsigned threads)
-      : http_("grade-service", kAccessLogSampleRate), api_(config, http_.metrics().registry()) {
+  GradeServiceApp(const FaultOptions& faults, unsigned threads)
+      : http_("grade-service", kAccessLogSampleRate), api_(faults, http_.metrics().registry()) {
     auto& router = http_.router();
     api_.register_routes(router);
     router.add(http::Verb::get, "/health/live", http::RouteTag::liveness,
@@ -49,20 +49,22 @@ class GradeServiceApp {
 
 }  // namespace
 
-int run_grade_service(const core::Config& config) {
-  log::init("grade-service", config.log_level);
-  const unsigned threads = service::io_thread_count(config);
+int run_grade_service(const GradeServiceConfig& config) {
+  log::init("grade-service", config.log.level);
+  http::ServerOptions server_options = config.server;
+  server_options.threads = http::io_thread_count(config.server);
+  const unsigned threads = server_options.threads;
   log::info("starting", {{"version", core::version()},
                          {"io_threads", threads},
-                         {"port", config.port},
-                         {"error_rate", config.grade_error_rate},
-                         {"latency_ms", config.grade_latency_ms},
-                         {"latency_jitter_ms", config.grade_latency_jitter_ms}});
+                         {"port", config.server.port},
+                         {"error_rate", config.faults.error_rate},
+                         {"latency_ms", config.faults.latency.count()},
+                         {"latency_jitter_ms", config.faults.latency_jitter.count()}});
   int exit_code = 0;
   {
-    GradeServiceApp app(config, threads);
+    GradeServiceApp app(config.faults, threads);
     http::Server server(
-        service::server_options(config, threads),
+        server_options,
         [&app](http::RequestContext& ctx) { return app.http().handle(ctx); },
         [&app](http::RequestContext& ctx, http::Response& response) {
           app.http().on_rejected(ctx, response);
@@ -70,7 +72,7 @@ int run_grade_service(const core::Config& config) {
         nullptr);
     // A test double of a remote service: on a signal it stops at once (requests held by an
     // outage would otherwise keep it alive).
-    exit_code = service::run_until_signal(server, {.host = config.host});
+    exit_code = service::run_until_signal(server, {.host = config.server.host});
     server.stop();
   }
   log::info("stopped", {{"exit_code", exit_code}});

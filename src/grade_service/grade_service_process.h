@@ -3,11 +3,11 @@
 // the exception boundary), until SIGTERM/SIGINT.
 #pragma once
 
-#include "core/config.h"
+#include "grade_service/grade_service_config.h"
 
 namespace sre::grade_service {
 
 // The process exit code: 0 after a clean stop, 1 when it could not start.
-int run_grade_service(const core::Config& config);
+int run_grade_service(const GradeServiceConfig& config);
 
 }  // namespace sre::grade_service

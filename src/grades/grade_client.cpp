@@ -1,5 +1,7 @@
 #include "grades/grade_client.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -61,15 +63,27 @@ AttemptResult classify_answer(const http::ClientResponse& response) {
   return result;
 }
 
-GradeServiceAddress parse_grade_service_url(std::string_view url) {
-  GradeServiceAddress out;
-  auto parsed = boost::urls::parse_absolute_uri(url);
-  if (!parsed) {
-    return out;  // validated at configuration (core/config.cpp); not reached
+std::variant<GradeServiceAddress, std::string> parse_grade_service_url(std::string_view text) {
+  auto url = boost::urls::parse_absolute_uri(text);
+  if (!url) {
+    return fmt::format("'{}' is not an absolute URL like http://127.0.0.1:8001", text);
   }
-  out.host = parsed->host_address();
-  out.port = parsed->has_port() ? std::string(parsed->port()) : "80";
-  out.base_path = parsed->path();
+  if (url->scheme() != "http") {
+    return fmt::format("'{}' must start with http:// (the grade service speaks plain HTTP)", text);
+  }
+  if (url->host().empty()) {
+    return fmt::format("'{}' has no host", text);
+  }
+  if (url->has_port() && url->port_number() == 0) {
+    return fmt::format("'{}' has no valid port (1..65535)", text);
+  }
+  if (url->has_query() || url->has_fragment() || url->has_userinfo()) {
+    return fmt::format("'{}' must not have a query, fragment or user info", text);
+  }
+  GradeServiceAddress out;
+  out.host = url->host_address();
+  out.port = url->has_port() ? std::string(url->port()) : "80";
+  out.base_path = url->path();
   while (!out.base_path.empty() && out.base_path.back() == '/') {
     out.base_path.pop_back();
   }

@@ -7,6 +7,8 @@
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <string>
+#include <string_view>
+#include <variant>
 
 #include "http/client.h"
 
@@ -18,8 +20,9 @@ struct GradeServiceAddress {
   std::string base_path;  // "" or "/prefix" (no trailing slash)
 };
 
-// Splits GRADE_SERVICE_URL (http://host[:port][/prefix], validated by the configuration).
-GradeServiceAddress parse_grade_service_url(std::string_view url);
+// GRADE_SERVICE_URL (http://host[:port][/prefix]) split into its parts, or a one-line reason
+// it is not such a URL.
+std::variant<GradeServiceAddress, std::string> parse_grade_service_url(std::string_view url);
 
 enum class AttemptOutcome : std::uint8_t {
   success,

@@ -24,18 +24,6 @@ constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
 // Not worth starting an attempt with less time than this left: it could only time out.
 constexpr auto kMinimumAttemptTime = 5ms;
 
-resilience::CircuitBreakerOptions breaker_options(const core::Config& c) {
-  resilience::CircuitBreakerOptions o;
-  o.consecutive_failure_threshold = c.circuit_breaker_failure_threshold;
-  o.failure_rate_threshold = c.circuit_breaker_failure_rate;
-  o.window_size = c.circuit_breaker_window;
-  o.minimum_calls = c.circuit_breaker_minimum_calls;
-  o.open_duration = std::chrono::milliseconds(c.circuit_breaker_open_seconds * 1000LL);
-  o.slow_call_threshold = std::chrono::milliseconds(c.circuit_breaker_slow_call_ms);
-  o.half_open_probes = c.circuit_breaker_half_open_probes;
-  return o;
-}
-
 }  // namespace
 
 struct GradesApi::Lookup {
@@ -44,16 +32,15 @@ struct GradesApi::Lookup {
   std::string fallback_reason;  // why not fresh: circuit_open, timeout, ...
 };
 
-GradesApi::GradesApi(const core::Config& config, prometheus::Registry& registry,
+GradesApi::GradesApi(const GradesOptions& options, prometheus::Registry& registry,
                      LastKnownGrades& last_known)
-    : config_(config),
+    : options_(options),
       metrics_(registry, std::string(kBreakerName)),
-      breaker_(std::string(kBreakerName), breaker_options(config)),
-      retry_budget_(config.grade_retry_budget_ratio, config.grade_retry_budget_max_tokens),
-      bulkhead_(config.grade_max_concurrent_calls),
-      backoff_{std::chrono::milliseconds(config.grade_backoff_base_ms),
-               std::chrono::milliseconds(config.grade_backoff_max_ms)},
-      client_(parse_grade_service_url(config.grade_service_url)),
+      breaker_(std::string(kBreakerName), options.breaker),
+      retry_budget_(options.retry_budget_ratio, options.retry_budget_max_tokens),
+      bulkhead_(options.max_concurrent_calls),
+      backoff_(options.backoff),
+      client_(options.service),
       last_known_(last_known) {
   breaker_.set_listener([this](const resilience::BreakerTransition& t) {
     metrics_.transition(t);
@@ -73,7 +60,7 @@ void GradesApi::register_routes(http::Router& router) {
 
 http::asio::awaitable<void> GradesApi::fetch(const http::RequestContext& ctx, Lookup& lookup) {
   // The client's budget, if it gave one, but never more than our own deadline.
-  auto budget = std::chrono::milliseconds(config_.grade_deadline_ms);
+  auto budget = options_.deadline;
   auto header = ctx.request.find(resilience::kRequestTimeoutHeader);
   if (header != ctx.request.end()) {
     budget = std::min(budget, *resilience::parse_request_timeout(header->value()));
@@ -93,7 +80,7 @@ http::asio::awaitable<void> GradesApi::fetch(const http::RequestContext& ctx, Lo
   request.student_id = std::string(ctx.path_param("student_id"));
   request.request_id = ctx.request_id;
   AttemptResult last;
-  for (int attempt = 0; attempt < config_.grade_max_attempts; ++attempt) {
+  for (int attempt = 0; attempt < options_.max_attempts; ++attempt) {
     if (attempt > 0) {
       if (!is_retryable(last.outcome)) {
         break;
@@ -124,7 +111,7 @@ http::asio::awaitable<void> GradesApi::fetch(const http::RequestContext& ctx, Lo
       lookup.fallback_reason = "circuit_open";
       co_return;
     }
-    request.timeout = std::min(std::chrono::milliseconds(config_.grade_timeout_ms), remaining);
+    request.timeout = std::min(options_.timeout, remaining);
     request.remaining_budget = remaining;
     const auto started = std::chrono::steady_clock::now();
     last = co_await client_.fetch(request);

@@ -16,9 +16,9 @@
 
 #include <memory>
 
-#include "core/config.h"
 #include "grades/grade_client.h"
 #include "grades/grades_metrics.h"
+#include "grades/grades_options.h"
 #include "grades/last_known_grades.h"
 #include "http/router.h"
 #include "resilience/backoff.h"
@@ -32,7 +32,7 @@ inline constexpr std::string_view kBreakerName = "grade-service";
 
 class GradesApi {
  public:
-  GradesApi(const core::Config& config, prometheus::Registry& registry,
+  GradesApi(const GradesOptions& options, prometheus::Registry& registry,
             LastKnownGrades& last_known);
 
   void register_routes(http::Router& router);
@@ -45,7 +45,7 @@ class GradesApi {
   // Fills `lookup` (a local of the caller's frame) from the grade service.
   http::asio::awaitable<void> fetch(const http::RequestContext& ctx, Lookup& lookup);
 
-  const core::Config& config_;
+  GradesOptions options_;
   GradesMetrics metrics_;
   resilience::CircuitBreaker breaker_;
   resilience::RetryBudget retry_budget_;

@@ -31,7 +31,7 @@ namespace sre::http {
 struct ServerOptions {
   std::string host = "0.0.0.0";
   std::uint16_t port = 8000;
-  unsigned threads = 1;
+  unsigned threads = 0;  // I/O threads; 0: one per CPU core (io_thread_count in server_settings.h)
   std::size_t max_body_bytes = std::size_t{1024} * 1024;
   std::size_t max_header_bytes = std::size_t{8} * 1024;
   std::chrono::seconds request_timeout{10};

@@ -5,8 +5,8 @@
 // Two bounds, each off when 0:
 //  - in-flight requests (admitted, not yet answered). The limit is per process, enforced as
 //    an equal share per I/O thread (ceil(limit / threads)) with a plain per-thread counter
-//    (core::PerThread): no shared cache line on the request path. The cost: with uneven connection spread one
-//    thread may shed while another still has room.
+//    (core::PerThread): no shared cache line on the request path. The cost: with uneven connection
+//    spread one thread may shed while another still has room.
 //  - queueing delay: how long the request waited before reaching the shedder, measured from
 //    when its first bytes were read. On an event loop that is the time spent in the loop's
 //    ready queue behind other work, which is what grows when the CPU is saturated. As in
@@ -23,9 +23,9 @@
 namespace sre::resilience {
 
 struct LoadShedderOptions {
-  int max_in_flight = 0;                         // per process; 0 = no bound
-  std::chrono::milliseconds max_queue_delay{0};  // 0 = no bound
-  unsigned threads = 1;
+  int max_in_flight = 1024;                        // per process; 0 = no bound
+  std::chrono::milliseconds max_queue_delay{200};  // 0 = no bound
+  unsigned threads = 1;                            // I/O threads sharing max_in_flight
 };
 
 enum class ShedDecision : std::uint8_t { admit, shed_in_flight, shed_queue_delay };

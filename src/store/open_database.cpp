@@ -5,25 +5,11 @@
 
 namespace sre::store {
 
-namespace {
-
-PgSettings pg_settings(const core::Config& config) {
-  PgSettings settings;
-  settings.url = config.database_url;
-  settings.pool_size = config.db_pool_size;
-  settings.statement_timeout = std::chrono::milliseconds(config.db_statement_timeout_ms);
-  settings.connect_timeout = std::chrono::milliseconds(config.db_connect_timeout_ms);
-  settings.application_name = config.app_name;
-  return settings;
-}
-
-}  // namespace
-
-std::unique_ptr<Database> open_database(const core::Config& config) {
-  if (config.uses_postgres()) {
-    return std::make_unique<PgStudentStore>(pg_settings(config));
+std::unique_ptr<Database> open_database(const StoreOptions& options, std::string application_name) {
+  if (options.uses_postgres()) {
+    return std::make_unique<PgStudentStore>(options.pg_settings(std::move(application_name)));
   }
-  return std::make_unique<SqliteStudentStore>(config.sqlite_path(), config.db_threads);
+  return std::make_unique<SqliteStudentStore>(options.sqlite_path(), options.db_threads);
 }
 
 }  // namespace sre::store

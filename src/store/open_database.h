@@ -2,13 +2,15 @@
 #pragma once
 
 #include <memory>
+#include <string>
 
-#include "core/config.h"
 #include "store/database.h"
+#include "store/store_options.h"
 
 namespace sre::store {
 
-// Builds the database the configuration names; touches nothing on disk or the network yet.
-std::unique_ptr<Database> open_database(const core::Config& config);
+// Builds the database `options` names; touches nothing on disk or the network yet.
+// `application_name`: how PostgreSQL sessions are named (APP_NAME).
+std::unique_ptr<Database> open_database(const StoreOptions& options, std::string application_name);
 
 }  // namespace sre::store

@@ -38,8 +38,8 @@ bool documented_elsewhere(const std::string& path) {
 }
 
 TEST(OpenApi, DocumentsExactlyTheRoutesTheRouterServes) {
-  core::Config config;
-  config.web_dir = "/nonexistent";
+  ServeConfig config;
+  config.api.web_dir = "/nonexistent";
   UnusedStore store;
   Lifecycle lifecycle;
   App app(config, store, lifecycle, 1);

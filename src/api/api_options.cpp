@@ -1,0 +1,17 @@
+#include "api/api_options.h"
+
+namespace sre::api {
+
+const std::vector<core::Setting<ApiOptions>>& settings() {
+  using core::setting;
+  static const std::vector<core::Setting<ApiOptions>> rows{
+      setting("ENVIRONMENT", &ApiOptions::environment, core::non_empty_text(),
+              "Deployment environment shown by GET /"),
+      setting("APP_NAME", &ApiOptions::app_name, core::non_empty_text(),
+              "Service name in responses, logs and metrics"),
+      setting("WEB_DIR", &ApiOptions::web_dir, core::any_text(), "Static assets (API docs page)"),
+  };
+  return rows;
+}
+
+}  // namespace sre::api

@@ -1,0 +1,177 @@
+// The programs' tables, composed from their owners' rows: which settings each program has,
+// what describe() shows of them (every row, secrets redacted), and the README's tables,
+// which must be exactly what `<program> --help-markdown` prints.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "api/serve_config.h"
+#include "core/config.h"
+#include "grade_service/grade_service_config.h"
+
+namespace sre {
+namespace {
+
+template <typename Options>
+std::vector<std::string> names(const std::vector<core::Setting<Options>>& rows) {
+  std::vector<std::string> out;
+  for (const auto& row : rows) {
+    out.push_back(row.env);
+  }
+  return out;
+}
+
+std::set<std::string> as_set(const std::vector<std::string>& names) {
+  return {names.begin(), names.end()};
+}
+
+TEST(ServeSettings, EverySettingOnceAndNoOther) {
+  auto serve = names(api::serve_settings());
+  EXPECT_EQ(as_set(serve).size(), serve.size()) << "an environment name is used twice";
+  EXPECT_EQ(as_set(serve), (std::set<std::string>{"HOST",
+                                                  "PORT",
+                                                  "DATA_DIR",
+                                                  "DATABASE_URL",
+                                                  "ENVIRONMENT",
+                                                  "APP_NAME",
+                                                  "LOG_LEVEL",
+                                                  "ACCESS_LOG_SAMPLE_RATE",
+                                                  "SHUTDOWN_DELAY_SECONDS",
+                                                  "SHUTDOWN_TIMEOUT_SECONDS",
+                                                  "WORKER_THREADS",
+                                                  "DB_THREADS",
+                                                  "MAX_BODY_BYTES",
+                                                  "MAX_HEADER_BYTES",
+                                                  "REQUEST_TIMEOUT_SECONDS",
+                                                  "IDLE_TIMEOUT_SECONDS",
+                                                  "WEB_DIR",
+                                                  "DB_POOL_SIZE",
+                                                  "DB_STATEMENT_TIMEOUT_MS",
+                                                  "DB_CONNECT_TIMEOUT_MS",
+                                                  "AUTO_MIGRATE",
+                                                  "GRADE_SERVICE_URL",
+                                                  "GRADE_TIMEOUT_MS",
+                                                  "GRADE_DEADLINE_MS",
+                                                  "GRADE_MAX_ATTEMPTS",
+                                                  "GRADE_BACKOFF_BASE_MS",
+                                                  "GRADE_BACKOFF_MAX_MS",
+                                                  "GRADE_RETRY_BUDGET_RATIO",
+                                                  "GRADE_RETRY_BUDGET_MAX_TOKENS",
+                                                  "GRADE_MAX_CONCURRENT_CALLS",
+                                                  "CIRCUIT_BREAKER_FAILURE_THRESHOLD",
+                                                  "CIRCUIT_BREAKER_FAILURE_RATE",
+                                                  "CIRCUIT_BREAKER_WINDOW",
+                                                  "CIRCUIT_BREAKER_MINIMUM_CALLS",
+                                                  "CIRCUIT_BREAKER_OPEN_SECONDS",
+                                                  "CIRCUIT_BREAKER_SLOW_CALL_MS",
+                                                  "CIRCUIT_BREAKER_HALF_OPEN_PROBES",
+                                                  "MAX_IN_FLIGHT",
+                                                  "MAX_QUEUE_DELAY_MS",
+                                                  "REDIS_URL",
+                                                  "REDIS_TIMEOUT_MS",
+                                                  "CACHE_TTL_SECONDS",
+                                                  "CACHE_MAX_ENTRIES",
+                                                  "RATE_LIMIT_ENABLED",
+                                                  "RATE_LIMITS",
+                                                  "TRUSTED_PROXIES"}));
+}
+
+TEST(ServeSettings, EachPartGetsItsOwnValues) {
+  auto built = core::build(api::serve_settings(), {{"PORT", "9000"},
+                                                   {"LOG_LEVEL", "debug"},
+                                                   {"CACHE_TTL_SECONDS", "7"},
+                                                   {"GRADE_MAX_ATTEMPTS", "2"},
+                                                   {"MAX_IN_FLIGHT", "5"}});
+  ASSERT_TRUE(built.options) << built.error;
+  EXPECT_EQ(built.options->server.port, 9000);
+  EXPECT_EQ(built.options->log.level, "debug");
+  EXPECT_EQ(built.options->cache.ttl, std::chrono::seconds(7));
+  EXPECT_EQ(built.options->grades.max_attempts, 2);
+  EXPECT_EQ(built.options->load_shedding.max_in_flight, 5);
+  auto refused = core::build(api::serve_settings(), {{"PORT", "70000"}});
+  EXPECT_EQ(refused.error, "invalid PORT: '70000' is not an integer in 1..65535");
+}
+
+TEST(ServeSettings, DescribeShowsEveryRowWithSecretsRedacted) {
+  auto built = core::build(api::serve_settings(),
+                           {{"DATABASE_URL", "postgresql://admin:hunter2@db:5432/app"},
+                            {"REDIS_URL", "redis://:hunter2@cache:6380/1"}});
+  ASSERT_TRUE(built.options) << built.error;
+  auto described = core::describe(api::serve_settings(), *built.options);
+  std::set<std::string> keys;
+  for (const auto& [key, value] : described) {
+    keys.insert(key);
+    EXPECT_EQ(value.find("hunter2"), std::string::npos) << key << "=" << value;
+  }
+  for (const auto& row : api::serve_settings()) {
+    EXPECT_TRUE(keys.contains(core::key_of(row.env))) << row.env << " missing from describe()";
+  }
+  EXPECT_TRUE(keys.contains("grade_backoff_base_ms"));
+  EXPECT_TRUE(keys.contains("grade_retry_budget_max_tokens"));
+  auto value_of = [&](std::string_view key) {
+    for (const auto& [k, v] : described) {
+      if (k == key) {
+        return v;
+      }
+    }
+    return std::string("<missing>");
+  };
+  EXPECT_EQ(value_of("database_url"), "postgresql://admin:***@db:5432/app");
+  EXPECT_EQ(value_of("redis_url"), "redis://:***@cache:6380/1");
+  EXPECT_EQ(value_of("data_dir"), "./data");
+}
+
+TEST(GradeServiceSettings, Port8001AndOnlyItsSettings) {
+  EXPECT_EQ(names(grade_service::settings()),
+            (std::vector<std::string>{"HOST", "PORT", "WORKER_THREADS", "MAX_BODY_BYTES",
+                                      "MAX_HEADER_BYTES", "REQUEST_TIMEOUT_SECONDS",
+                                      "IDLE_TIMEOUT_SECONDS", "LOG_LEVEL", "GRADE_ERROR_RATE",
+                                      "GRADE_LATENCY_MS", "GRADE_LATENCY_JITTER_MS"}));
+  auto built = core::build(grade_service::settings(), {{"GRADE_LATENCY_MS", "2000"}});
+  ASSERT_TRUE(built.options) << built.error;
+  EXPECT_EQ(built.options->server.port, 8001);
+  EXPECT_EQ(built.options->faults.latency, std::chrono::milliseconds(2000));
+  auto docs = core::document(grade_service::settings());
+  EXPECT_EQ(docs[1].default_text, "8001");
+  EXPECT_EQ(docs[1].help, "TCP port of the grade service");
+  EXPECT_EQ(core::document(api::serve_settings())[1].help, "TCP port of the API");
+}
+
+TEST(MigrateSettings, TheStoreAndTheNameItConnectsAs) {
+  auto built = core::build(api::migrate_settings(),
+                           {{"DATABASE_URL", "postgres://u@db/app"}, {"APP_NAME", "migrator"}});
+  ASSERT_TRUE(built.options) << built.error;
+  EXPECT_TRUE(built.options->store.uses_postgres());
+  EXPECT_EQ(built.options->api.app_name, "migrator");
+  EXPECT_FALSE(as_set(names(api::migrate_settings())).contains("PORT"));
+}
+
+// The text between <!-- settings:NAME --> and <!-- /settings:NAME --> in README.md.
+std::string readme_block(const std::string& name) {
+  std::ifstream file(std::string(SRE_SOURCE_DIR) + "/README.md");
+  std::stringstream text;
+  text << file.rdbuf();
+  const std::string all = text.str();
+  const std::string open = "<!-- settings:" + name + " -->\n";
+  const std::string close = "<!-- /settings:" + name + " -->";
+  auto begin = all.find(open);
+  auto end = all.find(close);
+  if (begin == std::string::npos || end == std::string::npos || end < begin) {
+    return "<no block " + name + " in README.md>";
+  }
+  return all.substr(begin + open.size(), end - begin - open.size());
+}
+
+TEST(Readme, ConfigurationTablesAreTheRows) {
+  EXPECT_EQ(readme_block("serve"), core::markdown_table(core::document(api::serve_settings())))
+      << "README.md drifted: paste `sre-playground serve --help-markdown` between its markers";
+  EXPECT_EQ(readme_block("grade-service"),
+            core::markdown_table(core::document(grade_service::settings())))
+      << "README.md drifted: paste `sre-playground grade-service --help-markdown` between its "
+         "markers";
+}
+
+}  // namespace
+}  // namespace sre
