@@ -28,8 +28,7 @@ int main(int argc, char** argv) {
 
   auto* grade_service = cli.add_subcommand(
       "grade-service", "Run the grade service the API depends on, with fault injection");
-  sre::core::SettingsFlags grade_service_settings(*grade_service,
-                                                  sre::grade_service::settings());
+  sre::core::SettingsFlags grade_service_settings(*grade_service, sre::grade_service::settings());
 
   try {
     cli.parse(argc, argv);

@@ -24,10 +24,10 @@ App::App(const ServeConfig& config, store::StudentStore& store, Lifecycle& lifec
       student_responses_(config.cache.enabled() ? std::make_unique<StudentResponseCache>(
                                                       config.cache, redis_.get(), http_.metrics())
                                                 : nullptr),
-      rate_limiting_(config.rate_limit.enabled
-                         ? std::make_unique<RateLimiting>(config.rate_limit, redis_.get(),
-                                                          http_.metrics())
-                         : nullptr),
+      rate_limiting_(
+          config.rate_limit.enabled
+              ? std::make_unique<RateLimiting>(config.rate_limit, redis_.get(), http_.metrics())
+              : nullptr),
       student_service_(std::make_unique<students::StudentService>(store, http_.metrics(),
                                                                   student_responses_.get())),
       students_(std::make_unique<StudentsApi>(*student_service_, student_responses_.get())),

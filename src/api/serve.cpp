@@ -47,8 +47,7 @@ int serve(const ServeConfig& config) {
     }
 
     http::Server server(
-        server_options,
-        [&app](http::RequestContext& ctx) { return app.handle(ctx); },
+        server_options, [&app](http::RequestContext& ctx) { return app.handle(ctx); },
         [&app](http::RequestContext& ctx, http::Response& response) {
           app.on_rejected(ctx, response);
         },
@@ -56,10 +55,9 @@ int serve(const ServeConfig& config) {
           app.on_io_thread_start(index, executor);
         });
 
-    const service::RunOptions run{
-        .host = config.server.host,
-        .drain_delay = config.service.shutdown_delay,
-        .drain_timeout = config.service.shutdown_timeout};
+    const service::RunOptions run{.host = config.server.host,
+                                  .drain_delay = config.service.shutdown_delay,
+                                  .drain_timeout = config.service.shutdown_timeout};
     exit_code = service::run_until_signal(
         server, run,
         {// PostgreSQL may not be up yet: then the schema is prepared in the background and the

@@ -64,8 +64,7 @@ int run_grade_service(const GradeServiceConfig& config) {
   {
     GradeServiceApp app(config.faults, threads);
     http::Server server(
-        server_options,
-        [&app](http::RequestContext& ctx) { return app.http().handle(ctx); },
+        server_options, [&app](http::RequestContext& ctx) { return app.http().handle(ctx); },
         [&app](http::RequestContext& ctx, http::Response& response) {
           app.http().on_rejected(ctx, response);
         },
