@@ -17,6 +17,7 @@ namespace {
 template <typename Options>
 std::vector<std::string> names(const std::vector<core::Setting<Options>>& rows) {
   std::vector<std::string> out;
+  out.reserve(rows.size());
   for (const auto& row : rows) {
     out.push_back(row.env);
   }

@@ -253,6 +253,7 @@ class Precedence : public testing::Test {
     SettingsFlags<Toy> flags(cli, toy_rows());
     args.insert(args.begin(), "toy");
     std::vector<char*> argv;
+    argv.reserve(args.size());
     for (auto& arg : args) {
       argv.push_back(arg.data());
     }
