@@ -8,7 +8,7 @@ export CCACHE_MAXSIZE ?= 2G
 # Relative paths in the cache key: worktrees and fresh clones elsewhere reuse the same objects.
 export CCACHE_BASEDIR ?= $(CURDIR)
 
-.PHONY: all bootstrap web build run test unit-test e2e-test bench lint format clean
+.PHONY: all bootstrap web build run test unit-test e2e-test bench lint check-layers format clean
 
 all: build
 
@@ -49,8 +49,12 @@ bench: build
 	bench/run
 
 # Format check and clang-tidy on the C++ files changed against origin/main (or all if none).
-lint: build
+lint: build check-layers
 	scripts/lint
+
+# Every include and link edge between folders of src/ against docs/architecture.md's layers.
+check-layers: bootstrap
+	$(PYTHON) scripts/check-layers
 
 format:
 	git ls-files '*.cpp' '*.h' | xargs clang-format -i

@@ -15,7 +15,7 @@ void HealthApi::register_routes(http::Router& router) {
              [this](auto& ctx) { return live(ctx); });
   router.add(http::Verb::get, "/health/ready", http::RouteTag::readiness,
              [this](auto& ctx) { return ready(ctx); });
-  router.add(http::Verb::get, "/health", http::RouteTag::operational,
+  router.add(http::Verb::get, "/health", http::RouteTag::health_report,
              [this](auto& ctx) { return report(ctx); });
 }
 

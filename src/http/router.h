@@ -24,16 +24,17 @@ enum class RouteTag : std::uint8_t {
   public_api,  // what the service is for (/api/v1/students, /grades/{id})
   admin,       // the operator's controls (/api/v1/admin/*, /admin/*)
   // Operational endpoints, for the people and machines that run the service:
-  operational,  // docs, the OpenAPI document, the service root, the /health report
-  liveness,     // /health/live: restart me if this fails
-  readiness,    // /health/ready: send me traffic only while this succeeds
-  metrics,      // /metrics: what Prometheus scrapes
+  operational,    // docs, the OpenAPI document, the service root
+  health_report,  // /health: the dependency report that uptime monitors poll
+  liveness,       // /health/live: restart me if this fails
+  readiness,      // /health/ready: send me traffic only while this succeeds
+  metrics,        // /metrics: what Prometheus scrapes
 };
 
-// Liveness, readiness and metrics are operational endpoints too.
+// The health report, liveness, readiness and metrics are operational endpoints too.
 constexpr bool is_operational(RouteTag tag) {
-  return tag == RouteTag::operational || tag == RouteTag::liveness || tag == RouteTag::readiness ||
-         tag == RouteTag::metrics;
+  return tag == RouteTag::operational || tag == RouteTag::health_report ||
+         tag == RouteTag::liveness || tag == RouteTag::readiness || tag == RouteTag::metrics;
 }
 
 struct Route {

@@ -2,7 +2,7 @@
 // and the parser of their readable configuration text (RATE_LIMITS).
 //
 //   RATE_LIMITS="* 100/min burst 110; POST /api/v1/students 10/min burst 15;
-//                POST /auth/token 5/min burst 5; /health* exempt; /metrics exempt"
+//                POST /auth/token 5/min burst 5; /docs* exempt"
 //
 // A rule is `[METHOD] PATH LIMIT`, rules are separated by `;`.
 //   METHOD  optional; GET, POST, ... (any method when absent)
@@ -55,10 +55,11 @@ class PolicyTable {
 };
 
 // The seed's limits: everything 100/min burst 110, creating students 10/min burst 15, tokens
-// 5/min burst 5, health checks and metrics exempt.
+// 5/min burst 5. (Probes, the health report and metrics are never limited: see
+// never_rate_limited() in ratelimit/rate_limit_middleware.h.)
 inline constexpr std::string_view kDefaultRateLimits =
     "* 100/min burst 110; POST /api/v1/students 10/min burst 15; "
-    "POST /auth/token 5/min burst 5; /health* exempt; /metrics exempt";
+    "POST /auth/token 5/min burst 5";
 
 // The table, or a one-line reason naming the rule at fault.
 std::variant<PolicyTable, std::string> parse_policies(std::string_view text);

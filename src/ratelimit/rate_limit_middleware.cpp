@@ -46,8 +46,16 @@ void RateLimitMiddleware::add_headers(http::Response& response, const Policy& po
                fmt::format("{};r={};t={}", text.quoted_name, decision.remaining, reset));
 }
 
+bool never_rate_limited(http::RouteTag tag) {
+  return tag == http::RouteTag::liveness || tag == http::RouteTag::readiness ||
+         tag == http::RouteTag::health_report || tag == http::RouteTag::metrics;
+}
+
 http::asio::awaitable<http::Response> RateLimitMiddleware::handle(http::RequestContext& ctx,
                                                                   http::Next next) {
+  if (ctx.route != nullptr && never_rate_limited(ctx.route->tag)) {
+    co_return co_await next(ctx);
+  }
   const Policy* policy =
       limiter_.policies().match(ctx.request.method_string(), ctx.route_template());
   if (policy == nullptr || policy->exempt) {

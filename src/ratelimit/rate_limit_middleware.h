@@ -9,16 +9,25 @@
 //   RateLimit: "POST /api/v1/students";r=9;t=36            IETF draft: remaining, reset
 //
 // and a refusal is 429 {"error":"Rate limit exceeded","retry_after":N} with Retry-After: N.
+//
+// Never limited, whatever the rules say (by route tag, see never_rate_limited()): liveness
+// and readiness probes, the /health report and metrics. A throttled probe makes an
+// orchestrator restart a healthy instance or pull it from the load balancer; a throttled
+// scrape blinds the people handling the incident.
 #pragma once
 
 #include <string>
 #include <vector>
 
 #include "http/middleware.h"
+#include "http/router.h"
 #include "ratelimit/client_identity.h"
 #include "ratelimit/rate_limiter.h"
 
 namespace sre::ratelimit {
+
+// Whether requests to routes of kind `tag` bypass the limiter.
+bool never_rate_limited(http::RouteTag tag);
 
 class RateLimitMiddleware : public http::Middleware {
  public:

@@ -13,8 +13,8 @@
 #include <optional>
 #include <string>
 
-#include "redis/redis_client.h"
 #include "ratelimit/policy.h"
+#include "redis/redis_client.h"
 
 namespace sre::ratelimit {
 

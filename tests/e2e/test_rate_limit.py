@@ -74,6 +74,17 @@ def test_headers_on_every_limited_response_and_exempt_routes(start_server):
         assert not any(h in response.headers for h in LIMIT_HEADERS), (path, response.headers)
 
 
+def test_probes_health_report_and_metrics_are_never_limited_whatever_the_rules(start_server):
+    # A rule that would limit everything to one request an hour: the tagged routes ignore it.
+    srv = start_server(env={"RATE_LIMIT_ENABLED": "true", "RATE_LIMITS": "* 1/h burst 1"})
+    api = srv.client()
+    for path in ("/health/live", "/health/ready", "/health", "/metrics"):
+        statuses = [api.get(path).status_code for _ in range(5)]
+        assert statuses == [200] * 5, (path, statuses)
+        assert not any(h in api.get(path).headers for h in LIMIT_HEADERS), path
+    assert [api.get("/").status_code for _ in range(2)] == [200, 429], "the rest is limited"
+
+
 def test_disabled_means_no_headers_and_no_429(start_server):
     srv = start_server(env={"RATE_LIMIT_ENABLED": "false"})
     api = srv.client()

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "ratelimit/rate_limit_middleware.h"
+
 namespace sre::ratelimit {
 namespace {
 
@@ -34,12 +36,19 @@ TEST(Policy, DefaultsAreTheSeeds) {
   EXPECT_EQ(token->rate.limit, 5);
   EXPECT_EQ(token->rate.burst, 5);
 
-  for (auto route : {"/health", "/health/live", "/health/ready", "/metrics"}) {
-    const Policy* exempt = table.match("GET", route);
-    ASSERT_NE(exempt, nullptr) << route;
-    EXPECT_TRUE(exempt->exempt) << route;
-  }
+  // Probes and metrics need no rule: their route tags exempt them (RateLimitMiddleware).
+  EXPECT_EQ(table.match("GET", "/health/live")->name, "default");
   EXPECT_EQ(table.match("GET", "unmatched")->name, "default") << "scanners are limited too";
+}
+
+TEST(NeverRateLimited, ProbesHealthReportAndMetricsOnly) {
+  EXPECT_TRUE(never_rate_limited(http::RouteTag::liveness));
+  EXPECT_TRUE(never_rate_limited(http::RouteTag::readiness));
+  EXPECT_TRUE(never_rate_limited(http::RouteTag::health_report));
+  EXPECT_TRUE(never_rate_limited(http::RouteTag::metrics));
+  EXPECT_FALSE(never_rate_limited(http::RouteTag::operational));  // docs, the service root
+  EXPECT_FALSE(never_rate_limited(http::RouteTag::admin));
+  EXPECT_FALSE(never_rate_limited(http::RouteTag::public_api));
 }
 
 TEST(Policy, MostSpecificRuleWinsWhateverTheOrder) {

@@ -246,7 +246,8 @@ TEST(NeverShed, ProbesMetricsAndAdminOnly) {
   EXPECT_TRUE(never_shed(RouteTag::readiness));
   EXPECT_TRUE(never_shed(RouteTag::metrics));
   EXPECT_TRUE(never_shed(RouteTag::admin));
-  EXPECT_FALSE(never_shed(RouteTag::operational));  // docs and the /health report
+  EXPECT_FALSE(never_shed(RouteTag::operational));    // docs, the service root
+  EXPECT_FALSE(never_shed(RouteTag::health_report));  // the /health report
   EXPECT_FALSE(never_shed(RouteTag::public_api));
 }
 
