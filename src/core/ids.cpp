@@ -92,4 +92,19 @@ std::string trace_id_from_traceparent(std::string_view traceparent) {
   return random_hex(32, kLowerHex);
 }
 
+bool is_path_safe_student_id(std::string_view id) {
+  constexpr std::size_t kMaxLength = 64;
+  if (id.empty() || id.size() > kMaxLength) {
+    return false;
+  }
+  for (char c : id) {
+    const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                    c == '-' || c == '_';
+    if (!ok) {
+      return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace sre::core

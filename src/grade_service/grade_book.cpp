@@ -9,7 +9,6 @@ namespace {
 
 constexpr std::array<std::string_view, 5> kSubjects = {"Mathematics", "English", "Science",
                                                        "History", "Art"};
-constexpr std::size_t kMaxStudentIdLength = 64;
 constexpr int kLowestGrade = 50;
 constexpr std::uint64_t kGradeSpan = 51;  // 50..100
 
@@ -35,20 +34,6 @@ boost::json::array grades_for(std::string_view student_id) {
         {"grade", kLowestGrade + static_cast<int>((state >> 33) % kGradeSpan)}});
   }
   return out;
-}
-
-bool is_path_safe_student_id(std::string_view id) {
-  if (id.empty() || id.size() > kMaxStudentIdLength) {
-    return false;
-  }
-  for (char c : id) {
-    const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                    c == '-' || c == '_';
-    if (!ok) {
-      return false;
-    }
-  }
-  return true;
 }
 
 }  // namespace sre::grade_service

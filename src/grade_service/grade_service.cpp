@@ -7,6 +7,7 @@
 #include <boost/json/serialize.hpp>
 #include <cmath>
 
+#include "core/ids.h"
 #include "core/log.h"
 #include "grade_service/grade_book.h"
 #include "http/local_reply.h"
@@ -74,7 +75,7 @@ boost::json::object GradeServiceApi::faults_json() const {
 
 http::asio::awaitable<http::Response> GradeServiceApi::grades(http::RequestContext& ctx) {
   const std::string student_id(ctx.path_param("student_id"));
-  if (!is_path_safe_student_id(student_id)) {
+  if (!core::is_path_safe_student_id(student_id)) {
     count(Outcome::invalid);
     co_return invalid_field(ctx.request, "path", "student_id",
                             "student_id must be 1..64 characters of A-Z, a-z, 0-9, '-' or '_'");

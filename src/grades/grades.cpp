@@ -3,10 +3,7 @@
 #include <boost/json.hpp>
 
 namespace sre::grades {
-namespace {
-
-constexpr std::size_t kMaxStudentIdLength = 64;
-}  // namespace
+namespace {}  // namespace
 
 std::optional<Grades> grades_from_json(const boost::json::value& value) {
   const auto* array = value.if_array();
@@ -27,20 +24,6 @@ std::optional<Grades> grades_from_json(const boost::json::value& value) {
     out.push_back({std::string(subject->get_string()), static_cast<int>(grade->get_int64())});
   }
   return out;
-}
-
-bool is_path_safe_student_id(std::string_view id) {
-  if (id.empty() || id.size() > kMaxStudentIdLength) {
-    return false;
-  }
-  for (char c : id) {
-    const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                    c == '-' || c == '_';
-    if (!ok) {
-      return false;
-    }
-  }
-  return true;
 }
 
 }  // namespace sre::grades

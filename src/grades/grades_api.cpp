@@ -6,6 +6,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "core/ids.h"
 #include "core/log.h"
 #include "grades/grades.h"
 #include "http/local_reply.h"
@@ -137,7 +138,7 @@ http::asio::awaitable<void> GradesApi::fetch(const http::RequestContext& ctx, Lo
 
 http::asio::awaitable<http::Response> GradesApi::get_grades(http::RequestContext& ctx) {
   const std::string student_id(ctx.path_param("student_id"));
-  if (!is_path_safe_student_id(student_id)) {
+  if (!core::is_path_safe_student_id(student_id)) {
     co_return http::local_reply::validation_failed(
         ctx.request, {{{"path", "student_id"},
                        "student_id must be 1..64 characters of A-Z, a-z, 0-9, '-' or '_'",

@@ -4,6 +4,7 @@
 
 #include <regex>
 #include <set>
+#include <string>
 
 namespace sre::core {
 namespace {
@@ -62,6 +63,18 @@ TEST(TraceId, GeneratedWhenTraceparentIsInvalid) {
   EXPECT_NE(zero, std::string(32, '0'));
   EXPECT_EQ(zero.size(), 32U);
   EXPECT_EQ(trace_id_from_traceparent("garbage").size(), 32U);
+}
+
+TEST(Ids, PathSafeStudentIdsAreLooserThanGeneratedOnes) {
+  EXPECT_TRUE(is_path_safe_student_id("STU-1A2B3C4D"));
+  EXPECT_TRUE(is_path_safe_student_id("STU-123"));  // the seed's demo id
+  EXPECT_TRUE(is_path_safe_student_id("a_b"));
+  EXPECT_TRUE(is_path_safe_student_id(std::string(64, 'A')));
+  EXPECT_FALSE(is_path_safe_student_id(""));
+  EXPECT_FALSE(is_path_safe_student_id("STU 1"));
+  EXPECT_FALSE(is_path_safe_student_id("../etc"));
+  EXPECT_FALSE(is_path_safe_student_id("STU-1\n"));
+  EXPECT_FALSE(is_path_safe_student_id(std::string(65, 'A')));
 }
 
 }  // namespace
