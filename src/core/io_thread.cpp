@@ -12,7 +12,8 @@ thread_local int current_index = -1;
 class KeptObjects : public boost::asio::execution_context::service {
  public:
   using key_type = KeptObjects;
-  static inline boost::asio::execution_context::id id;
+  // Asio finds a service by this key. Its constructor does nothing, but is not noexcept.
+  static inline boost::asio::execution_context::id id;  // NOLINT(cert-err58-cpp)
 
   explicit KeptObjects(boost::asio::execution_context& context)
       : boost::asio::execution_context::service(context) {}

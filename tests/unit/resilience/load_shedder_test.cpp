@@ -21,7 +21,7 @@ void on_io_thread(unsigned index, Body body) {
   thread.join();
 }
 
-const auto kNow = std::chrono::steady_clock::time_point{} + 1h;
+constexpr auto kNow = std::chrono::steady_clock::time_point{} + 1h;
 
 TEST(LoadShedder, BoundsInFlightPerThreadShare) {
   LoadShedder shedder({5, 0ms, 2});  // 5 per process over 2 threads: 3 per thread
