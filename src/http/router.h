@@ -31,12 +31,6 @@ enum class RouteTag : std::uint8_t {
   metrics,        // /metrics: what Prometheus scrapes
 };
 
-// The health report, liveness, readiness and metrics are operational endpoints too.
-constexpr bool is_operational(RouteTag tag) {
-  return tag == RouteTag::operational || tag == RouteTag::health_report ||
-         tag == RouteTag::liveness || tag == RouteTag::readiness || tag == RouteTag::metrics;
-}
-
 struct Route {
   std::size_t id = 0;  // dense index, 1-based; 0 is reserved for "unmatched"
   std::string path_template;
