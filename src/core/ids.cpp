@@ -63,6 +63,16 @@ bool is_generated_student_id(std::string_view text) {
   return text.size() == 12 && text.starts_with("STU-") && is_hex(text.substr(4), true);
 }
 
+std::string generate_uuid_v4() {
+  std::string hex = random_hex(32, kLowerHex);
+  hex[12] = '4';  // version 4: random
+  // Variant 10xx: keep the digit's two low random bits, so it becomes one of 8, 9, a, b.
+  const int digit = hex[16] <= '9' ? hex[16] - '0' : hex[16] - 'a' + 10;
+  hex[16] = kLowerHex[8 + (digit & 0x3)];
+  return hex.substr(0, 8) + '-' + hex.substr(8, 4) + '-' + hex.substr(12, 4) + '-' +
+         hex.substr(16, 4) + '-' + hex.substr(20);
+}
+
 std::string generate_request_id() {
   return random_hex(32, kLowerHex);
 }

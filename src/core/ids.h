@@ -19,6 +19,10 @@ bool is_generated_student_id(std::string_view text);
 // The API's grades endpoint and the grade service both check it.
 bool is_path_safe_student_id(std::string_view id);
 
+// A random UUID, version 4 (RFC 9562), lowercase: 8-4-4-4-12 hex digits. Event ids and audit
+// record ids: unique across instances without coordination (122 random bits).
+std::string generate_uuid_v4();
+
 // A request id for X-Request-ID when the client sent none: 32 lowercase hex digits.
 std::string generate_request_id();
 

@@ -77,5 +77,26 @@ TEST(Ids, PathSafeStudentIdsAreLooserThanGeneratedOnes) {
   EXPECT_FALSE(is_path_safe_student_id(std::string(65, 'A')));
 }
 
+TEST(Ids, UuidV4HasTheVersionAndVariantBits) {
+  std::set<char> variants;
+  std::set<std::string> seen;
+  for (int i = 0; i < 2000; ++i) {
+    const std::string uuid = generate_uuid_v4();
+    ASSERT_EQ(uuid.size(), 36U) << uuid;
+    for (std::size_t dash : {8U, 13U, 18U, 23U}) {
+      EXPECT_EQ(uuid[dash], '-') << uuid;
+    }
+    EXPECT_EQ(uuid[14], '4') << uuid;
+    EXPECT_NE(std::string("89ab").find(uuid[19]), std::string::npos) << uuid;
+    for (char c : uuid) {
+      EXPECT_TRUE(c == '-' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')) << uuid;
+    }
+    variants.insert(uuid[19]);
+    seen.insert(uuid);
+  }
+  EXPECT_EQ(variants.size(), 4U);  // all four variant digits occur: the two bits are random
+  EXPECT_EQ(seen.size(), 2000U);
+}
+
 }  // namespace
 }  // namespace sre::core

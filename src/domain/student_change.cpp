@@ -1,0 +1,152 @@
+#include "domain/student_change.h"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
+
+namespace sre::domain {
+
+namespace json = boost::json;
+
+namespace {
+
+json::object snapshot_json(const StudentSnapshot& s) {
+  return {{"student_id", s.student_id},
+          {"first_name", s.first_name},
+          {"last_name", s.last_name},
+          {"grade", s.grade}};
+}
+
+json::value snapshot_or_null(const std::optional<StudentSnapshot>& s) {
+  return s ? json::value(snapshot_json(*s)) : json::value(nullptr);
+}
+
+// The seed's event data: "name" is "First Last".
+json::object event_data(const StudentSnapshot& s) {
+  json::object data = snapshot_json(s);
+  data["name"] = s.first_name + " " + s.last_name;
+  return data;
+}
+
+std::optional<std::string> string_field(const json::object& object, std::string_view key) {
+  const json::value* value = object.if_contains(key);
+  if (value == nullptr || !value->is_string()) {
+    return std::nullopt;
+  }
+  return std::string(value->get_string());
+}
+
+std::optional<StudentSnapshot> read_snapshot(const json::value* value) {
+  if (value == nullptr || !value->is_object()) {
+    return std::nullopt;
+  }
+  const json::object& object = value->get_object();
+  auto student_id = string_field(object, "student_id");
+  auto first_name = string_field(object, "first_name");
+  auto last_name = string_field(object, "last_name");
+  const json::value* grade = object.if_contains("grade");
+  if (!student_id || !first_name || !last_name || grade == nullptr || !grade->is_int64()) {
+    return std::nullopt;
+  }
+  return StudentSnapshot{std::move(*student_id), std::move(*first_name), std::move(*last_name),
+                         static_cast<int>(grade->get_int64())};
+}
+
+std::optional<ChangeKind> kind_of_event_type(std::string_view type) {
+  for (ChangeKind kind : {ChangeKind::created, ChangeKind::updated, ChangeKind::deleted}) {
+    if (event_type(kind) == type) {
+      return kind;
+    }
+  }
+  return std::nullopt;
+}
+
+// The side of a change an event reports: after, or for a deletion the deleted values.
+const StudentSnapshot& reported_values(const StudentChange& change) {
+  return change.kind == ChangeKind::deleted ? *change.before : *change.after;
+}
+
+}  // namespace
+
+std::string_view event_type(ChangeKind kind) {
+  switch (kind) {
+    case ChangeKind::created:
+      return "student_created";
+    case ChangeKind::updated:
+      return "student_updated";
+    case ChangeKind::deleted:
+      return "student_deleted";
+  }
+  return "student_changed";
+}
+
+std::string_view audit_action(ChangeKind kind) {
+  switch (kind) {
+    case ChangeKind::created:
+      return "create";
+    case ChangeKind::updated:
+      return "update";
+    case ChangeKind::deleted:
+      return "delete";
+  }
+  return "change";
+}
+
+std::string render_event(const StudentChange& change) {
+  json::object data = event_data(reported_values(change));
+  if (change.kind == ChangeKind::updated) {
+    data["previous"] = snapshot_json(*change.before);
+  }
+  return json::serialize(json::object{{"event_id", change.event_id},
+                                      {"event_type", event_type(change.kind)},
+                                      {"data", std::move(data)},
+                                      {"timestamp", change.occurred_at},
+                                      {"correlation_id", change.request_id}});
+}
+
+std::string render_audit_record(const StudentChange& change) {
+  return json::serialize(json::object{
+      {"id", change.audit_id},
+      {"timestamp", change.occurred_at},
+      {"action", audit_action(change.kind)},
+      {"actor", change.actor},
+      {"student_id", change.student_id},
+      {"details", json::object{{"before", snapshot_or_null(change.before)},
+                               {"after", snapshot_or_null(change.after)}}},
+      {"request_id", change.request_id},
+  });
+}
+
+std::optional<StudentEvent> parse_event(std::string_view body) {
+  boost::system::error_code error;
+  json::value root = json::parse(body, error);
+  if (error || !root.is_object()) {
+    return std::nullopt;
+  }
+  const json::object& object = root.get_object();
+  auto event_id = string_field(object, "event_id");
+  auto type = string_field(object, "event_type");
+  auto timestamp = string_field(object, "timestamp");
+  auto correlation_id = string_field(object, "correlation_id");
+  if (!event_id || event_id->empty() || !type || !timestamp || !correlation_id) {
+    return std::nullopt;
+  }
+  auto kind = kind_of_event_type(*type);
+  const json::value* data_value = object.if_contains("data");
+  auto data = read_snapshot(data_value);
+  if (!kind || !data) {
+    return std::nullopt;
+  }
+  StudentEvent event{std::move(*event_id),  *kind,
+                     std::move(*data),      std::nullopt,
+                     std::move(*timestamp), std::move(*correlation_id)};
+  if (*kind == ChangeKind::updated) {
+    event.previous = read_snapshot(data_value->get_object().if_contains("previous"));
+    if (!event.previous) {
+      return std::nullopt;
+    }
+  }
+  return event;
+}
+
+}  // namespace sre::domain
