@@ -100,6 +100,7 @@ TEST_F(AwsClientsTest, SendsReceivesAndDeletesABatchOfTen) {
   SqsClient sqs(moto(), aws_metrics_);
   const std::string name = "events-b";
   std::vector<sqs::OutgoingMessage> batch;
+  batch.reserve(10);
   for (int i = 0; i < 10; ++i) {
     batch.push_back({"m" + std::to_string(i),
                      R"({"event_id":")" + std::to_string(i) + "\"}",
@@ -180,6 +181,7 @@ TEST_F(AwsClientsTest, ProvisionsTheAuditTableAndWritesAndQueriesItems) {
   DynamoDbClient dynamodb(moto(), aws_metrics_);
   const auto schema = audit_table_schema("audit-a");
   DynamoDbClient::Items batch;
+  batch.reserve(25);
   for (int i = 0; i < 25; ++i) {
     batch.push_back(json::object{
         {"id", "audit-" + std::to_string(i)},
