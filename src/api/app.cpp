@@ -28,8 +28,8 @@ App::App(const ServeConfig& config, store::StudentStore& store, Lifecycle& lifec
           config.rate_limit.enabled
               ? std::make_unique<RateLimiting>(config.rate_limit, redis_.get(), http_.metrics())
               : nullptr),
-      student_service_(std::make_unique<students::StudentService>(store, http_.metrics(),
-                                                                  student_responses_.get())),
+      student_service_(std::make_unique<students::StudentService>(
+          store, http_.metrics(), student_responses_.get(), config.students)),
       students_(std::make_unique<StudentsApi>(*student_service_, student_responses_.get())),
       health_(std::make_unique<HealthApi>(lifecycle, store, std::string(core::version()))),
       service_info_(std::make_unique<ServiceInfoApi>(config.api, http_.metrics())),

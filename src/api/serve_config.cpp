@@ -13,6 +13,7 @@ const std::vector<core::Setting<ServeConfig>>& serve_settings() {
       nest(&ServeConfig::api, api::settings()),
       nest(&ServeConfig::service, service::settings()),
       nest(&ServeConfig::store, store::settings()),
+      nest(&ServeConfig::students, students::settings()),
       nest(&ServeConfig::grades, grades::settings()),
       nest(&ServeConfig::load_shedding, resilience::load_shedding_settings()),
       nest(&ServeConfig::redis, redis::settings()),

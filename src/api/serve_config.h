@@ -15,6 +15,7 @@
 #include "resilience/load_shedder.h"
 #include "service/service_options.h"
 #include "store/store_options.h"
+#include "students/student_options.h"
 
 namespace sre::api {
 
@@ -24,6 +25,7 @@ struct ServeConfig {
   ApiOptions api;
   service::ServiceOptions service;
   store::StoreOptions store;
+  students::StudentOptions students;
   redis::RedisSettings redis;
   cache::CacheOptions cache;
   ratelimit::RateLimitOptions rate_limit;

@@ -1,6 +1,9 @@
 #include "api/students.h"
 
+#include <algorithm>
 #include <boost/json/serialize.hpp>
+#include <iterator>
+#include <variant>
 
 #include "api/student_body.h"
 #include "http/local_reply.h"
@@ -14,9 +17,44 @@ namespace {
 
 constexpr std::string_view kCollection = "/api/v1/students";
 constexpr std::string_view kItem = "/api/v1/students/{student_id}";
+constexpr std::string_view kIdempotencyKeyHeader = "Idempotency-Key";
 
 http::Response not_found(const http::Request& request) {
   return http::local_reply::error(request, Status::not_found, "Student not found");
+}
+
+// Who is writing, for the audit record and the event's correlation id.
+students::WriteContext write_context(const http::RequestContext& ctx) {
+  return {"anonymous", ctx.request_id};
+}
+
+// Stripe's rule: a key is an opaque string the client chose, of a bounded size. Visible ASCII
+// only, so a key is safe to log and to store.
+constexpr std::size_t kMaxIdempotencyKeyLength = 255;
+
+bool is_acceptable_idempotency_key(std::string_view key) {
+  if (key.empty() || key.size() > kMaxIdempotencyKeyLength) {
+    return false;
+  }
+  return std::all_of(key.begin(), key.end(), [](char c) { return c > ' ' && c <= '~'; });
+}
+
+// The Idempotency-Key header: nullopt when absent, a rejection when malformed or repeated.
+std::variant<std::optional<std::string>, http::Response> idempotency_key_of(
+    const http::RequestContext& ctx) {
+  const auto& headers = ctx.request.base();
+  const auto count = std::distance(headers.equal_range(kIdempotencyKeyHeader).first,
+                                   headers.equal_range(kIdempotencyKeyHeader).second);
+  if (count == 0) {
+    return std::optional<std::string>();
+  }
+  const std::string_view key = headers[kIdempotencyKeyHeader];
+  if (count > 1 || !is_acceptable_idempotency_key(key)) {
+    return http::local_reply::error(
+        ctx.request, Status::bad_request,
+        "Idempotency-Key must be one header of 1 to 255 visible ASCII characters");
+  }
+  return std::optional<std::string>(key);
 }
 
 }  // namespace
@@ -38,16 +76,32 @@ http::asio::awaitable<http::Response> StudentsApi::create(http::RequestContext& 
   if (auto* rejection = std::get_if<http::Response>(&body)) {
     co_return std::move(*rejection);
   }
+  auto key = idempotency_key_of(ctx);
+  if (auto* rejection = std::get_if<http::Response>(&key)) {
+    co_return std::move(*rejection);
+  }
+  // Named first (coroutine rule: no temporaries into coroutine parameters).
+  const students::WriteContext context = write_context(ctx);
   students::CreateResult created =
-      co_await students_.create(std::get<domain::StudentFields>(std::move(body)));
+      co_await students_.create(std::get<domain::StudentFields>(std::move(body)), context,
+                                std::get<std::optional<std::string>>(std::move(key)));
   if (std::holds_alternative<students::NoFreeStudentId>(created)) {
     co_return http::local_reply::error(ctx.request, Status::internal_server_error,
                                        "No free student id");
   }
-  const auto& student = std::get<domain::Student>(created);
+  if (std::holds_alternative<students::IdempotencyKeyReused>(created)) {
+    co_return http::local_reply::error(
+        ctx.request, Status::unprocessable_entity,
+        "Idempotency-Key was already used with a different request body");
+  }
+  const auto& [student, replayed] = std::get<students::Created>(created);
   auto response = http::json_response(ctx.request, Status::created, domain::to_json(student));
   response.set(http::beast_http::field::location,
                std::string(kCollection) + "/" + student.student_id);
+  if (replayed) {
+    // The answer of the first request with this key, not a second student.
+    response.set("Idempotent-Replayed", "true");
+  }
   co_return response;
 }
 
@@ -113,7 +167,8 @@ http::asio::awaitable<http::Response> StudentsApi::update(http::RequestContext& 
   }
   // Named first (coroutine rule: no temporaries into coroutine parameters).
   domain::StudentFields fields = std::get<domain::StudentFields>(std::move(body));
-  auto student = co_await students_.update(std::move(id), std::move(fields));
+  const students::WriteContext context = write_context(ctx);
+  auto student = co_await students_.update(std::move(id), std::move(fields), context);
   if (!student) {
     co_return not_found(ctx.request);
   }
@@ -122,7 +177,9 @@ http::asio::awaitable<http::Response> StudentsApi::update(http::RequestContext& 
 
 http::asio::awaitable<http::Response> StudentsApi::remove(http::RequestContext& ctx) {
   std::string id(ctx.path_param("student_id"));
-  const bool removed = co_await students_.remove(std::move(id));
+  // Named first (coroutine rule: no temporaries into coroutine parameters).
+  const students::WriteContext context = write_context(ctx);
+  const bool removed = co_await students_.remove(std::move(id), context);
   if (!removed) {
     co_return not_found(ctx.request);
   }

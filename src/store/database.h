@@ -1,4 +1,5 @@
-// The database behind the service: a StudentStore that also owns its schema. Built by
+// The database behind the service: the students and the events that hang off them
+// (StudentStore, EventStore), and the schema of both. Built by
 // open_database() from DATABASE_URL; `serve` and `migrate` use it without knowing the engine.
 //
 //   unset / sqlite:///path          SqliteStudentStore (embedded file, the default)
@@ -13,12 +14,13 @@
 #include <vector>
 
 #include "resilience/backoff.h"
+#include "store/event_store.h"
 #include "store/migrations.h"
 #include "store/student_store.h"
 
 namespace sre::store {
 
-class Database : public StudentStore {
+class Database : public StudentStore, public EventStore {
  public:
   // Applies pending migrations now, blocking; returns how many. Throws StoreUnavailable while
   // the database cannot be reached, MigrationTampered when an applied migration was edited,

@@ -9,6 +9,8 @@
 namespace sre::store::embedded {
 extern const std::string_view sqlite_0001_create_students;
 extern const std::string_view postgres_0001_create_students;
+extern const std::string_view sqlite_0002_events_outbox;
+extern const std::string_view postgres_0002_events_outbox;
 }  // namespace sre::store::embedded
 
 namespace sre::store {
@@ -16,6 +18,7 @@ namespace sre::store {
 const std::vector<Migration>& sqlite_migrations() {
   static const std::vector<Migration> migrations = {
       {1, "create_students", embedded::sqlite_0001_create_students},
+      {2, "events_outbox", embedded::sqlite_0002_events_outbox},
   };
   return migrations;
 }
@@ -23,6 +26,7 @@ const std::vector<Migration>& sqlite_migrations() {
 const std::vector<Migration>& postgres_migrations() {
   static const std::vector<Migration> migrations = {
       {1, "create_students", embedded::postgres_0001_create_students},
+      {2, "events_outbox", embedded::postgres_0002_events_outbox},
   };
   return migrations;
 }

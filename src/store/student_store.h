@@ -6,10 +6,13 @@
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
+#include <chrono>
+#include <cstdint>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "core/errors.h"
@@ -26,23 +29,70 @@ class StoreUnavailable : public core::DependencyUnavailable {
       : core::DependencyUnavailable("database", message) {}
 };
 
+// The outbox rows of one change (domain::render_event, domain::render_audit_record), written
+// in the same transaction as the student row: both commit with it or not at all.
+struct OutboxRecords {
+  std::string event_id;
+  std::string event_type;
+  std::string event_body;
+  std::string audit_id;
+  std::string audit_record;
+};
+
+// An Idempotency-Key and what the request asked for (its validated fields, in a canonical
+// form): the same key must come with the same request.
+struct IdempotencyKey {
+  std::string key;
+  std::string request_fingerprint;
+};
+
+// What a stored key answers: the request it came with and the student as first created.
+struct IdempotentAnswer {
+  std::string request_fingerprint;
+  domain::Student student;
+};
+
+// insert() wrote nothing because the public id is taken: draw another.
+struct StudentIdTaken {};
+// insert() wrote nothing because the idempotency key is stored already (an earlier request,
+// or a concurrent one that committed first): look the key up.
+struct IdempotencyKeyTaken {};
+using InsertOutcome = std::variant<domain::Student, StudentIdTaken, IdempotencyKeyTaken>;
+
 class StudentStore {
  public:
   virtual ~StudentStore() = default;
 
   // Inserts a student under the public id the caller chose; `fields` has all three fields
-  // set. Assigns id and timestamps. nullopt when `student_id` is already taken (nothing was
-  // written): the caller draws another id.
-  virtual boost::asio::awaitable<std::optional<domain::Student>> insert(
-      std::string student_id, domain::StudentFields fields) = 0;
+  // set. Assigns id and timestamps. With `records`, writes them in the same transaction; with
+  // `key`, stores the key and the created student in it too.
+  virtual boost::asio::awaitable<InsertOutcome> insert(std::string student_id,
+                                                       domain::StudentFields fields,
+                                                       std::optional<OutboxRecords> records,
+                                                       std::optional<IdempotencyKey> key) = 0;
+  // The answer stored under `key`, unless it is older than `ttl` (an expired key is unknown).
+  virtual boost::asio::awaitable<std::optional<IdempotentAnswer>> find_idempotent_answer(
+      std::string key, std::chrono::seconds ttl) = 0;
+  // Deletes `key` if it is older than `ttl`, so that it can be stored again.
+  virtual boost::asio::awaitable<void> forget_expired_key(std::string key,
+                                                          std::chrono::seconds ttl) = 0;
+  // Deletes every key older than `ttl`; returns how many.
+  virtual boost::asio::awaitable<std::int64_t> prune_idempotency_keys(std::chrono::seconds ttl) = 0;
   virtual boost::asio::awaitable<std::optional<domain::Student>> find(std::string student_id) = 0;
   // Ordered by id, so pages are stable while students are added.
   virtual boost::asio::awaitable<std::vector<domain::Student>> list(domain::Page page) = 0;
-  // Changes the fields that are set and bumps updated_at; nullopt when there is no such student.
+  // Changes the fields that are set and bumps updated_at, writing `records` in the same
+  // transaction. With `expected_updated_at`, only if the row still has that updated_at (the
+  // caller rendered `records` from the row it read: compare and set). nullopt when no row
+  // matched: no such student, or it changed since it was read.
   virtual boost::asio::awaitable<std::optional<domain::Student>> update(
-      std::string student_id, domain::StudentFields fields) = 0;
-  // False when there was no such student.
-  virtual boost::asio::awaitable<bool> remove(std::string student_id) = 0;
+      std::string student_id, domain::StudentFields fields,
+      std::optional<std::string> expected_updated_at, std::optional<OutboxRecords> records) = 0;
+  // Deletes the student and writes `records` in the same transaction; `expected_updated_at` as
+  // for update(). False when no row matched.
+  virtual boost::asio::awaitable<bool> remove(std::string student_id,
+                                              std::optional<std::string> expected_updated_at,
+                                              std::optional<OutboxRecords> records) = 0;
   // Throws StoreUnavailable unless the database answers a trivial query.
   virtual boost::asio::awaitable<void> ping() = 0;
 

@@ -1,30 +1,143 @@
 #include "students/student_service.h"
 
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "core/clock.h"
 #include "core/log.h"
 
 namespace sre::students {
 
 namespace asio = boost::asio;
+using domain::ChangeKind;
 using domain::Student;
+using domain::StudentSnapshot;
+
+namespace {
+
+StudentSnapshot snapshot(const Student& student) {
+  return {student.student_id, student.first_name, student.last_name, student.grade};
+}
+
+// The student after `fields` are applied to `before` (what the store's UPDATE will write).
+StudentSnapshot merged(StudentSnapshot before, const domain::StudentFields& fields) {
+  if (fields.first_name) {
+    before.first_name = *fields.first_name;
+  }
+  if (fields.last_name) {
+    before.last_name = *fields.last_name;
+  }
+  if (fields.grade) {
+    before.grade = *fields.grade;
+  }
+  return before;
+}
+
+// What a create asked for, in one canonical form: the same fields give the same text however
+// the JSON body was spelled (key order, spaces, escapes).
+std::string fingerprint(const domain::StudentFields& fields) {
+  return boost::json::serialize(boost::json::object{{"first_name", *fields.first_name},
+                                                    {"last_name", *fields.last_name},
+                                                    {"grade", *fields.grade}});
+}
+
+prometheus::Counter* counter(obs::Metrics& metrics, const std::string& name,
+                             const std::string& help) {
+  return &prometheus::BuildCounter().Name(name).Help(help).Register(metrics.registry()).Add({});
+}
+
+}  // namespace
 
 StudentService::StudentService(store::StudentStore& store, obs::Metrics& metrics,
-                               StudentChangeListener* changes)
+                               StudentChangeListener* changes, StudentOptions options,
+                               OutboxWritten outbox_written)
     : store_(store),
       changes_(changes),
-      created_(&prometheus::BuildCounter()
-                    .Name("students_created_total")
-                    .Help("Students created through the API")
-                    .Register(metrics.registry())
-                    .Add({})) {}
+      options_(options),
+      outbox_written_(std::move(outbox_written)),
+      created_(counter(metrics, "students_created_total", "Students created through the API")),
+      replayed_(counter(metrics, "idempotent_replays_total",
+                        "Creates answered from an earlier request with the same Idempotency-Key")),
+      key_reused_(counter(metrics, "idempotency_key_conflicts_total",
+                          "Creates refused: Idempotency-Key reused with a different body")),
+      write_conflicts_(counter(metrics, "student_write_conflicts_total",
+                               "Updates and deletes redone because the row changed meanwhile")) {}
 
-asio::awaitable<CreateResult> StudentService::create(domain::StudentFields fields) {
+store::OutboxRecords StudentService::records_of(domain::StudentChange change) const {
+  change.event_id = core::generate_uuid_v4();
+  change.audit_id = core::generate_uuid_v4();
+  change.occurred_at = core::rfc3339_micros(std::chrono::system_clock::now());
+  return {change.event_id, std::string(domain::event_type(change.kind)),
+          domain::render_event(change), change.audit_id, domain::render_audit_record(change)};
+}
+
+void StudentService::written(bool with_outbox_rows) const {
+  if (with_outbox_rows && outbox_written_) {
+    outbox_written_();
+  }
+}
+
+asio::awaitable<void> StudentService::lost_race(int attempt) {
+  write_conflicts_->Increment();
+  asio::steady_timer pause(co_await asio::this_coro::executor,
+                           resilience::full_jitter_backoff(kWriteRetryBackoff, attempt - 1,
+                                                           resilience::thread_random01()));
+  co_await pause.async_wait(asio::use_awaitable);
+}
+
+asio::awaitable<std::optional<CreateResult>> StudentService::answer_of_stored_key(
+    const store::IdempotencyKey& key) {
+  auto answer = co_await store_.find_idempotent_answer(key.key, options_.idempotency_ttl);
+  if (!answer) {
+    co_return std::nullopt;
+  }
+  if (answer->request_fingerprint != key.request_fingerprint) {
+    key_reused_->Increment();
+    log::warn("idempotency key reused with a different body", {{"idempotency_key", key.key}});
+    co_return IdempotencyKeyReused{};
+  }
+  replayed_->Increment();
+  log::info("create replayed for idempotency key",
+            {{"idempotency_key", key.key}, {"student_id", answer->student.student_id}});
+  co_return Created{std::move(answer->student), true};
+}
+
+asio::awaitable<CreateResult> StudentService::create(domain::StudentFields fields,
+                                                     WriteContext context,
+                                                     std::optional<std::string> idempotency_key) {
+  std::optional<store::IdempotencyKey> key;
+  if (idempotency_key) {
+    key = store::IdempotencyKey{std::move(*idempotency_key), fingerprint(fields)};
+    if (auto answer = co_await answer_of_stored_key(*key)) {
+      co_return std::move(*answer);
+    }
+  }
   for (int attempt = 1; attempt <= kMaxIdAttempts; ++attempt) {
     std::string student_id = core::generate_student_id();
-    std::optional<Student> student = co_await store_.insert(student_id, fields);
-    if (student) {
+    std::optional<store::OutboxRecords> records;
+    if (options_.events_enabled) {
+      records = records_of({ChangeKind::created, student_id, std::nullopt,
+                            StudentSnapshot{student_id, *fields.first_name, *fields.last_name,
+                                            *fields.grade},
+                            {}, {}, {}, context.actor, context.request_id});
+    }
+    store::InsertOutcome outcome = co_await store_.insert(student_id, fields, records, key);
+    if (auto* student = std::get_if<Student>(&outcome)) {
       created_->Increment();
+      written(options_.events_enabled);
       log::info("student created", {{"student_id", student->student_id}});
-      co_return std::move(*student);
+      co_return Created{std::move(*student), false};
+    }
+    if (std::holds_alternative<store::IdempotencyKeyTaken>(outcome)) {
+      // A concurrent request with the same key committed first: answer as it did.
+      if (auto answer = co_await answer_of_stored_key(*key)) {
+        co_return std::move(*answer);
+      }
+      // The key is stored but expired: forget it, then store it anew with this student.
+      co_await store_.forget_expired_key(key->key, options_.idempotency_ttl);
+      continue;
     }
     // 32 random bits: a collision is rare but possible; draw a new id and try again.
     log::warn("student_id collision, retrying", {{"student_id", student_id}});
@@ -45,14 +158,44 @@ asio::awaitable<std::vector<Student>> StudentService::list(domain::Page page) {
 }
 
 asio::awaitable<std::optional<Student>> StudentService::update(std::string student_id,
-                                                               domain::StudentFields fields) {
+                                                               domain::StudentFields fields,
+                                                               WriteContext context) {
   if (!can_exist(student_id)) {
     co_return std::nullopt;
   }
-  std::optional<Student> student = co_await store_.update(student_id, std::move(fields));
+  // Arguments of coroutine calls are named first: g++ 12 frees a temporary argument of a
+  // coroutine call twice.
+  std::optional<std::string> expected_updated_at;
+  std::optional<store::OutboxRecords> records;
+  std::optional<Student> student;
+  if (!options_.events_enabled) {
+    student = co_await store_.update(student_id, fields, expected_updated_at, records);
+  } else {
+    // The records describe the change from the row as read, so the write is a compare and
+    // set on that row; a row changed meanwhile is read again.
+    for (int attempt = 1; attempt <= kMaxWriteAttempts; ++attempt) {
+      std::optional<Student> before = co_await store_.find(student_id);
+      if (!before) {
+        co_return std::nullopt;
+      }
+      records = records_of({ChangeKind::updated, student_id, snapshot(*before),
+                            merged(snapshot(*before), fields), {}, {}, {}, context.actor,
+                            context.request_id});
+      expected_updated_at = before->updated_at;
+      student = co_await store_.update(student_id, fields, expected_updated_at, records);
+      if (student) {
+        break;
+      }
+      co_await lost_race(attempt);
+    }
+    if (!student) {
+      throw store::StoreUnavailable("the student kept changing during the update");
+    }
+  }
   if (!student) {
     co_return std::nullopt;
   }
+  written(options_.events_enabled);
   if (changes_ != nullptr) {
     co_await changes_->student_changed(student_id);
   }
@@ -60,15 +203,40 @@ asio::awaitable<std::optional<Student>> StudentService::update(std::string stude
   co_return student;
 }
 
-asio::awaitable<bool> StudentService::remove(std::string student_id) {
+asio::awaitable<bool> StudentService::remove(std::string student_id, WriteContext context) {
   if (!can_exist(student_id)) {
     co_return false;
   }
-  // Bound to a named local first: g++ 12 mishandles co_await inside a condition.
-  const bool removed = co_await store_.remove(student_id);
+  // Named arguments, as in update().
+  std::optional<std::string> expected_updated_at;
+  std::optional<store::OutboxRecords> records;
+  bool removed = false;
+  if (!options_.events_enabled) {
+    removed = co_await store_.remove(student_id, expected_updated_at, records);
+  } else {
+    bool conflicted = true;
+    for (int attempt = 1; attempt <= kMaxWriteAttempts && conflicted; ++attempt) {
+      std::optional<Student> before = co_await store_.find(student_id);
+      if (!before) {
+        co_return false;
+      }
+      records = records_of({ChangeKind::deleted, student_id, snapshot(*before), std::nullopt, {},
+                            {}, {}, context.actor, context.request_id});
+      expected_updated_at = before->updated_at;
+      removed = co_await store_.remove(student_id, expected_updated_at, records);
+      conflicted = !removed;
+      if (conflicted) {
+        co_await lost_race(attempt);
+      }
+    }
+    if (conflicted) {
+      throw store::StoreUnavailable("the student kept changing during the delete");
+    }
+  }
   if (!removed) {
     co_return false;
   }
+  written(options_.events_enabled);
   if (changes_ != nullptr) {
     co_await changes_->student_changed(student_id);
   }

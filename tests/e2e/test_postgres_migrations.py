@@ -19,19 +19,20 @@ def test_migrate_status_then_apply_then_status(sre_binary, new_database):
     before = migrate(sre_binary, url, "--status")
     assert before.returncode == 0, before.stderr
     assert "0001  create_students" in before.stdout and "pending" in before.stdout
-    assert "0 applied, 1 pending" in before.stdout
+    assert "0002  events_outbox" in before.stdout
+    assert "0 applied, 2 pending" in before.stdout
     assert "sre-test-password" not in before.stdout  # the URL is shown redacted
 
     applied = migrate(sre_binary, url)
     assert applied.returncode == 0, applied.stderr
-    assert "1 migration(s) applied" in applied.stdout
+    assert "2 migration(s) applied" in applied.stdout
 
     again = migrate(sre_binary, url)
     assert again.returncode == 0 and "0 migration(s) applied" in again.stdout
 
     after = migrate(sre_binary, url, "--status")
     assert after.returncode == 0
-    assert "applied" in after.stdout and "1 applied, 0 pending" in after.stdout
+    assert "applied" in after.stdout and "2 applied, 0 pending" in after.stdout
 
 
 def test_changed_checksum_stops_start_and_migrate(sre_binary, new_database, postgres,

@@ -16,7 +16,6 @@ namespace asio = boost::asio;
 namespace {
 
 constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
-constexpr std::size_t kMaxParameters = 8;
 
 std::string trimmed(const char* message) {
   std::string text = message ? message : "";
@@ -32,7 +31,8 @@ PgError error_of(const PgResult& result) {
   std::string message = trimmed(PQresultErrorMessage(result.get()));
   // No SQLSTATE: libpq made the error itself, i.e. the connection failed under us.
   PgErrorKind kind = sqlstate.empty() ? PgErrorKind::connect : classify_sqlstate(sqlstate);
-  return {kind, message, sqlstate};
+  const char* constraint = PQresultErrorField(result.get(), PG_DIAG_CONSTRAINT_NAME);
+  return {kind, message, sqlstate, constraint ? constraint : ""};
 }
 
 }  // namespace
@@ -173,8 +173,8 @@ asio::awaitable<std::vector<PgResult>> PgConnection::execute(const std::vector<C
   auto batch = std::make_shared<Batch>(executor_, commands.size());
   for (const auto& command : commands) {
     const PgStatement& statement = pg_statement(command.statement);
-    std::array<const char*, kMaxParameters> values{};
-    for (std::size_t i = 0; i < command.parameters.size() && i < kMaxParameters; ++i) {
+    std::array<const char*, kMaxPgParameters> values{};
+    for (std::size_t i = 0; i < command.parameters.size() && i < kMaxPgParameters; ++i) {
       values[i] = command.parameters[i] ? command.parameters[i]->c_str() : nullptr;
     }
     // libpq copies the parameters into its output buffer: they need not outlive the call.

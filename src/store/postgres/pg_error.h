@@ -30,12 +30,18 @@ inline std::string_view to_string(PgErrorKind kind) {
 
 class PgError : public std::runtime_error {
  public:
-  PgError(PgErrorKind kind, const std::string& message, std::string sqlstate = {})
-      : std::runtime_error(message), kind_(kind), sqlstate_(std::move(sqlstate)) {}
+  PgError(PgErrorKind kind, const std::string& message, std::string sqlstate = {},
+          std::string constraint = {})
+      : std::runtime_error(message),
+        kind_(kind),
+        sqlstate_(std::move(sqlstate)),
+        constraint_(std::move(constraint)) {}
   PgErrorKind kind() const { return kind_; }
   // Five-character SQLSTATE from the server ("23505"), empty for client-side failures.
   const std::string& sqlstate() const { return sqlstate_; }
   bool is_unique_violation() const { return sqlstate_ == "23505"; }
+  // The constraint an integrity error names ("idempotency_keys_pkey"), else empty.
+  const std::string& constraint() const { return constraint_; }
   // Worth answering 503 + Retry-After: the database may well answer a retry.
   bool is_transient() const {
     return kind_ == PgErrorKind::connect || kind_ == PgErrorKind::timeout;
@@ -44,6 +50,7 @@ class PgError : public std::runtime_error {
  private:
   PgErrorKind kind_;
   std::string sqlstate_;
+  std::string constraint_;
 };
 
 // Sorts a server error by its SQLSTATE class (see PostgreSQL's errcodes appendix).

@@ -34,6 +34,24 @@ std::optional<std::string> text_or_null(const std::optional<int>& value) {
   return value ? std::optional<std::string>(std::to_string(*value)) : std::nullopt;
 }
 
+// The primary key of idempotency_keys: a unique violation naming it means "key stored".
+constexpr std::string_view kIdempotencyKeyConstraint = "idempotency_keys_pkey";
+
+// The five outbox parameters of a write statement (SRE_PG_OUTBOX_INSERTS), all NULL when the
+// change writes no outbox rows.
+void append_outbox_parameters(std::vector<std::optional<std::string>>& parameters,
+                              const std::optional<OutboxRecords>& records) {
+  if (!records) {
+    parameters.insert(parameters.end(), 5, std::nullopt);
+    return;
+  }
+  parameters.emplace_back(records->event_id);
+  parameters.emplace_back(records->event_type);
+  parameters.emplace_back(records->event_body);
+  parameters.emplace_back(records->audit_id);
+  parameters.emplace_back(records->audit_record);
+}
+
 }  // namespace
 
 PgStudentStore::PgStudentStore(PgSettings settings)
@@ -96,20 +114,57 @@ asio::awaitable<std::vector<PgResult>> PgStudentStore::run(const std::vector<Com
   }
 }
 
-asio::awaitable<std::optional<Student>> PgStudentStore::insert(std::string student_id,
-                                                               domain::StudentFields fields) {
-  const std::vector<Command> commands{
-      {PgStatementId::insert_student,
-       {student_id, fields.first_name, fields.last_name, text_or_null(fields.grade)}}};
+asio::awaitable<InsertOutcome> PgStudentStore::insert(std::string student_id,
+                                                      domain::StudentFields fields,
+                                                      std::optional<OutboxRecords> records,
+                                                      std::optional<IdempotencyKey> key) {
+  std::vector<std::optional<std::string>> parameters{
+      student_id, fields.first_name, fields.last_name, text_or_null(fields.grade)};
+  append_outbox_parameters(parameters, records);
+  parameters.emplace_back(key ? std::optional(key->key) : std::nullopt);
+  parameters.emplace_back(key ? std::optional(key->request_fingerprint) : std::nullopt);
+  const std::vector<Command> commands{{PgStatementId::insert_student, std::move(parameters)}};
   try {
     auto results = co_await run(commands);
     co_return read_student(results.front(), 0);
   } catch (const PgError& e) {
-    if (!e.is_unique_violation()) {  // student_id is the only unique column
+    if (!e.is_unique_violation()) {
       throw;
     }
+    if (e.constraint() == kIdempotencyKeyConstraint) {
+      co_return IdempotencyKeyTaken{};
+    }
   }
-  co_return std::nullopt;
+  co_return StudentIdTaken{};
+}
+
+asio::awaitable<std::optional<IdempotentAnswer>> PgStudentStore::find_idempotent_answer(
+    std::string key, std::chrono::seconds ttl) {
+  const std::vector<Command> commands{
+      {PgStatementId::find_idempotent_answer, {key, std::to_string(ttl.count())}}};
+  auto results = co_await run(commands);
+  const PgResult& row = results.front();
+  if (row.rows() == 0) {
+    co_return std::nullopt;
+  }
+  co_return IdempotentAnswer{
+      row.text(0, 0), Student{row.integer(0, 1), row.text(0, 2), row.text(0, 3), row.text(0, 4),
+                              static_cast<int>(row.integer(0, 5)), row.text(0, 6),
+                              row.text(0, 7)}};
+}
+
+asio::awaitable<void> PgStudentStore::forget_expired_key(std::string key,
+                                                         std::chrono::seconds ttl) {
+  const std::vector<Command> commands{
+      {PgStatementId::forget_expired_key, {key, std::to_string(ttl.count())}}};
+  co_await run(commands);
+}
+
+asio::awaitable<std::int64_t> PgStudentStore::prune_idempotency_keys(std::chrono::seconds ttl) {
+  const std::vector<Command> commands{
+      {PgStatementId::prune_idempotency_keys, {std::to_string(ttl.count())}}};
+  auto results = co_await run(commands);
+  co_return results.front().affected();
 }
 
 asio::awaitable<std::optional<Student>> PgStudentStore::find(std::string student_id) {
@@ -133,11 +188,14 @@ asio::awaitable<std::vector<Student>> PgStudentStore::list(domain::Page page) {
   co_return students;
 }
 
-asio::awaitable<std::optional<Student>> PgStudentStore::update(std::string student_id,
-                                                               domain::StudentFields fields) {
-  const std::vector<Command> commands{
-      {PgStatementId::update_student,
-       {fields.first_name, fields.last_name, text_or_null(fields.grade), student_id}}};
+asio::awaitable<std::optional<Student>> PgStudentStore::update(
+    std::string student_id, domain::StudentFields fields,
+    std::optional<std::string> expected_updated_at, std::optional<OutboxRecords> records) {
+  std::vector<std::optional<std::string>> parameters{fields.first_name, fields.last_name,
+                                                     text_or_null(fields.grade), student_id,
+                                                     std::move(expected_updated_at)};
+  append_outbox_parameters(parameters, records);
+  const std::vector<Command> commands{{PgStatementId::update_student, std::move(parameters)}};
   auto results = co_await run(commands);
   if (results.front().rows() == 0) {
     co_return std::nullopt;
@@ -145,10 +203,14 @@ asio::awaitable<std::optional<Student>> PgStudentStore::update(std::string stude
   co_return read_student(results.front(), 0);
 }
 
-asio::awaitable<bool> PgStudentStore::remove(std::string student_id) {
-  const std::vector<Command> commands{{PgStatementId::delete_student, {student_id}}};
+asio::awaitable<bool> PgStudentStore::remove(std::string student_id,
+                                             std::optional<std::string> expected_updated_at,
+                                             std::optional<OutboxRecords> records) {
+  std::vector<std::optional<std::string>> parameters{student_id, std::move(expected_updated_at)};
+  append_outbox_parameters(parameters, records);
+  const std::vector<Command> commands{{PgStatementId::delete_student, std::move(parameters)}};
   auto results = co_await run(commands);
-  co_return results.front().affected() > 0;
+  co_return results.front().integer(0, 0) > 0;
 }
 
 asio::awaitable<void> PgStudentStore::ping() {

@@ -1,4 +1,4 @@
-// StudentStore on PostgreSQL: selected with DATABASE_URL=postgresql://... (or postgres://).
+// StudentStore and EventStore on PostgreSQL: selected with DATABASE_URL=postgresql://... (or postgres://).
 //
 // Every I/O thread gets its own PgPool the first time it uses the store (see pool()), so a
 // query is sent, and its result handled, on the thread of the request that asked, with no
@@ -33,15 +33,46 @@ class PgStudentStore : public Database {
   std::shared_ptr<prometheus::Collectable> metrics() const override { return metrics_; }
   std::optional<resilience::BackoffPolicy> reconnect_backoff() const override;
 
-  boost::asio::awaitable<std::optional<domain::Student>> insert(
-      std::string student_id, domain::StudentFields fields) override;
+  // StudentStore (pg_student_store.cpp)
+  boost::asio::awaitable<InsertOutcome> insert(std::string student_id,
+                                               domain::StudentFields fields,
+                                               std::optional<OutboxRecords> records,
+                                               std::optional<IdempotencyKey> key) override;
+  boost::asio::awaitable<std::optional<IdempotentAnswer>> find_idempotent_answer(
+      std::string key, std::chrono::seconds ttl) override;
+  boost::asio::awaitable<void> forget_expired_key(std::string key,
+                                                  std::chrono::seconds ttl) override;
+  boost::asio::awaitable<std::int64_t> prune_idempotency_keys(std::chrono::seconds ttl) override;
   boost::asio::awaitable<std::optional<domain::Student>> find(std::string student_id) override;
   boost::asio::awaitable<std::vector<domain::Student>> list(domain::Page page) override;
   boost::asio::awaitable<std::optional<domain::Student>> update(
-      std::string student_id, domain::StudentFields fields) override;
-  boost::asio::awaitable<bool> remove(std::string student_id) override;
+      std::string student_id, domain::StudentFields fields,
+      std::optional<std::string> expected_updated_at,
+      std::optional<OutboxRecords> records) override;
+  boost::asio::awaitable<bool> remove(std::string student_id,
+                                      std::optional<std::string> expected_updated_at,
+                                      std::optional<OutboxRecords> records) override;
   boost::asio::awaitable<void> ping() override;
   std::string_view engine() const override { return "postgresql"; }
+
+  // EventStore (pg_event_store.cpp)
+  boost::asio::awaitable<std::vector<OutboxMessage>> claim(OutboxTopic topic, int limit,
+                                                           std::chrono::seconds lease) override;
+  boost::asio::awaitable<void> mark_delivered(OutboxTopic topic,
+                                              std::vector<std::int64_t> sequences) override;
+  boost::asio::awaitable<void> release(OutboxTopic topic,
+                                       std::vector<std::int64_t> sequences) override;
+  boost::asio::awaitable<void> mark_undeliverable(OutboxTopic topic,
+                                                  std::vector<std::int64_t> sequences,
+                                                  std::string reason) override;
+  boost::asio::awaitable<OutboxBacklog> backlog(OutboxTopic topic) override;
+  boost::asio::awaitable<std::int64_t> prune_delivered(OutboxTopic topic,
+                                                       std::chrono::seconds retention) override;
+  boost::asio::awaitable<bool> apply_event(EventEffects effects) override;
+  boost::asio::awaitable<std::vector<GradeEnrollment>> grade_enrollment() override;
+  boost::asio::awaitable<std::int64_t> welcome_notifications() override;
+  boost::asio::awaitable<std::vector<std::string>> audit_records(std::string student_id,
+                                                                 int limit) override;
 
  private:
   // Runs one batch on this thread's pool; turns transient failures into StoreUnavailable.

@@ -119,4 +119,11 @@ void SqliteDatabase::fail(int code, std::string_view what) const {
                     fmt::format("{} ({}): {}", sqlite3_errmsg(db_), code, what));
 }
 
+void SqliteDatabase::rollback() noexcept {
+  // A failed COMMIT (disk full, I/O error) may have ended the transaction already.
+  if (sqlite3_get_autocommit(db_) == 0) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+}
+
 }  // namespace sre::store

@@ -20,6 +20,7 @@ class SqliteError : public std::runtime_error {
   // Busy, locked, I/O or full disk: worth a retry later, not a bug.
   bool is_transient() const;
   bool is_unique_violation() const { return code_ == SQLITE_CONSTRAINT_UNIQUE; }
+  bool is_primary_key_violation() const { return code_ == SQLITE_CONSTRAINT_PRIMARYKEY; }
 
  private:
   int code_;
@@ -57,11 +58,27 @@ class SqliteDatabase {
   // Prepares `sql` on first use and reuses it afterwards. `sql` must outlive the connection
   // (string literals), since it keys the cache.
   Statement prepare(std::string_view sql);
+  // Runs fn() between BEGIN IMMEDIATE and COMMIT, rolling back if it throws. IMMEDIATE takes
+  // the write lock at once, so another process writing the file waits (busy timeout) instead
+  // of failing half-way.
+  template <typename Fn>
+  auto transaction(Fn fn) -> decltype(fn()) {
+    execute("BEGIN IMMEDIATE");
+    try {
+      auto result = fn();
+      execute("COMMIT");
+      return result;
+    } catch (...) {
+      rollback();
+      throw;
+    }
+  }
   std::int64_t last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
   int changes() const { return sqlite3_changes(db_); }
 
  private:
   [[noreturn]] void fail(int code, std::string_view what) const;
+  void rollback() noexcept;
 
   sqlite3* db_ = nullptr;
   std::map<std::string_view, sqlite3_stmt*> statements_;

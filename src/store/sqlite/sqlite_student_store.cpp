@@ -17,6 +17,7 @@
 #include "core/log.h"
 #include "store/migrations.h"
 #include "store/sqlite/sqlite_database.h"
+#include "store/sqlite/sqlite_worker.h"
 
 namespace sre::store {
 
@@ -40,6 +41,55 @@ Student read_student(const Statement& row) {
 
 std::string now_text() {
   return core::rfc3339_micros(std::chrono::system_clock::now());
+}
+
+// The time `age` ago, as stored timestamps are written: RFC 3339 text of one width compares
+// in time order.
+std::string text_ago(std::chrono::seconds age) {
+  return core::rfc3339_micros(std::chrono::system_clock::now() - age);
+}
+
+// Thrown inside insert()'s transaction when the idempotency key is taken, to roll the student
+// back with it.
+struct KeyTakenRollback {};
+
+void insert_outbox_records(SqliteDatabase& db, const std::string& student_id,
+                           const OutboxRecords& records, const std::string& now) {
+  db.prepare(
+        "INSERT INTO outbox_events (event_id, event_type, student_id, body, created_at) "
+        "VALUES (?, ?, ?, ?, ?)")
+      .bind(1, records.event_id)
+      .bind(2, records.event_type)
+      .bind(3, student_id)
+      .bind(4, records.event_body)
+      .bind(5, now)
+      .step();
+  db.prepare(
+        "INSERT INTO audit_records (audit_id, student_id, body, created_at) VALUES (?, ?, ?, ?)")
+      .bind(1, records.audit_id)
+      .bind(2, student_id)
+      .bind(3, records.audit_record)
+      .bind(4, now)
+      .step();
+}
+
+void store_idempotency_key(SqliteDatabase& db, const IdempotencyKey& key, const Student& student,
+                           const std::string& now) {
+  db.prepare(
+        "INSERT INTO idempotency_keys (key, request_fingerprint, student_pk, student_id, "
+        "first_name, last_name, grade, created_at, updated_at, stored_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+      .bind(1, key.key)
+      .bind(2, key.request_fingerprint)
+      .bind(3, student.id)
+      .bind(4, student.student_id)
+      .bind(5, student.first_name)
+      .bind(6, student.last_name)
+      .bind(7, static_cast<std::int64_t>(student.grade))
+      .bind(8, student.created_at)
+      .bind(9, student.updated_at)
+      .bind(10, now)
+      .step();
 }
 
 void create_migrations_table(SqliteDatabase& db) {
@@ -89,92 +139,16 @@ int apply_migrations(SqliteDatabase& db) {
 
 }  // namespace
 
-// One thread with one connection, opened lazily on that thread (and reopened after a
-// failure, so a database file that was briefly unreachable does not need a restart).
-class SqliteStudentStore::Worker {
- public:
-  explicit Worker(std::string path) : path_(std::move(path)), thread_([this] { ioc_.run(); }) {}
-  ~Worker() {
-    guard_.reset();
-    ioc_.stop();
-    thread_.join();
-  }
-
-  // Runs fn(db) on this worker's thread and delivers the result (or exception) back to the
-  // awaiting coroutine's own executor, so the I/O thread never waits on SQLite.
-  template <typename Fn>
-  auto run(Fn fn) {
-    using Result = std::invoke_result_t<Fn&, SqliteDatabase&>;
-    static_assert(!std::is_void_v<Result>, "return a value from the work function");
-    return asio::async_initiate<const asio::use_awaitable_t<>, void(std::exception_ptr, Result)>(
-        [this](auto handler, Fn work) {
-          auto home = asio::get_associated_executor(handler);
-          asio::post(ioc_,
-                     [this, work = std::move(work), handler = std::move(handler), home]() mutable {
-                       std::exception_ptr error;
-                       Result result{};
-                       try {
-                         result = call(work);
-                       } catch (...) {
-                         error = std::current_exception();
-                       }
-                       asio::post(home, [handler = std::move(handler), error,
-                                         result = std::move(result)]() mutable {
-                         std::move(handler)(error, std::move(result));
-                       });
-                     });
-        },
-        asio::use_awaitable, std::move(fn));
-  }
-
-  // The same, for startup code that is not a coroutine: blocks the caller.
-  template <typename Fn>
-  auto run_blocking(Fn fn) -> std::invoke_result_t<Fn&, SqliteDatabase&> {
-    std::packaged_task<std::invoke_result_t<Fn&, SqliteDatabase&>()> task(
-        [this, &fn] { return call(fn); });
-    auto result = task.get_future();
-    asio::post(ioc_, [&task] { task(); });
-    return result.get();
-  }
-
- private:
-  template <typename Fn>
-  auto call(Fn& fn) -> std::invoke_result_t<Fn&, SqliteDatabase&> {
-    try {
-      if (!db_) {
-        // The file's folder too (DATA_DIR on a first run). If that fails, opening the file
-        // fails next and reports why.
-        std::error_code ignored;
-        std::filesystem::create_directories(std::filesystem::path(path_).parent_path(), ignored);
-        db_ = std::make_unique<SqliteDatabase>(path_);
-      }
-      return fn(*db_);
-    } catch (const SqliteError& e) {
-      if (!e.is_transient()) {
-        throw;
-      }
-      db_.reset();  // reopen on next use
-      throw StoreUnavailable(fmt::format("sqlite: {}", e.what()));
-    }
-  }
-
-  std::string path_;
-  std::unique_ptr<SqliteDatabase> db_;
-  asio::io_context ioc_{1};
-  asio::executor_work_guard<asio::io_context::executor_type> guard_{ioc_.get_executor()};
-  std::thread thread_;
-};
-
 SqliteStudentStore::SqliteStudentStore(std::string path, unsigned reader_threads)
-    : path_(std::move(path)), writer_(std::make_unique<Worker>(path_)) {
+    : path_(std::move(path)), writer_(std::make_unique<SqliteWorker>(path_)) {
   for (unsigned i = 0; i < std::max(1U, reader_threads); ++i) {
-    readers_.push_back(std::make_unique<Worker>(path_));
+    readers_.push_back(std::make_unique<SqliteWorker>(path_));
   }
 }
 
 SqliteStudentStore::~SqliteStudentStore() = default;
 
-SqliteStudentStore::Worker& SqliteStudentStore::next_reader() {
+SqliteWorker& SqliteStudentStore::next_reader() {
   // Round robin. One relaxed atomic add per read: far cheaper than the hop to the reader
   // thread it picks, and correct from any thread (I/O threads, migrations, tests).
   return *readers_[next_reader_.fetch_add(1, std::memory_order_relaxed) % readers_.size()];
@@ -191,31 +165,89 @@ std::vector<AppliedMigration> SqliteStudentStore::applied_migrations() {
   });
 }
 
-asio::awaitable<std::optional<Student>> SqliteStudentStore::insert(std::string student_id,
-                                                                   domain::StudentFields fields) {
-  return writer_->run([id = std::move(student_id),
-                       fields = std::move(fields)](SqliteDatabase& db) -> std::optional<Student> {
+asio::awaitable<InsertOutcome> SqliteStudentStore::insert(std::string student_id,
+                                                          domain::StudentFields fields,
+                                                          std::optional<OutboxRecords> records,
+                                                          std::optional<IdempotencyKey> key) {
+  return writer_->run([id = std::move(student_id), fields = std::move(fields),
+                       records = std::move(records),
+                       key = std::move(key)](SqliteDatabase& db) -> InsertOutcome {
     std::string now = now_text();
     Student student{0, id, *fields.first_name, *fields.last_name, *fields.grade, now, now};
     try {
-      db.prepare(
-            "INSERT INTO students (student_id, first_name, last_name, grade, created_at, "
-            "updated_at) VALUES (?, ?, ?, ?, ?, ?)")
-          .bind(1, student.student_id)
-          .bind(2, student.first_name)
-          .bind(3, student.last_name)
-          .bind(4, static_cast<std::int64_t>(student.grade))
-          .bind(5, student.created_at)
-          .bind(6, student.updated_at)
-          .step();
-    } catch (const SqliteError& e) {
-      if (e.is_unique_violation()) {  // student_id is the only unique column
-        return std::nullopt;
+      return db.transaction([&]() -> InsertOutcome {
+      try {
+        db.prepare(
+              "INSERT INTO students (student_id, first_name, last_name, grade, created_at, "
+              "updated_at) VALUES (?, ?, ?, ?, ?, ?)")
+            .bind(1, student.student_id)
+            .bind(2, student.first_name)
+            .bind(3, student.last_name)
+            .bind(4, static_cast<std::int64_t>(student.grade))
+            .bind(5, student.created_at)
+            .bind(6, student.updated_at)
+            .step();
+      } catch (const SqliteError& e) {
+        if (e.is_unique_violation()) {  // student_id is the only unique column
+          return StudentIdTaken{};
+        }
+        throw;
       }
-      throw;
+      student.id = db.last_insert_rowid();
+      if (records) {
+        insert_outbox_records(db, student.student_id, *records, now);
+      }
+      if (key) {
+        try {
+          store_idempotency_key(db, *key, student, now);
+        } catch (const SqliteError& e) {
+          if (e.is_primary_key_violation()) {
+            throw KeyTakenRollback{};  // undo the student too; caught just below
+          }
+          throw;
+        }
+      }
+      return student;
+      });
+    } catch (const KeyTakenRollback&) {
+      return IdempotencyKeyTaken{};
     }
-    student.id = db.last_insert_rowid();
-    return student;
+  });
+}
+
+asio::awaitable<std::optional<IdempotentAnswer>> SqliteStudentStore::find_idempotent_answer(
+    std::string key, std::chrono::seconds ttl) {
+  return next_reader().run([key = std::move(key), ttl](SqliteDatabase& db) {
+    auto row = db.prepare(
+        "SELECT request_fingerprint, student_pk, student_id, first_name, last_name, grade, "
+        "created_at, updated_at FROM idempotency_keys WHERE key = ? AND stored_at > ?");
+    row.bind(1, key).bind(2, text_ago(ttl));
+    if (!row.step()) {
+      return std::optional<IdempotentAnswer>();
+    }
+    return std::optional<IdempotentAnswer>(IdempotentAnswer{
+        row.column_text(0),
+        Student{row.column_int64(1), row.column_text(2), row.column_text(3), row.column_text(4),
+                static_cast<int>(row.column_int64(5)), row.column_text(6), row.column_text(7)}});
+  });
+}
+
+asio::awaitable<void> SqliteStudentStore::forget_expired_key(std::string key,
+                                                             std::chrono::seconds ttl) {
+  co_await writer_->run([key = std::move(key), ttl](SqliteDatabase& db) {
+    db.prepare("DELETE FROM idempotency_keys WHERE key = ? AND stored_at <= ?")
+        .bind(1, key)
+        .bind(2, text_ago(ttl))
+        .step();
+    return true;
+  });
+}
+
+asio::awaitable<std::int64_t> SqliteStudentStore::prune_idempotency_keys(
+    std::chrono::seconds ttl) {
+  return writer_->run([ttl](SqliteDatabase& db) {
+    db.prepare("DELETE FROM idempotency_keys WHERE stored_at <= ?").bind(1, text_ago(ttl)).step();
+    return static_cast<std::int64_t>(db.changes());
   });
 }
 
@@ -243,34 +275,62 @@ asio::awaitable<std::vector<Student>> SqliteStudentStore::list(domain::Page page
   });
 }
 
-asio::awaitable<std::optional<Student>> SqliteStudentStore::update(std::string student_id,
-                                                                   domain::StudentFields fields) {
-  return writer_->run([id = std::move(student_id), fields = std::move(fields)](SqliteDatabase& db) {
-    // One statement for PUT and PATCH: a NULL parameter keeps the current value.
+asio::awaitable<std::optional<Student>> SqliteStudentStore::update(
+    std::string student_id, domain::StudentFields fields,
+    std::optional<std::string> expected_updated_at, std::optional<OutboxRecords> records) {
+  return writer_->run([id = std::move(student_id), fields = std::move(fields),
+                       expected = std::move(expected_updated_at),
+                       records = std::move(records)](SqliteDatabase& db) {
+    // One statement for PUT and PATCH: a NULL parameter keeps the current value. With an
+    // expected updated_at it is a compare and set (see StudentStore::update).
     static const std::string sql = fmt::format(
         "UPDATE students SET first_name = COALESCE(?1, first_name), "
         "last_name = COALESCE(?2, last_name), grade = COALESCE(?3, grade), updated_at = ?4 "
-        "WHERE student_id = ?5 RETURNING {}",
+        "WHERE student_id = ?5 AND (?6 IS NULL OR updated_at = ?6) RETURNING {}",
         kSelectColumns);
-    auto row = db.prepare(sql);
-    fields.first_name ? row.bind(1, *fields.first_name) : row.bind_null(1);
-    fields.last_name ? row.bind(2, *fields.last_name) : row.bind_null(2);
-    fields.grade ? row.bind(3, static_cast<std::int64_t>(*fields.grade)) : row.bind_null(3);
-    row.bind(4, now_text()).bind(5, id);
-    std::optional<Student> updated;
-    if (row.step()) {
-      updated = read_student(row);
-      while (row.step()) {
-      }  // finish the statement so the change commits
-    }
-    return updated;
+    const std::string now = now_text();
+    return db.transaction([&] {
+      std::optional<Student> updated;
+      {
+        auto row = db.prepare(sql);
+        fields.first_name ? row.bind(1, *fields.first_name) : row.bind_null(1);
+        fields.last_name ? row.bind(2, *fields.last_name) : row.bind_null(2);
+        fields.grade ? row.bind(3, static_cast<std::int64_t>(*fields.grade)) : row.bind_null(3);
+        row.bind(4, now).bind(5, id);
+        expected ? row.bind(6, *expected) : row.bind_null(6);
+        if (row.step()) {
+          updated = read_student(row);
+          while (row.step()) {
+          }  // finish the statement before the next one
+        }
+      }
+      if (updated && records) {
+        insert_outbox_records(db, id, *records, now);
+      }
+      return updated;
+    });
   });
 }
 
-asio::awaitable<bool> SqliteStudentStore::remove(std::string student_id) {
-  return writer_->run([id = std::move(student_id)](SqliteDatabase& db) {
-    db.prepare("DELETE FROM students WHERE student_id = ?").bind(1, id).step();
-    return db.changes() > 0;
+asio::awaitable<bool> SqliteStudentStore::remove(std::string student_id,
+                                                 std::optional<std::string> expected_updated_at,
+                                                 std::optional<OutboxRecords> records) {
+  return writer_->run([id = std::move(student_id), expected = std::move(expected_updated_at),
+                       records = std::move(records)](SqliteDatabase& db) {
+    return db.transaction([&] {
+      {
+        auto statement =
+            db.prepare("DELETE FROM students WHERE student_id = ? AND (?2 IS NULL OR updated_at = ?2)");
+        statement.bind(1, id);
+        expected ? statement.bind(2, *expected) : statement.bind_null(2);
+        statement.step();
+      }
+      const bool removed = db.changes() > 0;
+      if (removed && records) {
+        insert_outbox_records(db, id, *records, now_text());
+      }
+      return removed;
+    });
   });
 }
 

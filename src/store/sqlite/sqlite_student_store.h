@@ -1,4 +1,4 @@
-// StudentStore on an embedded SQLite file: the zero-dependency default of `make run`.
+// StudentStore and EventStore on an embedded SQLite file: the zero-dependency default of `make run`.
 //
 // SQLite calls block on disk, so they never run on I/O threads. One writer thread owns the
 // only connection that writes (SQLite allows one writer at a time anyway, so a queue in front
@@ -15,6 +15,8 @@
 #include "store/database.h"
 
 namespace sre::store {
+
+class SqliteWorker;
 
 class SqliteStudentStore : public Database {
  public:
@@ -33,23 +35,53 @@ class SqliteStudentStore : public Database {
     return std::nullopt;
   }
 
-  boost::asio::awaitable<std::optional<domain::Student>> insert(
-      std::string student_id, domain::StudentFields fields) override;
+  boost::asio::awaitable<InsertOutcome> insert(std::string student_id,
+                                               domain::StudentFields fields,
+                                               std::optional<OutboxRecords> records,
+                                               std::optional<IdempotencyKey> key) override;
+  boost::asio::awaitable<std::optional<IdempotentAnswer>> find_idempotent_answer(
+      std::string key, std::chrono::seconds ttl) override;
+  boost::asio::awaitable<void> forget_expired_key(std::string key,
+                                                  std::chrono::seconds ttl) override;
+  boost::asio::awaitable<std::int64_t> prune_idempotency_keys(std::chrono::seconds ttl) override;
   boost::asio::awaitable<std::optional<domain::Student>> find(std::string student_id) override;
   boost::asio::awaitable<std::vector<domain::Student>> list(domain::Page page) override;
   boost::asio::awaitable<std::optional<domain::Student>> update(
-      std::string student_id, domain::StudentFields fields) override;
-  boost::asio::awaitable<bool> remove(std::string student_id) override;
+      std::string student_id, domain::StudentFields fields,
+      std::optional<std::string> expected_updated_at,
+      std::optional<OutboxRecords> records) override;
+  boost::asio::awaitable<bool> remove(std::string student_id,
+                                      std::optional<std::string> expected_updated_at,
+                                      std::optional<OutboxRecords> records) override;
   boost::asio::awaitable<void> ping() override;
   std::string_view engine() const override { return "sqlite"; }
 
+  // EventStore (sqlite_event_store.cpp)
+  boost::asio::awaitable<std::vector<OutboxMessage>> claim(OutboxTopic topic, int limit,
+                                                           std::chrono::seconds lease) override;
+  boost::asio::awaitable<void> mark_delivered(OutboxTopic topic,
+                                              std::vector<std::int64_t> sequences) override;
+  boost::asio::awaitable<void> release(OutboxTopic topic,
+                                       std::vector<std::int64_t> sequences) override;
+  boost::asio::awaitable<void> mark_undeliverable(OutboxTopic topic,
+                                                  std::vector<std::int64_t> sequences,
+                                                  std::string reason) override;
+  boost::asio::awaitable<OutboxBacklog> backlog(OutboxTopic topic) override;
+  boost::asio::awaitable<std::int64_t> prune_delivered(OutboxTopic topic,
+                                                       std::chrono::seconds retention) override;
+  boost::asio::awaitable<bool> apply_event(EventEffects effects) override;
+  boost::asio::awaitable<std::vector<GradeEnrollment>> grade_enrollment() override;
+  boost::asio::awaitable<std::int64_t> welcome_notifications() override;
+  boost::asio::awaitable<std::vector<std::string>> audit_records(std::string student_id,
+                                                                 int limit) override;
+
+
  private:
-  class Worker;
-  Worker& next_reader();
+  SqliteWorker& next_reader();
 
   std::string path_;
-  std::unique_ptr<Worker> writer_;
-  std::vector<std::unique_ptr<Worker>> readers_;
+  std::unique_ptr<SqliteWorker> writer_;
+  std::vector<std::unique_ptr<SqliteWorker>> readers_;
   std::atomic<std::size_t> next_reader_{0};
 };
 

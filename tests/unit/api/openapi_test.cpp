@@ -6,6 +6,7 @@
 #include <boost/json/parse.hpp>
 
 #include "api/app.h"
+#include "students/fake_student_store.h"
 
 namespace sre::api::embedded {
 extern const std::string_view openapi_json;
@@ -13,24 +14,6 @@ extern const std::string_view openapi_json;
 
 namespace sre::api {
 namespace {
-
-// The routes are only registered, never called, so no store is needed behind them.
-class UnusedStore : public store::StudentStore {
- public:
-  http::asio::awaitable<std::optional<domain::Student>> insert(std::string,
-                                                               domain::StudentFields) override {
-    throw 0;
-  }
-  http::asio::awaitable<std::optional<domain::Student>> find(std::string) override { throw 0; }
-  http::asio::awaitable<std::vector<domain::Student>> list(domain::Page) override { throw 0; }
-  http::asio::awaitable<std::optional<domain::Student>> update(std::string,
-                                                               domain::StudentFields) override {
-    throw 0;
-  }
-  http::asio::awaitable<bool> remove(std::string) override { throw 0; }
-  http::asio::awaitable<void> ping() override { throw 0; }
-  std::string_view engine() const override { return "none"; }
-};
 
 // Asset files are an implementation detail of /docs, not part of the API.
 bool documented_elsewhere(const std::string& path) {
@@ -40,7 +23,7 @@ bool documented_elsewhere(const std::string& path) {
 TEST(OpenApi, DocumentsExactlyTheRoutesTheRouterServes) {
   ServeConfig config;
   config.api.web_dir = "/nonexistent";
-  UnusedStore store;
+  testing::FakeStudentStore store;  // routes are registered, never called
   Lifecycle lifecycle;
   App app(config, store, lifecycle, 1);
 

@@ -70,11 +70,14 @@ struct StudentResponseCacheTest : ::testing::Test {
     co_return co_await responses.get(id, render);
   }
 
+  const students::WriteContext kAnyone{};
   FakeStudentStore store;
   FakeCache backend;
   obs::Metrics metrics{"test"};
   StudentResponseCache responses{backend, std::chrono::seconds(60), metrics};
-  students::StudentService service{store, metrics, &responses};
+  // Without outbox records: updates then write without reading first, so a held find() is
+  // only ever the cache's load.
+  students::StudentService service{store, metrics, &responses, {.events_enabled = false}};
   asio::io_context io;
 };
 
@@ -117,7 +120,7 @@ TEST_F(StudentResponseCacheTest, AReadThatLoadedBeforeAWriteDoesNotPutTheOldAnsw
       [&]() -> asio::awaitable<void> {
         domain::StudentFields patch;
         patch.grade = 8;
-        auto updated = co_await service.update("STU-0000000A", patch);
+        auto updated = co_await service.update("STU-0000000A", patch, kAnyone);
         EXPECT_TRUE(updated);
         store.release_finds();
       },
@@ -148,7 +151,7 @@ TEST_F(StudentResponseCacheTest, AWriteDropsTheCachedAnswer) {
         co_await read("STU-0000000A");
         auto cached = co_await read("STU-0000000A");
         EXPECT_TRUE(cached.hit);
-        bool removed = co_await service.remove("STU-0000000A");
+        bool removed = co_await service.remove("STU-0000000A", kAnyone);
         EXPECT_TRUE(removed);
         auto gone = co_await read("STU-0000000A");
         EXPECT_FALSE(gone.hit);

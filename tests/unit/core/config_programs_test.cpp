@@ -52,6 +52,8 @@ TEST(ServeSettings, EverySettingOnceAndNoOther) {
                                                   "DB_STATEMENT_TIMEOUT_MS",
                                                   "DB_CONNECT_TIMEOUT_MS",
                                                   "AUTO_MIGRATE",
+                                                  "EVENTS_ENABLED",
+                                                  "IDEMPOTENCY_KEY_TTL_SECONDS",
                                                   "GRADE_SERVICE_URL",
                                                   "GRADE_TIMEOUT_MS",
                                                   "GRADE_DEADLINE_MS",
