@@ -118,10 +118,16 @@ asio::awaitable<CreateResult> StudentService::create(domain::StudentFields field
     std::string student_id = core::generate_student_id();
     std::optional<store::OutboxRecords> records;
     if (options_.events_enabled) {
-      records = records_of({ChangeKind::created, student_id, std::nullopt,
-                            StudentSnapshot{student_id, *fields.first_name, *fields.last_name,
-                                            *fields.grade},
-                            {}, {}, {}, context.actor, context.request_id});
+      records = records_of(
+          {ChangeKind::created,
+           student_id,
+           std::nullopt,
+           StudentSnapshot{student_id, *fields.first_name, *fields.last_name, *fields.grade},
+           {},
+           {},
+           {},
+           context.actor,
+           context.request_id});
     }
     store::InsertOutcome outcome = co_await store_.insert(student_id, fields, records, key);
     if (auto* student = std::get_if<Student>(&outcome)) {
@@ -178,8 +184,14 @@ asio::awaitable<std::optional<Student>> StudentService::update(std::string stude
       if (!before) {
         co_return std::nullopt;
       }
-      records = records_of({ChangeKind::updated, student_id, snapshot(*before),
-                            merged(snapshot(*before), fields), {}, {}, {}, context.actor,
+      records = records_of({ChangeKind::updated,
+                            student_id,
+                            snapshot(*before),
+                            merged(snapshot(*before), fields),
+                            {},
+                            {},
+                            {},
+                            context.actor,
                             context.request_id});
       expected_updated_at = before->updated_at;
       student = co_await store_.update(student_id, fields, expected_updated_at, records);
@@ -220,8 +232,15 @@ asio::awaitable<bool> StudentService::remove(std::string student_id, WriteContex
       if (!before) {
         co_return false;
       }
-      records = records_of({ChangeKind::deleted, student_id, snapshot(*before), std::nullopt, {},
-                            {}, {}, context.actor, context.request_id});
+      records = records_of({ChangeKind::deleted,
+                            student_id,
+                            snapshot(*before),
+                            std::nullopt,
+                            {},
+                            {},
+                            {},
+                            context.actor,
+                            context.request_id});
       expected_updated_at = before->updated_at;
       removed = co_await store_.remove(student_id, expected_updated_at, records);
       conflicted = !removed;

@@ -77,9 +77,10 @@ def test_two_instances_migrating_at_once_do_not_race(sre_binary, new_database, p
     outputs = [p.communicate(timeout=60) for p in processes]
     assert [p.returncode for p in processes] == [0, 0, 0], outputs
     applied = sorted(out for out, _ in outputs)
-    assert sum("1 migration(s) applied" in out for out in applied) == 1, applied
+    assert sum("2 migration(s) applied" in out for out in applied) == 1, applied
     database = url.rsplit("/", 1)[1]
-    assert postgres.query(database, "SELECT version FROM schema_migrations") == [["1"]]
+    assert postgres.query(database, "SELECT version FROM schema_migrations ORDER BY version") \
+        == [["1"], ["2"]]
 
     # And two serve instances on a fresh database, starting together.
     url2 = new_database()
@@ -87,4 +88,4 @@ def test_two_instances_migrating_at_once_do_not_race(sre_binary, new_database, p
     for srv in servers:
         srv.process.wait_for_url(srv.url("/health/ready"), timeout=20)
     database2 = url2.rsplit("/", 1)[1]
-    assert postgres.query(database2, "SELECT count(*) FROM schema_migrations") == [["1"]]
+    assert postgres.query(database2, "SELECT count(*) FROM schema_migrations") == [["2"]]

@@ -95,10 +95,9 @@ asio::awaitable<bool> PgStudentStore::apply_event(EventEffects effects) {
     welcome_student = effects.welcome->student_id;
     welcome_message = effects.welcome->message;
   }
-  const std::vector<Command> commands{
-      {PgStatementId::apply_event,
-       {effects.event_id, effects.event_type, array_literal(grades), array_literal(deltas),
-        welcome_student, welcome_message}}};
+  const std::vector<Command> commands{{PgStatementId::apply_event,
+                                       {effects.event_id, effects.event_type, array_literal(grades),
+                                        array_literal(deltas), welcome_student, welcome_message}}};
   auto results = co_await run(commands);
   co_return results.front().integer(0, 0) > 0;
 }

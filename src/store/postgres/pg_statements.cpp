@@ -8,54 +8,65 @@ namespace {
 // back ready to serialise. Must match core::rfc3339_micros.
 #define SRE_PG_TIMESTAMP(column) \
   "to_char(" column " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
-#define SRE_PG_STUDENT_COLUMNS                                                      \
-  "id, student_id, first_name, last_name, grade, " SRE_PG_TIMESTAMP(                \
+#define SRE_PG_STUDENT_COLUMNS                                       \
+  "id, student_id, first_name, last_name, grade, " SRE_PG_TIMESTAMP( \
       "created_at") " AS created_at, " SRE_PG_TIMESTAMP("updated_at") " AS updated_at"
 
 // The outbox rows of a change, inserted from the changed row `s` in the same statement (so in
 // the same transaction). A NULL id means "no outbox" (EVENTS_ENABLED=false): nothing inserted.
-#define SRE_PG_OUTBOX_INSERTS(event_id, event_type, event_body, audit_id, audit_record)          \
-  "e AS (INSERT INTO outbox_events (event_id, event_type, student_id, body, created_at) "       \
-  "SELECT " event_id ", " event_type ", s.student_id, " event_body ", clock_timestamp() "       \
-  "FROM s WHERE " event_id "::text IS NOT NULL), "                                              \
-  "a AS (INSERT INTO audit_records (audit_id, student_id, body, created_at) "                   \
-  "SELECT " audit_id ", s.student_id, " audit_record ", clock_timestamp() "                     \
+#define SRE_PG_OUTBOX_INSERTS(event_id, event_type, event_body, audit_id, audit_record)   \
+  "e AS (INSERT INTO outbox_events (event_id, event_type, student_id, body, created_at) " \
+  "SELECT " event_id ", " event_type ", s.student_id, " event_body                        \
+  ", clock_timestamp() "                                                                  \
+  "FROM s WHERE " event_id                                                                \
+  "::text IS NOT NULL), "                                                                 \
+  "a AS (INSERT INTO audit_records (audit_id, student_id, body, created_at) "             \
+  "SELECT " audit_id ", s.student_id, " audit_record                                      \
+  ", clock_timestamp() "                                                                  \
   "FROM s WHERE " audit_id "::text IS NOT NULL) "
 
 // The six outbox statements of one table. Claims lease the oldest pending rows; FOR UPDATE
 // SKIP LOCKED passes over rows another relay is claiming this very moment, and the lease
 // keeps them off the rows it has claimed until it reports back or the lease runs out.
 #define SRE_PG_PENDING "delivered_at IS NULL AND undeliverable_reason IS NULL"
-#define SRE_PG_OUTBOX_STATEMENTS(table, id_column, suffix)                                       \
-  {PgStatementId::claim_##suffix, "claim_" #suffix,                                              \
-   "UPDATE " table " o SET lease_until = clock_timestamp() + make_interval(secs => $2) "        \
-   "FROM (SELECT sequence FROM " table " WHERE " SRE_PG_PENDING                                  \
-   " AND (lease_until IS NULL OR lease_until < clock_timestamp()) "                              \
-   "ORDER BY sequence LIMIT $1 FOR UPDATE SKIP LOCKED) c WHERE o.sequence = c.sequence "         \
-   "RETURNING o.sequence, o." id_column ", o.student_id, o.body, "                               \
-   "EXTRACT(EPOCH FROM clock_timestamp() - o.created_at)::float8, o.attempts",                   \
-   2},                                                                                           \
-      {PgStatementId::mark_##suffix##_delivered, "mark_" #suffix "_delivered",                   \
-       "UPDATE " table " SET delivered_at = clock_timestamp(), lease_until = NULL "             \
-       "WHERE sequence = ANY($1::bigint[])",                                                     \
-       1},                                                                                       \
-      {PgStatementId::release_##suffix, "release_" #suffix,                                      \
-       "UPDATE " table " SET lease_until = NULL, attempts = attempts + 1 "                       \
-       "WHERE sequence = ANY($1::bigint[]) AND delivered_at IS NULL",                            \
-       1},                                                                                       \
-      {PgStatementId::mark_##suffix##_undeliverable, "mark_" #suffix "_undeliverable",           \
-       "UPDATE " table " SET undeliverable_reason = $2, lease_until = NULL, "                    \
-       "attempts = attempts + 1 WHERE sequence = ANY($1::bigint[]) AND delivered_at IS NULL",   \
-       2},                                                                                       \
-      {PgStatementId::suffix##_backlog, #suffix "_backlog",                                      \
-       "SELECT count(*), COALESCE(EXTRACT(EPOCH FROM clock_timestamp() - min(created_at)), 0)"  \
-       "::float8, (SELECT count(*) FROM " table " WHERE undeliverable_reason IS NOT NULL) "      \
-       "FROM " table " WHERE " SRE_PG_PENDING,                                                   \
-       0},                                                                                       \
-      {PgStatementId::prune_delivered_##suffix, "prune_delivered_" #suffix,                      \
-       "DELETE FROM " table                                                                      \
-       " WHERE delivered_at < clock_timestamp() - make_interval(secs => $1)",                   \
-       1}
+#define SRE_PG_OUTBOX_STATEMENTS(table, id_column, suffix)                                     \
+  {PgStatementId::claim_##suffix, "claim_" #suffix,                                            \
+   "UPDATE " table                                                                             \
+   " o SET lease_until = clock_timestamp() + make_interval(secs => $2) "                       \
+   "FROM (SELECT sequence FROM " table " WHERE " SRE_PG_PENDING                                \
+   " AND (lease_until IS NULL OR lease_until < clock_timestamp()) "                            \
+   "ORDER BY sequence LIMIT $1 FOR UPDATE SKIP LOCKED) c WHERE o.sequence = c.sequence "       \
+   "RETURNING o.sequence, o." id_column                                                        \
+   ", o.student_id, o.body, "                                                                  \
+   "EXTRACT(EPOCH FROM clock_timestamp() - o.created_at)::float8, o.attempts",                 \
+   2},                                                                                         \
+      {PgStatementId::mark_##suffix##_delivered, "mark_" #suffix "_delivered",                 \
+       "UPDATE " table                                                                         \
+       " SET delivered_at = clock_timestamp(), lease_until = NULL "                            \
+       "WHERE sequence = ANY($1::bigint[])",                                                   \
+       1},                                                                                     \
+      {PgStatementId::release_##suffix, "release_" #suffix,                                    \
+       "UPDATE " table                                                                         \
+       " SET lease_until = NULL, attempts = attempts + 1 "                                     \
+       "WHERE sequence = ANY($1::bigint[]) AND delivered_at IS NULL",                          \
+       1},                                                                                     \
+      {PgStatementId::mark_##suffix##_undeliverable, "mark_" #suffix "_undeliverable",         \
+       "UPDATE " table                                                                         \
+       " SET undeliverable_reason = $2, lease_until = NULL, "                                  \
+       "attempts = attempts + 1 WHERE sequence = ANY($1::bigint[]) AND delivered_at IS NULL",  \
+       2},                                                                                     \
+      {PgStatementId::suffix##_backlog, #suffix "_backlog",                                    \
+       "SELECT count(*), COALESCE(EXTRACT(EPOCH FROM clock_timestamp() - min(created_at)), 0)" \
+       "::float8, (SELECT count(*) FROM " table                                                \
+       " WHERE undeliverable_reason IS NOT NULL) "                                             \
+       "FROM " table " WHERE " SRE_PG_PENDING,                                                 \
+       0},                                                                                     \
+  {                                                                                            \
+    PgStatementId::prune_delivered_##suffix, "prune_delivered_" #suffix,                       \
+        "DELETE FROM " table                                                                   \
+        " WHERE delivered_at < clock_timestamp() - make_interval(secs => $1)",                 \
+        1                                                                                      \
+  }
 
 constexpr std::array<PgStatement, kPgStatements> kStatements = {{
     // The id is drawn by the service (STU-XXXXXXXX); a unique violation means "draw again".
@@ -93,15 +104,17 @@ constexpr std::array<PgStatement, kPgStatements> kStatements = {{
      "WITH s AS (UPDATE students SET first_name = COALESCE($1, first_name), "
      "last_name = COALESCE($2, last_name), grade = COALESCE($3::integer, grade), "
      "updated_at = clock_timestamp() WHERE student_id = $4 "
-     "AND ($5::text IS NULL OR " SRE_PG_TIMESTAMP("updated_at") " = $5) "
-     "RETURNING " SRE_PG_STUDENT_COLUMNS "), " SRE_PG_OUTBOX_INSERTS(
-         "$6", "$7", "$8", "$9", "$10") "SELECT * FROM s",
+     "AND ($5::text IS NULL OR " SRE_PG_TIMESTAMP(
+         "updated_at") " = $5) "
+                       "RETURNING " SRE_PG_STUDENT_COLUMNS
+                       "), " SRE_PG_OUTBOX_INSERTS("$6", "$7", "$8", "$9", "$10") "SELECT * FROM s",
      10},
     {PgStatementId::delete_student, "delete_student",
      "WITH s AS (DELETE FROM students WHERE student_id = $1 "
-     "AND ($2::text IS NULL OR " SRE_PG_TIMESTAMP("updated_at") " = $2) "
-     "RETURNING student_id), " SRE_PG_OUTBOX_INSERTS(
-         "$3", "$4", "$5", "$6", "$7") "SELECT count(*) FROM s",
+     "AND ($2::text IS NULL OR " SRE_PG_TIMESTAMP(
+         "updated_at") " = $2) "
+                       "RETURNING student_id), " SRE_PG_OUTBOX_INSERTS(
+                           "$3", "$4", "$5", "$6", "$7") "SELECT count(*) FROM s",
      7},
     // Readiness: proves the server answers and the schema is there, not just the socket.
     {PgStatementId::ping, "ping", "SELECT 1 FROM schema_migrations LIMIT 1", 0},
@@ -115,7 +128,8 @@ constexpr std::array<PgStatement, kPgStatements> kStatements = {{
      "WHERE key = $1 AND stored_at <= clock_timestamp() - make_interval(secs => $2)",
      2},
     {PgStatementId::prune_idempotency_keys, "prune_idempotency_keys",
-     "DELETE FROM idempotency_keys WHERE stored_at <= clock_timestamp() - make_interval(secs => $1)",
+     "DELETE FROM idempotency_keys WHERE stored_at <= clock_timestamp() - make_interval(secs => "
+     "$1)",
      1},
     SRE_PG_OUTBOX_STATEMENTS("outbox_events", "event_id", events),
     SRE_PG_OUTBOX_STATEMENTS("audit_records", "audit_id", audit),
@@ -172,8 +186,8 @@ const PgStatement& pg_statement(PgStatementId id) {
 }
 
 PgStatementId outbox_statement(OutboxOperation operation, bool audit) {
-  const auto first = static_cast<std::size_t>(audit ? PgStatementId::claim_audit
-                                                     : PgStatementId::claim_events);
+  const auto first =
+      static_cast<std::size_t>(audit ? PgStatementId::claim_audit : PgStatementId::claim_events);
   return static_cast<PgStatementId>(first + static_cast<std::size_t>(operation));
 }
 

@@ -118,8 +118,8 @@ asio::awaitable<InsertOutcome> PgStudentStore::insert(std::string student_id,
                                                       domain::StudentFields fields,
                                                       std::optional<OutboxRecords> records,
                                                       std::optional<IdempotencyKey> key) {
-  std::vector<std::optional<std::string>> parameters{
-      student_id, fields.first_name, fields.last_name, text_or_null(fields.grade)};
+  std::vector<std::optional<std::string>> parameters{student_id, fields.first_name,
+                                                     fields.last_name, text_or_null(fields.grade)};
   append_outbox_parameters(parameters, records);
   parameters.emplace_back(key ? std::optional(key->key) : std::nullopt);
   parameters.emplace_back(key ? std::optional(key->request_fingerprint) : std::nullopt);
@@ -149,8 +149,7 @@ asio::awaitable<std::optional<IdempotentAnswer>> PgStudentStore::find_idempotent
   }
   co_return IdempotentAnswer{
       row.text(0, 0), Student{row.integer(0, 1), row.text(0, 2), row.text(0, 3), row.text(0, 4),
-                              static_cast<int>(row.integer(0, 5)), row.text(0, 6),
-                              row.text(0, 7)}};
+                              static_cast<int>(row.integer(0, 5)), row.text(0, 6), row.text(0, 7)}};
 }
 
 asio::awaitable<void> PgStudentStore::forget_expired_key(std::string key,

@@ -1,4 +1,5 @@
-// StudentStore and EventStore on PostgreSQL: selected with DATABASE_URL=postgresql://... (or postgres://).
+// StudentStore and EventStore on PostgreSQL: selected with DATABASE_URL=postgresql://... (or
+// postgres://).
 //
 // Every I/O thread gets its own PgPool the first time it uses the store (see pool()), so a
 // query is sent, and its result handled, on the thread of the request that asked, with no
@@ -34,8 +35,7 @@ class PgStudentStore : public Database {
   std::optional<resilience::BackoffPolicy> reconnect_backoff() const override;
 
   // StudentStore (pg_student_store.cpp)
-  boost::asio::awaitable<InsertOutcome> insert(std::string student_id,
-                                               domain::StudentFields fields,
+  boost::asio::awaitable<InsertOutcome> insert(std::string student_id, domain::StudentFields fields,
                                                std::optional<OutboxRecords> records,
                                                std::optional<IdempotencyKey> key) override;
   boost::asio::awaitable<std::optional<IdempotentAnswer>> find_idempotent_answer(

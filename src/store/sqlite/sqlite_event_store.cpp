@@ -193,8 +193,8 @@ asio::awaitable<std::int64_t> SqliteStudentStore::welcome_notifications() {
   });
 }
 
-asio::awaitable<std::vector<std::string>> SqliteStudentStore::audit_records(
-    std::string student_id, int limit) {
+asio::awaitable<std::vector<std::string>> SqliteStudentStore::audit_records(std::string student_id,
+                                                                            int limit) {
   return next_reader().run([id = std::move(student_id), limit](SqliteDatabase& db) {
     auto rows = db.prepare(
         "SELECT body FROM audit_records WHERE student_id = ? ORDER BY sequence DESC LIMIT ?");

@@ -176,38 +176,38 @@ asio::awaitable<InsertOutcome> SqliteStudentStore::insert(std::string student_id
     Student student{0, id, *fields.first_name, *fields.last_name, *fields.grade, now, now};
     try {
       return db.transaction([&]() -> InsertOutcome {
-      try {
-        db.prepare(
-              "INSERT INTO students (student_id, first_name, last_name, grade, created_at, "
-              "updated_at) VALUES (?, ?, ?, ?, ?, ?)")
-            .bind(1, student.student_id)
-            .bind(2, student.first_name)
-            .bind(3, student.last_name)
-            .bind(4, static_cast<std::int64_t>(student.grade))
-            .bind(5, student.created_at)
-            .bind(6, student.updated_at)
-            .step();
-      } catch (const SqliteError& e) {
-        if (e.is_unique_violation()) {  // student_id is the only unique column
-          return StudentIdTaken{};
-        }
-        throw;
-      }
-      student.id = db.last_insert_rowid();
-      if (records) {
-        insert_outbox_records(db, student.student_id, *records, now);
-      }
-      if (key) {
         try {
-          store_idempotency_key(db, *key, student, now);
+          db.prepare(
+                "INSERT INTO students (student_id, first_name, last_name, grade, created_at, "
+                "updated_at) VALUES (?, ?, ?, ?, ?, ?)")
+              .bind(1, student.student_id)
+              .bind(2, student.first_name)
+              .bind(3, student.last_name)
+              .bind(4, static_cast<std::int64_t>(student.grade))
+              .bind(5, student.created_at)
+              .bind(6, student.updated_at)
+              .step();
         } catch (const SqliteError& e) {
-          if (e.is_primary_key_violation()) {
-            throw KeyTakenRollback{};  // undo the student too; caught just below
+          if (e.is_unique_violation()) {  // student_id is the only unique column
+            return StudentIdTaken{};
           }
           throw;
         }
-      }
-      return student;
+        student.id = db.last_insert_rowid();
+        if (records) {
+          insert_outbox_records(db, student.student_id, *records, now);
+        }
+        if (key) {
+          try {
+            store_idempotency_key(db, *key, student, now);
+          } catch (const SqliteError& e) {
+            if (e.is_primary_key_violation()) {
+              throw KeyTakenRollback{};  // undo the student too; caught just below
+            }
+            throw;
+          }
+        }
+        return student;
       });
     } catch (const KeyTakenRollback&) {
       return IdempotencyKeyTaken{};
@@ -243,8 +243,7 @@ asio::awaitable<void> SqliteStudentStore::forget_expired_key(std::string key,
   });
 }
 
-asio::awaitable<std::int64_t> SqliteStudentStore::prune_idempotency_keys(
-    std::chrono::seconds ttl) {
+asio::awaitable<std::int64_t> SqliteStudentStore::prune_idempotency_keys(std::chrono::seconds ttl) {
   return writer_->run([ttl](SqliteDatabase& db) {
     db.prepare("DELETE FROM idempotency_keys WHERE stored_at <= ?").bind(1, text_ago(ttl)).step();
     return static_cast<std::int64_t>(db.changes());
@@ -319,8 +318,8 @@ asio::awaitable<bool> SqliteStudentStore::remove(std::string student_id,
                        records = std::move(records)](SqliteDatabase& db) {
     return db.transaction([&] {
       {
-        auto statement =
-            db.prepare("DELETE FROM students WHERE student_id = ? AND (?2 IS NULL OR updated_at = ?2)");
+        auto statement = db.prepare(
+            "DELETE FROM students WHERE student_id = ? AND (?2 IS NULL OR updated_at = ?2)");
         statement.bind(1, id);
         expected ? statement.bind(2, *expected) : statement.bind_null(2);
         statement.step();

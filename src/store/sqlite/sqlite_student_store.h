@@ -1,4 +1,5 @@
-// StudentStore and EventStore on an embedded SQLite file: the zero-dependency default of `make run`.
+// StudentStore and EventStore on an embedded SQLite file: the zero-dependency default of `make
+// run`.
 //
 // SQLite calls block on disk, so they never run on I/O threads. One writer thread owns the
 // only connection that writes (SQLite allows one writer at a time anyway, so a queue in front
@@ -35,8 +36,7 @@ class SqliteStudentStore : public Database {
     return std::nullopt;
   }
 
-  boost::asio::awaitable<InsertOutcome> insert(std::string student_id,
-                                               domain::StudentFields fields,
+  boost::asio::awaitable<InsertOutcome> insert(std::string student_id, domain::StudentFields fields,
                                                std::optional<OutboxRecords> records,
                                                std::optional<IdempotencyKey> key) override;
   boost::asio::awaitable<std::optional<IdempotentAnswer>> find_idempotent_answer(
@@ -74,7 +74,6 @@ class SqliteStudentStore : public Database {
   boost::asio::awaitable<std::int64_t> welcome_notifications() override;
   boost::asio::awaitable<std::vector<std::string>> audit_records(std::string student_id,
                                                                  int limit) override;
-
 
  private:
   SqliteWorker& next_reader();

@@ -27,7 +27,8 @@ namespace sre::store {
 // failure, so a database file that was briefly unreachable does not need a restart).
 class SqliteWorker {
  public:
-  explicit SqliteWorker(std::string path) : path_(std::move(path)), thread_([this] { ioc_.run(); }) {}
+  explicit SqliteWorker(std::string path)
+      : path_(std::move(path)), thread_([this] { ioc_.run(); }) {}
   ~SqliteWorker() {
     guard_.reset();
     ioc_.stop();
@@ -40,23 +41,24 @@ class SqliteWorker {
   auto run(Fn fn) {
     using Result = std::invoke_result_t<Fn&, SqliteDatabase&>;
     static_assert(!std::is_void_v<Result>, "return a value from the work function");
-    return boost::asio::async_initiate<const boost::asio::use_awaitable_t<>, void(std::exception_ptr, Result)>(
+    return boost::asio::async_initiate<const boost::asio::use_awaitable_t<>,
+                                       void(std::exception_ptr, Result)>(
         [this](auto handler, Fn work) {
           auto home = boost::asio::get_associated_executor(handler);
-          boost::asio::post(ioc_,
-                     [this, work = std::move(work), handler = std::move(handler), home]() mutable {
-                       std::exception_ptr error;
-                       Result result{};
-                       try {
-                         result = call(work);
-                       } catch (...) {
-                         error = std::current_exception();
-                       }
-                       boost::asio::post(home, [handler = std::move(handler), error,
+          boost::asio::post(
+              ioc_, [this, work = std::move(work), handler = std::move(handler), home]() mutable {
+                std::exception_ptr error;
+                Result result{};
+                try {
+                  result = call(work);
+                } catch (...) {
+                  error = std::current_exception();
+                }
+                boost::asio::post(home, [handler = std::move(handler), error,
                                          result = std::move(result)]() mutable {
-                         std::move(handler)(error, std::move(result));
-                       });
-                     });
+                  std::move(handler)(error, std::move(result));
+                });
+              });
         },
         boost::asio::use_awaitable, std::move(fn));
   }
@@ -95,7 +97,8 @@ class SqliteWorker {
   std::string path_;
   std::unique_ptr<SqliteDatabase> db_;
   boost::asio::io_context ioc_{1};
-  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> guard_{ioc_.get_executor()};
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> guard_{
+      ioc_.get_executor()};
   std::thread thread_;
 };
 

@@ -137,11 +137,11 @@ class FakeStudentStore : public store::StudentStore {
   }
 
   std::map<std::string, domain::Student> students;
-  std::vector<store::OutboxRecords> outbox;                // every change's records, in order
-  std::map<std::string, store::IdempotentAnswer> keys;     // stored idempotency keys
-  std::set<std::string> expired_keys;                      // stored, but older than the TTL
-  std::vector<std::string> inserted_ids;  // every insert's id, taken or not
-  int taken_inserts = 0;                  // how many of the next inserts find their id taken
+  std::vector<store::OutboxRecords> outbox;             // every change's records, in order
+  std::map<std::string, store::IdempotentAnswer> keys;  // stored idempotency keys
+  std::set<std::string> expired_keys;                   // stored, but older than the TTL
+  std::vector<std::string> inserted_ids;                // every insert's id, taken or not
+  int taken_inserts = 0;       // how many of the next inserts find their id taken
   int concurrent_changes = 0;  // how many of the next compare-and-set writes find the row changed
   int finds = 0;
   bool hold_finds = false;

@@ -241,10 +241,8 @@ TEST_F(StudentServiceTest, AnUpdateThatKeepsLosingGivesUpAsUnavailable) {
 
 TEST_F(StudentServiceTest, TheSameKeyAndBodyReplayTheFirstAnswer) {
   run([&]() -> asio::awaitable<void> {
-    CreateResult first =
-        co_await service.create(full_fields("Ada", "Lovelace", 7), kAnyone, kKey1);
-    CreateResult again =
-        co_await service.create(full_fields("Ada", "Lovelace", 7), kAnyone, kKey1);
+    CreateResult first = co_await service.create(full_fields("Ada", "Lovelace", 7), kAnyone, kKey1);
+    CreateResult again = co_await service.create(full_fields("Ada", "Lovelace", 7), kAnyone, kKey1);
     const auto& a = std::get<Created>(first);
     const auto& b = std::get<Created>(again);
     EXPECT_FALSE(a.replayed);
@@ -252,8 +250,7 @@ TEST_F(StudentServiceTest, TheSameKeyAndBodyReplayTheFirstAnswer) {
     EXPECT_EQ(a.student.student_id, b.student.student_id);
     EXPECT_EQ(a.student.created_at, b.student.created_at);
 
-    CreateResult other =
-        co_await service.create(full_fields("Ada", "Lovelace", 8), kAnyone, kKey1);
+    CreateResult other = co_await service.create(full_fields("Ada", "Lovelace", 8), kAnyone, kKey1);
     EXPECT_TRUE(std::holds_alternative<IdempotencyKeyReused>(other));
     CreateResult new_key =
         co_await service.create(full_fields("Ada", "Lovelace", 7), kAnyone, kKey2);
@@ -270,8 +267,7 @@ TEST_F(StudentServiceTest, AnExpiredKeyIsStoredAgainWithTheNewStudent) {
   run([&]() -> asio::awaitable<void> {
     co_await service.create(full_fields("Ada", "Lovelace", 7), kAnyone, kKey1);
     store.expired_keys.insert("key-1");
-    CreateResult later =
-        co_await service.create(full_fields("Ada", "Lovelace", 8), kAnyone, kKey1);
+    CreateResult later = co_await service.create(full_fields("Ada", "Lovelace", 8), kAnyone, kKey1);
     const auto* created = std::get_if<Created>(&later);
     EXPECT_TRUE(created != nullptr && !created->replayed);
     EXPECT_EQ(store.keys.at("key-1").student.grade, 8);
