@@ -73,8 +73,8 @@ class StudentStore {
   // The answer stored under `key`, unless it is older than `ttl` (an expired key is unknown).
   virtual boost::asio::awaitable<std::optional<IdempotentAnswer>> find_idempotent_answer(
       std::string key, std::chrono::seconds ttl) = 0;
-  // Deletes `key` if it is older than `ttl`, so that it can be stored again.
-  virtual boost::asio::awaitable<void> forget_expired_key(std::string key,
+  // Deletes `key` if it is older than `ttl`, so that it can be stored again; whether it did.
+  virtual boost::asio::awaitable<bool> forget_expired_key(std::string key,
                                                           std::chrono::seconds ttl) = 0;
   // Deletes every key older than `ttl`; returns how many.
   virtual boost::asio::awaitable<std::int64_t> prune_idempotency_keys(std::chrono::seconds ttl) = 0;

@@ -43,6 +43,15 @@ std::string fingerprint(const domain::StudentFields& fields) {
                                                     {"grade", *fields.grade}});
 }
 
+// After a lost compare-and-set: a jittered pause before the re-read spreads the losers out.
+asio::awaitable<void> pause_after_lost_race(int attempt) {
+  asio::steady_timer pause(
+      co_await asio::this_coro::executor,
+      resilience::full_jitter_backoff(StudentService::kWriteRetryBackoff, attempt - 1,
+                                      resilience::thread_random01()));
+  co_await pause.async_wait(asio::use_awaitable);
+}
+
 prometheus::Counter* counter(obs::Metrics& metrics, const std::string& name,
                              const std::string& help) {
   return &prometheus::BuildCounter().Name(name).Help(help).Register(metrics.registry()).Add({});
@@ -77,14 +86,6 @@ void StudentService::written(bool with_outbox_rows) const {
   if (with_outbox_rows && outbox_written_) {
     outbox_written_();
   }
-}
-
-asio::awaitable<void> StudentService::lost_race(int attempt) {
-  write_conflicts_->Increment();
-  asio::steady_timer pause(co_await asio::this_coro::executor,
-                           resilience::full_jitter_backoff(kWriteRetryBackoff, attempt - 1,
-                                                           resilience::thread_random01()));
-  co_await pause.async_wait(asio::use_awaitable);
 }
 
 asio::awaitable<std::optional<CreateResult>> StudentService::answer_of_stored_key(
@@ -198,7 +199,8 @@ asio::awaitable<std::optional<Student>> StudentService::update(std::string stude
       if (student) {
         break;
       }
-      co_await lost_race(attempt);
+      write_conflicts_->Increment();
+      co_await pause_after_lost_race(attempt);
     }
     if (!student) {
       throw store::StoreUnavailable("the student kept changing during the update");
@@ -245,7 +247,8 @@ asio::awaitable<bool> StudentService::remove(std::string student_id, WriteContex
       removed = co_await store_.remove(student_id, expected_updated_at, records);
       conflicted = !removed;
       if (conflicted) {
-        co_await lost_race(attempt);
+        write_conflicts_->Increment();
+        co_await pause_after_lost_race(attempt);
       }
     }
     if (conflicted) {

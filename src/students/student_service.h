@@ -101,8 +101,6 @@ class StudentService {
       const store::IdempotencyKey& key);
   store::OutboxRecords records_of(domain::StudentChange change) const;
   void written(bool with_outbox_rows) const;
-  // After a lost compare-and-set: counts it and waits a jittered moment before the re-read.
-  boost::asio::awaitable<void> lost_race(int attempt);
 
   store::StudentStore& store_;
   StudentChangeListener* changes_;

@@ -45,26 +45,28 @@ asio::awaitable<std::vector<OutboxMessage>> PgStudentStore::claim(OutboxTopic to
   co_return messages;
 }
 
-asio::awaitable<void> PgStudentStore::mark_delivered(OutboxTopic topic,
-                                                     std::vector<std::int64_t> sequences) {
+asio::awaitable<std::int64_t> PgStudentStore::mark_delivered(OutboxTopic topic,
+                                                             std::vector<std::int64_t> sequences) {
   const std::vector<Command> commands{
       {statement(OutboxOperation::mark_delivered, topic), {array_literal(sequences)}}};
-  co_await run(commands);
+  auto results = co_await run(commands);
+  co_return results.front().affected();
 }
 
-asio::awaitable<void> PgStudentStore::release(OutboxTopic topic,
-                                              std::vector<std::int64_t> sequences) {
+asio::awaitable<std::int64_t> PgStudentStore::release(OutboxTopic topic,
+                                                      std::vector<std::int64_t> sequences) {
   const std::vector<Command> commands{
       {statement(OutboxOperation::release, topic), {array_literal(sequences)}}};
-  co_await run(commands);
+  auto results = co_await run(commands);
+  co_return results.front().affected();
 }
 
-asio::awaitable<void> PgStudentStore::mark_undeliverable(OutboxTopic topic,
-                                                         std::vector<std::int64_t> sequences,
-                                                         std::string reason) {
+asio::awaitable<std::int64_t> PgStudentStore::mark_undeliverable(
+    OutboxTopic topic, std::vector<std::int64_t> sequences, std::string reason) {
   const std::vector<Command> commands{
       {statement(OutboxOperation::mark_undeliverable, topic), {array_literal(sequences), reason}}};
-  co_await run(commands);
+  auto results = co_await run(commands);
+  co_return results.front().affected();
 }
 
 asio::awaitable<OutboxBacklog> PgStudentStore::backlog(OutboxTopic topic) {

@@ -152,11 +152,12 @@ asio::awaitable<std::optional<IdempotentAnswer>> PgStudentStore::find_idempotent
                               static_cast<int>(row.integer(0, 5)), row.text(0, 6), row.text(0, 7)}};
 }
 
-asio::awaitable<void> PgStudentStore::forget_expired_key(std::string key,
+asio::awaitable<bool> PgStudentStore::forget_expired_key(std::string key,
                                                          std::chrono::seconds ttl) {
   const std::vector<Command> commands{
       {PgStatementId::forget_expired_key, {key, std::to_string(ttl.count())}}};
-  co_await run(commands);
+  auto results = co_await run(commands);
+  co_return results.front().affected() > 0;
 }
 
 asio::awaitable<std::int64_t> PgStudentStore::prune_idempotency_keys(std::chrono::seconds ttl) {

@@ -89,32 +89,31 @@ asio::awaitable<std::vector<OutboxMessage>> SqliteStudentStore::claim(OutboxTopi
   });
 }
 
-asio::awaitable<void> SqliteStudentStore::mark_delivered(OutboxTopic topic,
-                                                         std::vector<std::int64_t> sequences) {
-  co_await writer_->run([topic, list = json_array(sequences)](SqliteDatabase& db) {
+asio::awaitable<std::int64_t> SqliteStudentStore::mark_delivered(
+    OutboxTopic topic, std::vector<std::int64_t> sequences) {
+  return writer_->run([topic, list = json_array(sequences)](SqliteDatabase& db) {
     db.prepare(sql_of(topic).mark_delivered)
         .bind(1, list)
         .bind(2, text_at(std::chrono::system_clock::now()))
         .step();
-    return true;
+    return static_cast<std::int64_t>(db.changes());
   });
 }
 
-asio::awaitable<void> SqliteStudentStore::release(OutboxTopic topic,
-                                                  std::vector<std::int64_t> sequences) {
-  co_await writer_->run([topic, list = json_array(sequences)](SqliteDatabase& db) {
+asio::awaitable<std::int64_t> SqliteStudentStore::release(OutboxTopic topic,
+                                                          std::vector<std::int64_t> sequences) {
+  return writer_->run([topic, list = json_array(sequences)](SqliteDatabase& db) {
     db.prepare(sql_of(topic).release).bind(1, list).step();
-    return true;
+    return static_cast<std::int64_t>(db.changes());
   });
 }
 
-asio::awaitable<void> SqliteStudentStore::mark_undeliverable(OutboxTopic topic,
-                                                             std::vector<std::int64_t> sequences,
-                                                             std::string reason) {
-  co_await writer_->run(
+asio::awaitable<std::int64_t> SqliteStudentStore::mark_undeliverable(
+    OutboxTopic topic, std::vector<std::int64_t> sequences, std::string reason) {
+  return writer_->run(
       [topic, list = json_array(sequences), reason = std::move(reason)](SqliteDatabase& db) {
         db.prepare(sql_of(topic).mark_undeliverable).bind(1, list).bind(2, reason).step();
-        return true;
+        return static_cast<std::int64_t>(db.changes());
       });
 }
 

@@ -232,14 +232,14 @@ asio::awaitable<std::optional<IdempotentAnswer>> SqliteStudentStore::find_idempo
   });
 }
 
-asio::awaitable<void> SqliteStudentStore::forget_expired_key(std::string key,
+asio::awaitable<bool> SqliteStudentStore::forget_expired_key(std::string key,
                                                              std::chrono::seconds ttl) {
-  co_await writer_->run([key = std::move(key), ttl](SqliteDatabase& db) {
+  return writer_->run([key = std::move(key), ttl](SqliteDatabase& db) {
     db.prepare("DELETE FROM idempotency_keys WHERE key = ? AND stored_at <= ?")
         .bind(1, key)
         .bind(2, text_ago(ttl))
         .step();
-    return true;
+    return db.changes() > 0;
   });
 }
 

@@ -41,7 +41,7 @@ class SqliteStudentStore : public Database {
                                                std::optional<IdempotencyKey> key) override;
   boost::asio::awaitable<std::optional<IdempotentAnswer>> find_idempotent_answer(
       std::string key, std::chrono::seconds ttl) override;
-  boost::asio::awaitable<void> forget_expired_key(std::string key,
+  boost::asio::awaitable<bool> forget_expired_key(std::string key,
                                                   std::chrono::seconds ttl) override;
   boost::asio::awaitable<std::int64_t> prune_idempotency_keys(std::chrono::seconds ttl) override;
   boost::asio::awaitable<std::optional<domain::Student>> find(std::string student_id) override;
@@ -59,13 +59,13 @@ class SqliteStudentStore : public Database {
   // EventStore (sqlite_event_store.cpp)
   boost::asio::awaitable<std::vector<OutboxMessage>> claim(OutboxTopic topic, int limit,
                                                            std::chrono::seconds lease) override;
-  boost::asio::awaitable<void> mark_delivered(OutboxTopic topic,
-                                              std::vector<std::int64_t> sequences) override;
-  boost::asio::awaitable<void> release(OutboxTopic topic,
-                                       std::vector<std::int64_t> sequences) override;
-  boost::asio::awaitable<void> mark_undeliverable(OutboxTopic topic,
-                                                  std::vector<std::int64_t> sequences,
-                                                  std::string reason) override;
+  boost::asio::awaitable<std::int64_t> mark_delivered(OutboxTopic topic,
+                                                      std::vector<std::int64_t> sequences) override;
+  boost::asio::awaitable<std::int64_t> release(OutboxTopic topic,
+                                               std::vector<std::int64_t> sequences) override;
+  boost::asio::awaitable<std::int64_t> mark_undeliverable(OutboxTopic topic,
+                                                          std::vector<std::int64_t> sequences,
+                                                          std::string reason) override;
   boost::asio::awaitable<OutboxBacklog> backlog(OutboxTopic topic) override;
   boost::asio::awaitable<std::int64_t> prune_delivered(OutboxTopic topic,
                                                        std::chrono::seconds retention) override;

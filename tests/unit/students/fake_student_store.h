@@ -52,12 +52,13 @@ class FakeStudentStore : public store::StudentStore {
         : std::optional<store::IdempotentAnswer>(it->second);
   }
 
-  boost::asio::awaitable<void> forget_expired_key(std::string key,
+  boost::asio::awaitable<bool> forget_expired_key(std::string key,
                                                   std::chrono::seconds /*ttl*/) override {
-    if (expired_keys.erase(key) > 0) {
-      keys.erase(key);
+    if (expired_keys.erase(key) == 0) {
+      co_return false;
     }
-    co_return;
+    keys.erase(key);
+    co_return true;
   }
 
   boost::asio::awaitable<std::int64_t> prune_idempotency_keys(std::chrono::seconds) override {
