@@ -293,3 +293,72 @@ def test_frozen_database_backends_do_not_hang_requests(start_server, postgres, n
                 pass
     metrics = api.get("/metrics").text
     assert 'db_errors_total{kind="timeout"}' in metrics
+
+
+@pytest.mark.slow
+def test_retried_posts_with_idempotency_keys_create_each_student_once(start_server, own_postgres):
+    """The README's "ambiguous write": a client that got no answer (or a 503) retries with the
+    same Idempotency-Key while PostgreSQL is killed and comes back. Every key ends as exactly
+    one student, and every answer for a key names that student."""
+    url = own_postgres.create_database("keys")
+    srv = start_server(env={"DATABASE_URL": url, "WORKER_THREADS": "2", "DB_POOL_SIZE": "2",
+                            "DB_STATEMENT_TIMEOUT_MS": str(STATEMENT_TIMEOUT_MS)})
+    keys_per_client, clients = 40, 4
+    answers: dict[str, set[str]] = {}
+    attempts: dict[str, int] = {}
+    lock = threading.Lock()
+    stop = threading.Event()
+
+    def client(index: int) -> None:
+        session = requests.Session()
+        for k in range(keys_per_client):
+            key = f"client{index}-key{k}"
+            body = {"first_name": f"C{index}K{k}", "last_name": "Retry", "grade": 1 + k % 12}
+            while not stop.is_set():
+                with lock:
+                    attempts[key] = attempts.get(key, 0) + 1
+                try:
+                    response = session.post(srv.url(STUDENTS), json=body, timeout=5,
+                                            headers={"Idempotency-Key": key})
+                except requests.RequestException:
+                    session = requests.Session()  # the answer was lost: retry as is
+                    continue
+                if response.status_code == 201:
+                    with lock:
+                        answers.setdefault(key, set()).add(response.json()["student_id"])
+                    break
+                assert response.status_code == 503, response.text
+                time.sleep(0.05)
+            time.sleep(0.02)
+
+    threads = [threading.Thread(target=client, args=(i,), daemon=True) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    try:
+        harness.poll(lambda: len(answers) >= 10, 20, what="ten keys answered before the fault")
+        own_postgres.kill()
+        time.sleep(2.0)
+        own_postgres.launch()
+        for thread in threads:
+            thread.join(timeout=90)
+    finally:
+        stop.set()
+    assert not any(thread.is_alive() for thread in threads), "a client never got its 201"
+
+    total = keys_per_client * clients
+    assert len(answers) == total
+    assert all(len(ids) == 1 for ids in answers.values()), \
+        {key: ids for key, ids in answers.items() if len(ids) > 1}
+    retried = sum(1 for n in attempts.values() if n > 1)
+    assert retried > 0, "the fault hit no request: nothing was tested"
+    stored = own_postgres.query("keys", "SELECT first_name, student_id FROM students")
+    assert len(stored) == total, f"{len(stored)} students for {total} keys"
+    by_name = {name: sid for name, sid in stored}
+    for key, ids in answers.items():
+        index, k = key.removeprefix("client").split("-key")
+        assert by_name[f"C{index}K{k}"] == next(iter(ids)), key
+    events = own_postgres.query("keys", "SELECT count(*) FROM outbox_events "
+                                        "WHERE event_type = 'student_created'")
+    assert events == [[str(total)]], "one creation event per student"
+    print(f"\n{total} keys, {retried} retried at least once, "
+          f"{sum(attempts.values())} POSTs in all")
