@@ -1,5 +1,5 @@
-// sre-playground: one binary, one subcommand per process (serve, migrate, grade-service);
-// this file only dispatches to them.
+// sre-playground: one binary, one subcommand per process (serve, migrate, grade-service,
+// worker); this file only dispatches to them.
 #include <CLI/CLI.hpp>
 #include <cstdio>
 
@@ -10,6 +10,8 @@
 #include "core/config_cli.h"
 #include "grade_service/grade_service_config.h"
 #include "grade_service/grade_service_process.h"
+#include "worker/worker_config.h"
+#include "worker/worker_process.h"
 
 int main(int argc, char** argv) {
   CLI::App cli{"sre-playground: a school-management REST service built to demonstrate SRE"};
@@ -29,6 +31,10 @@ int main(int argc, char** argv) {
   auto* grade_service = cli.add_subcommand(
       "grade-service", "Run the grade service the API depends on, with fault injection");
   sre::core::SettingsFlags grade_service_settings(*grade_service, sre::grade_service::settings());
+
+  auto* worker = cli.add_subcommand(
+      "worker", "Consume student events (outbox or SQS) and apply their effects; port 8002");
+  sre::core::SettingsFlags worker_settings(*worker, sre::worker::settings());
 
   try {
     cli.parse(argc, argv);
@@ -69,6 +75,11 @@ int main(int argc, char** argv) {
   if (*grade_service) {
     return run(grade_service_settings, [](const sre::grade_service::GradeServiceConfig& config) {
       return sre::grade_service::run_grade_service(config);
+    });
+  }
+  if (*worker) {
+    return run(worker_settings, [](const sre::worker::WorkerConfig& config) {
+      return sre::worker::run_worker(config);
     });
   }
   return 2;

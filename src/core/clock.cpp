@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cstdint>
 #include <ctime>
 
 namespace sre::core {
@@ -33,7 +34,65 @@ const std::string& once_a_second(std::time_t second, Format format) {
   return cached_text;
 }
 
+// The `width` digits of `text` at `at` as a number; nullopt if any is not a digit.
+std::optional<int> digits(std::string_view text, std::size_t at, std::size_t width) {
+  if (text.size() < at + width) {
+    return std::nullopt;
+  }
+  int value = 0;
+  for (std::size_t i = at; i < at + width; ++i) {
+    if (text[i] < '0' || text[i] > '9') {
+      return std::nullopt;
+    }
+    value = value * 10 + (text[i] - '0');
+  }
+  return value;
+}
+
 }  // namespace
+
+std::optional<SystemTime> parse_rfc3339_utc(std::string_view text) {
+  // 2026-11-26T23:46:43 is 19 characters; the separators sit at fixed places.
+  constexpr std::size_t kSecondsEnd = 19;
+  if (text.size() < kSecondsEnd + 1 || text[4] != '-' || text[7] != '-' || text[10] != 'T' ||
+      text[13] != ':' || text[16] != ':' || text.back() != 'Z') {
+    return std::nullopt;
+  }
+  auto year = digits(text, 0, 4);
+  auto month = digits(text, 5, 2);
+  auto day = digits(text, 8, 2);
+  auto hour = digits(text, 11, 2);
+  auto minute = digits(text, 14, 2);
+  auto second = digits(text, 17, 2);
+  if (!year || !month || !day || !hour || !minute || !second || *month < 1 || *month > 12 ||
+      *day < 1 || *day > 31 || *hour > 23 || *minute > 59 || *second > 60) {
+    return std::nullopt;
+  }
+  std::int64_t micros = 0;
+  const std::string_view fraction = text.substr(kSecondsEnd, text.size() - kSecondsEnd - 1);
+  if (!fraction.empty()) {
+    if (fraction[0] != '.' || fraction.size() < 2 || fraction.size() > 10) {
+      return std::nullopt;
+    }
+    std::int64_t scale = 100'000;
+    for (char c : fraction.substr(1)) {
+      if (c < '0' || c > '9') {
+        return std::nullopt;
+      }
+      micros += (c - '0') * scale;
+      scale /= 10;
+    }
+  }
+  std::tm fields{};
+  fields.tm_year = *year - 1900;
+  fields.tm_mon = *month - 1;
+  fields.tm_mday = *day;
+  fields.tm_hour = *hour;
+  fields.tm_min = *minute;
+  fields.tm_sec = *second;
+  const std::time_t seconds = timegm(&fields);
+  return SystemTime{std::chrono::seconds(seconds) + std::chrono::microseconds(micros)};
+}
 
 std::string rfc3339_micros(SystemTime time) {
   std::tm t = utc_fields(time);

@@ -1,0 +1,173 @@
+#include "worker/event_consumer.h"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "core/clock.h"
+#include "core/log.h"
+#include "worker/event_effects.h"
+
+namespace sre::worker {
+
+namespace asio = boost::asio;
+
+namespace {
+
+std::vector<DeliveredEvent> take_from(std::vector<DeliveredEvent>& batch, std::size_t first) {
+  return {std::make_move_iterator(batch.begin() + static_cast<std::ptrdiff_t>(first)),
+          std::make_move_iterator(batch.end())};
+}
+
+// From the change's commit (the event's timestamp) to now; nullopt for a timestamp we cannot
+// read (the event is still processed: the lag is only a measurement).
+std::optional<double> lag_seconds(const std::string& timestamp) {
+  auto committed = core::parse_rfc3339_utc(timestamp);
+  if (!committed) {
+    return std::nullopt;
+  }
+  std::chrono::duration<double> lag = std::chrono::system_clock::now() - *committed;
+  return std::max(0.0, lag.count());  // clocks of other hosts may run ahead
+}
+
+}  // namespace
+
+EventConsumer::EventConsumer(EventSource& source, store::EventStore& events, WorkerMetrics& metrics,
+                             const asio::any_io_executor& executor,
+                             resilience::BackoffPolicy failure_backoff)
+    : source_(source),
+      events_(events),
+      metrics_(metrics),
+      failure_backoff_(failure_backoff),
+      pause_(executor) {}
+
+void EventConsumer::stop() {
+  stopping_ = true;
+  source_.interrupt();
+  pause_.cancel();
+}
+
+asio::awaitable<void> EventConsumer::run() {
+  log::info("consuming events", {{"source", source_.name()}});
+  int failures = 0;
+  while (!stopping_) {
+    failures = co_await run_once() ? 0 : failures + 1;
+    if (failures > 0 && !stopping_) {
+      co_await pause(resilience::equal_jitter_backoff(failure_backoff_, failures - 1,
+                                                      resilience::thread_random01()));
+    }
+  }
+  log::info("stopped consuming events", {{"source", source_.name()}});
+}
+
+asio::awaitable<bool> EventConsumer::run_once() {
+  std::vector<DeliveredEvent> batch;
+  std::string error;
+  try {
+    batch = co_await source_.receive();
+  } catch (const std::exception& e) {
+    error = e.what();
+  }
+  source_reachable_.store(error.empty(), std::memory_order_relaxed);
+  if (!error.empty()) {
+    log::warn("receiving events failed", {{"source", source_.name()}, {"error", error}});
+    co_return false;
+  }
+  if (batch.empty()) {
+    co_return true;
+  }
+  co_return co_await process(std::move(batch));
+}
+
+asio::awaitable<bool> EventConsumer::process(std::vector<DeliveredEvent> batch) {
+  const auto hold = source_.hold();
+  auto held_since = std::chrono::steady_clock::now();
+  std::vector<DeliveredEvent> applied;
+  applied.reserve(batch.size());
+  std::size_t next = 0;
+  for (; next < batch.size(); ++next) {
+    // Renew the hold on what is left before half of it is gone.
+    if (hold && std::chrono::steady_clock::now() - held_since >= *hold / 2) {
+      std::vector<DeliveredEvent> rest(batch.begin() + static_cast<std::ptrdiff_t>(next),
+                                       batch.end());
+      const std::size_t count = rest.size();
+      co_await settle("extend", source_.extend(std::move(rest)), count);
+      held_since = std::chrono::steady_clock::now();
+    }
+    DeliveredEvent& delivered = batch[next];
+    auto event = domain::parse_event(delivered.body);
+    if (!event) {
+      metrics_.count(std::nullopt, Outcome::malformed);
+      log::warn("malformed event set aside", {{"source", source_.name()},
+                                              {"message_id", delivered.message_id},
+                                              {"deliveries", delivered.deliveries},
+                                              {"body_bytes", delivered.body.size()}});
+      co_await settle("set aside", source_.set_aside(std::move(delivered), "malformed event"), 1);
+      continue;
+    }
+    if (co_await apply(*event) == Outcome::failed) {
+      break;
+    }
+    applied.push_back(std::move(delivered));
+  }
+  const std::size_t acknowledged = applied.size();
+  co_await settle("acknowledge", source_.acknowledge(std::move(applied)), acknowledged);
+  if (next == batch.size()) {
+    co_return true;
+  }
+  std::vector<DeliveredEvent> unprocessed = take_from(batch, next);
+  const std::size_t count = unprocessed.size();
+  co_await settle("retry later", source_.retry_later(std::move(unprocessed)), count);
+  co_return false;
+}
+
+asio::awaitable<Outcome> EventConsumer::apply(const domain::StudentEvent& event) {
+  std::optional<bool> applied;
+  std::string error;
+  try {
+    applied = co_await events_.apply_event(effects_of(event));
+  } catch (const std::exception& e) {
+    error = e.what();
+  }
+  if (!applied) {
+    metrics_.count(event.kind, Outcome::failed);
+    log::error("applying an event failed; it will be delivered again",
+               {{"event_id", event.event_id},
+                {"event_type", domain::event_type(event.kind)},
+                {"error", error}});
+    co_return Outcome::failed;
+  }
+  if (!*applied) {
+    metrics_.count(event.kind, Outcome::duplicate);
+    log::debug("event delivered again; its effects were applied before",
+               {{"event_id", event.event_id}});
+    co_return Outcome::duplicate;
+  }
+  metrics_.count(event.kind, Outcome::processed);
+  if (auto lag = lag_seconds(event.timestamp)) {
+    metrics_.observe_lag(*lag);
+  }
+  co_return Outcome::processed;
+}
+
+asio::awaitable<void> EventConsumer::settle(std::string_view what, asio::awaitable<void> call,
+                                            std::size_t events) {
+  if (events == 0) {
+    co_return;
+  }
+  try {
+    co_await std::move(call);
+  } catch (const std::exception& e) {
+    // Not settled: the source delivers these events again once their hold runs out, and
+    // apply_event recognises the ones already applied.
+    log::warn(
+        "settling events with the source failed",
+        {{"source", source_.name()}, {"operation", what}, {"events", events}, {"error", e.what()}});
+  }
+}
+
+asio::awaitable<void> EventConsumer::pause(std::chrono::milliseconds wait) {
+  pause_.expires_after(wait);
+  co_await pause_.async_wait(asio::as_tuple(asio::use_awaitable));  // or stop()
+}
+
+}  // namespace sre::worker

@@ -1,0 +1,66 @@
+// The worker's loop: receive a batch from the source, apply each event's effects (in one
+// transaction with the record that the event was processed, idempotent by event_id), then
+// settle the batch with the source.
+//
+//   receive -> for each event: parse -> effects_of -> EventStore::apply_event
+//           -> acknowledge the applied ones (SQS: DeleteMessageBatch, only now that their
+//              effects are committed) and hand back the rest for a later delivery
+//
+// Nothing stops the loop but stop(): a malformed event is set aside (the dead-letter queue,
+// or undeliverable in the outbox), a database or source failure hands the batch back and
+// backs off, and the next batch is tried. A slow batch renews the source's hold on the
+// events it has not finished (SQS visibility), so they are not delivered to someone else
+// meanwhile. stop() lets the batch in hand finish and be settled; run() then returns.
+//
+// Runs on one I/O thread; stop() must be called on that thread too.
+#pragma once
+
+#include <atomic>
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+
+#include "domain/student_change.h"
+#include "resilience/backoff.h"
+#include "store/event_store.h"
+#include "worker/event_source.h"
+#include "worker/worker_metrics.h"
+
+namespace sre::worker {
+
+class EventConsumer {
+ public:
+  // Everything must outlive the consumer; `executor` is the thread it runs on.
+  EventConsumer(EventSource& source, store::EventStore& events, WorkerMetrics& metrics,
+                const boost::asio::any_io_executor& executor,
+                resilience::BackoffPolicy failure_backoff = {std::chrono::milliseconds(100),
+                                                             std::chrono::seconds(5)});
+
+  // Until stop(): batch after batch.
+  boost::asio::awaitable<void> run();
+  void stop();
+
+  // Whether the last receive reached the source, for readiness (read from any thread).
+  bool source_reachable() const { return source_reachable_.load(std::memory_order_relaxed); }
+
+ private:
+  // One batch received, processed and settled; false when the source or the database failed.
+  boost::asio::awaitable<bool> run_once();
+  boost::asio::awaitable<bool> process(std::vector<DeliveredEvent> batch);
+  boost::asio::awaitable<Outcome> apply(const domain::StudentEvent& event);
+  // Awaits a source's settling call; a failure is logged (the event comes again, at worst).
+  boost::asio::awaitable<void> settle(std::string_view what, boost::asio::awaitable<void> call,
+                                      std::size_t events);
+  boost::asio::awaitable<void> pause(std::chrono::milliseconds wait);
+
+  EventSource& source_;
+  store::EventStore& events_;
+  WorkerMetrics& metrics_;
+  resilience::BackoffPolicy failure_backoff_;
+  boost::asio::steady_timer pause_;
+  bool stopping_ = false;
+  std::atomic<bool> source_reachable_{true};
+};
+
+}  // namespace sre::worker

@@ -1,0 +1,23 @@
+// The worker's own settings: how many events it takes at a time, how long it may hold them,
+// how often it looks at an empty outbox, and how long it may take to stop.
+#pragma once
+
+#include <chrono>
+#include <vector>
+
+#include "core/config.h"
+
+namespace sre::worker {
+
+struct WorkerOptions {
+  int batch_size = 10;  // SQS hands out at most 10 messages per receive
+  // A received event is hidden from other consumers this long (SQS visibility timeout,
+  // outbox lease); a batch still in hand at half of it renews it.
+  std::chrono::seconds visibility_timeout{30};
+  std::chrono::milliseconds poll_interval{250};  // outbox: wait after finding nothing pending
+  std::chrono::seconds shutdown_timeout{25};     // after SIGTERM: the batch in hand, at most
+};
+
+const std::vector<core::Setting<WorkerOptions>>& worker_settings();
+
+}  // namespace sre::worker

@@ -1,0 +1,93 @@
+#include "worker/worker_process.h"
+
+#include "core/build_info.h"
+#include "core/log.h"
+#include "http/server.h"
+#include "http/server_settings.h"
+#include "service/run_until_signal.h"
+#include "store/open_database.h"
+#include "store/startup_migration.h"
+#include "worker/consumption.h"
+#include "worker/outbox_source.h"
+#include "worker/worker_app.h"
+
+namespace sre::worker {
+
+namespace {
+
+// How PostgreSQL sessions of the worker are named (pg_stat_activity).
+constexpr std::string_view kApplicationName = "sre-playground-worker";
+
+Consumption::SourceFactory source_factory(const WorkerConfig& config, store::EventStore& events) {
+  const OutboxSource::Options outbox{.batch_size = config.worker.batch_size,
+                                     .lease = config.worker.visibility_timeout,
+                                     .poll_interval = config.worker.poll_interval};
+  return [&events, outbox](const boost::asio::any_io_executor& executor) {
+    return std::make_shared<OutboxSource>(events, outbox, executor);
+  };
+}
+
+}  // namespace
+
+int run_worker(const WorkerConfig& config) {
+  log::init("worker", config.log.level);
+  http::ServerOptions server_options = config.server;
+  server_options.threads = http::io_thread_count(config.server);
+  log::info("starting", {{"version", core::version()},
+                         {"io_threads", server_options.threads},
+                         {"port", config.server.port},
+                         {"batch_size", config.worker.batch_size}});
+  int exit_code = 0;
+  {
+    auto database = store::open_database(config.store, std::string(kApplicationName));
+    store::EventStore& events = *database;
+    store::StartupMigration migration(*database, config.store.auto_migrate);
+    auto metrics = std::make_shared<WorkerMetrics>();
+    Consumption consumption(source_factory(config, events), events, *metrics);
+    WorkerApp app(consumption, *database, metrics, server_options.threads);
+    if (auto driver_metrics = database->metrics()) {
+      app.http().metrics().add_collectable(driver_metrics);
+    }
+
+    http::Server server(
+        server_options, [&app](http::RequestContext& ctx) { return app.http().handle(ctx); },
+        [&app](http::RequestContext& ctx, http::Response& response) {
+          app.http().on_rejected(ctx, response);
+        },
+        [&consumption](unsigned index, const boost::asio::any_io_executor& executor) {
+          if (index == 0) {
+            consumption.attach(executor);
+          }
+        });
+    exit_code = service::run_until_signal(
+        server, {.host = config.server.host},
+        {.on_listening =
+             [&migration, &consumption, &database](const service::FailStartup& fail) {
+               migration.start(
+                   [&consumption, &database] {
+                     log::info("ready", {{"database", database->engine()},
+                                         {"location", database->location()}});
+                     consumption.start();
+                   },
+                   fail);
+             },
+         .on_signal = [&consumption] { consumption.stop(); },
+         .on_loop_end =
+             [&migration, &consumption, &config] {
+               migration.stop();
+               consumption.stop();  // also when start-up failed
+               if (!consumption.wait_stopped(config.worker.shutdown_timeout)) {
+                 log::warn(
+                     "shutdown timeout: abandoning the batch in hand (it is delivered "
+                     "again)",
+                     {{"timeout_seconds", config.worker.shutdown_timeout.count()}});
+               }
+             }});
+    server.stop();
+  }
+  log::info("stopped", {{"exit_code", exit_code}});
+  log::shutdown();
+  return exit_code;
+}
+
+}  // namespace sre::worker
