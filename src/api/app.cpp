@@ -16,8 +16,8 @@ constexpr std::chrono::hours kLastKnownGradesSharedTtl{24};
 
 }  // namespace
 
-App::App(const ServeConfig& config, store::StudentStore& store, Lifecycle& lifecycle,
-         unsigned io_threads)
+App::App(const ServeConfig& config, store::StudentStore& store, store::EventStore& events,
+         Lifecycle& lifecycle, unsigned io_threads)
     : http_(config.api.app_name, config.service.access_log_sample_rate),
       redis_(make_shared_redis(config.redis, http_.metrics())),
       shared_cache_(redis_ ? std::make_unique<cache::RedisCache>(*redis_) : nullptr),
@@ -31,6 +31,8 @@ App::App(const ServeConfig& config, store::StudentStore& store, Lifecycle& lifec
       student_service_(std::make_unique<students::StudentService>(
           store, http_.metrics(), student_responses_.get(), config.students)),
       students_(std::make_unique<StudentsApi>(*student_service_, student_responses_.get())),
+      stats_(std::make_unique<StatsApi>(events)),
+      audit_(std::make_unique<AuditApi>(events)),
       health_(std::make_unique<HealthApi>(lifecycle, store, std::string(core::version()))),
       service_info_(std::make_unique<ServiceInfoApi>(config.api, http_.metrics())),
       last_known_grades_(std::make_unique<grades::LastKnownGrades>(
@@ -41,6 +43,8 @@ App::App(const ServeConfig& config, store::StudentStore& store, Lifecycle& lifec
   service_info_->register_routes(router);
   health_->register_routes(router);
   students_->register_routes(router);
+  stats_->register_routes(router);
+  audit_->register_routes(router);
   grades_->register_routes(router);
   chaos_ = std::make_unique<service::ChaosState>(router);
   admin_ = std::make_unique<AdminApi>(std::vector<resilience::CircuitBreaker*>{&grades_->breaker()},

@@ -7,11 +7,13 @@
 #include <memory>
 
 #include "api/admin.h"
+#include "api/audit.h"
 #include "api/health.h"
 #include "api/lifecycle.h"
 #include "api/rate_limiting.h"
 #include "api/serve_config.h"
 #include "api/service_info.h"
+#include "api/stats.h"
 #include "api/student_response_cache.h"
 #include "api/students.h"
 #include "cache/redis_cache.h"
@@ -20,6 +22,7 @@
 #include "redis/redis_client.h"
 #include "service/chaos.h"
 #include "service/http_app.h"
+#include "store/event_store.h"
 #include "store/student_store.h"
 #include "students/student_service.h"
 
@@ -27,8 +30,9 @@ namespace sre::api {
 
 class App {
  public:
-  App(const ServeConfig& config, store::StudentStore& store, Lifecycle& lifecycle,
-      unsigned io_threads);
+  // `events`: what the worker counted and the local audit log (the same database as `store`).
+  App(const ServeConfig& config, store::StudentStore& store, store::EventStore& events,
+      Lifecycle& lifecycle, unsigned io_threads);
 
   http::asio::awaitable<http::Response> handle(http::RequestContext& ctx) {
     return http_.handle(ctx);
@@ -51,6 +55,8 @@ class App {
   std::unique_ptr<RateLimiting> rate_limiting_;              // null with RATE_LIMIT_ENABLED=false
   std::unique_ptr<students::StudentService> student_service_;
   std::unique_ptr<StudentsApi> students_;
+  std::unique_ptr<StatsApi> stats_;
+  std::unique_ptr<AuditApi> audit_;
   std::unique_ptr<HealthApi> health_;
   std::unique_ptr<ServiceInfoApi> service_info_;
   std::unique_ptr<grades::LastKnownGrades> last_known_grades_;

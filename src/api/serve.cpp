@@ -41,7 +41,7 @@ int serve(const ServeConfig& config) {
     auto database = store::open_database(config.store, config.api.app_name);
     store::StartupMigration migration(*database, config.store.auto_migrate);
     Lifecycle lifecycle;
-    App app(config, *database, lifecycle, threads);
+    App app(config, *database, *database, lifecycle, threads);
     if (auto driver_metrics = database->metrics()) {
       app.metrics().add_collectable(driver_metrics);
     }

@@ -6,6 +6,7 @@
 #include <boost/json/parse.hpp>
 
 #include "api/app.h"
+#include "events/fake_event_store.h"
 #include "students/fake_student_store.h"
 
 namespace sre::api::embedded {
@@ -24,8 +25,9 @@ TEST(OpenApi, DocumentsExactlyTheRoutesTheRouterServes) {
   ServeConfig config;
   config.api.web_dir = "/nonexistent";
   testing::FakeStudentStore store;  // routes are registered, never called
+  events::testing::FakeEventStore events;
   Lifecycle lifecycle;
-  App app(config, store, lifecycle, 1);
+  App app(config, store, events, lifecycle, 1);
 
   auto document = boost::json::parse(embedded::openapi_json).as_object();
   EXPECT_TRUE(document.at("openapi").as_string().starts_with("3."));

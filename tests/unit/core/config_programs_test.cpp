@@ -10,6 +10,7 @@
 #include "api/serve_config.h"
 #include "core/config.h"
 #include "grade_service/grade_service_config.h"
+#include "worker/worker_config.h"
 
 namespace sre {
 namespace {
@@ -151,6 +152,22 @@ TEST(MigrateSettings, TheStoreAndTheNameItConnectsAs) {
   EXPECT_FALSE(as_set(names(api::migrate_settings())).contains("PORT"));
 }
 
+TEST(WorkerSettings, ItsPortIsWorkerPortAndItSharesTheStoreSettings) {
+  auto worker = names(worker::settings());
+  EXPECT_EQ(as_set(worker).size(), worker.size()) << "an environment name is used twice";
+  EXPECT_TRUE(as_set(worker).contains("WORKER_PORT"));
+  EXPECT_FALSE(as_set(worker).contains("PORT"));  // the API's, in a shared .env
+  EXPECT_TRUE(as_set(worker).contains("DATABASE_URL"));
+  auto built = core::build(worker::settings(),
+                           {{"WORKER_PORT", "9102"}, {"PORT", "8000"}, {"WORKER_BATCH_SIZE", "3"}});
+  ASSERT_TRUE(built.options) << built.error;
+  EXPECT_EQ(built.options->server.port, 9102);
+  EXPECT_EQ(built.options->worker.batch_size, 3);
+  EXPECT_EQ(worker::WorkerConfig{}.server.port, 8002);
+  EXPECT_FALSE(core::build(worker::settings(), {{"WORKER_BATCH_SIZE", "11"}}).options)
+      << "SQS hands out at most 10 messages per receive";
+}
+
 // The text between <!-- settings:NAME --> and <!-- /settings:NAME --> in README.md.
 std::string readme_block(const std::string& name) {
   std::ifstream file(std::string(SRE_SOURCE_DIR) + "/README.md");
@@ -174,6 +191,8 @@ TEST(Readme, ConfigurationTablesAreTheRows) {
             core::markdown_table(core::document(grade_service::settings())))
       << "README.md drifted: paste `sre-playground grade-service --help-markdown` between its "
          "markers";
+  EXPECT_EQ(readme_block("worker"), core::markdown_table(core::document(worker::settings())))
+      << "README.md drifted: paste `sre-playground worker --help-markdown` between its markers";
 }
 
 }  // namespace
