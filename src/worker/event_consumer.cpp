@@ -1,5 +1,6 @@
 #include "worker/event_consumer.h"
 
+#include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -50,7 +51,8 @@ asio::awaitable<void> EventConsumer::run() {
   log::info("consuming events", {{"source", source_.name()}});
   int failures = 0;
   while (!stopping_) {
-    failures = co_await run_once() ? 0 : failures + 1;
+    const bool succeeded = co_await run_once();
+    failures = succeeded ? 0 : failures + 1;
     if (failures > 0 && !stopping_) {
       co_await pause(resilience::equal_jitter_backoff(failure_backoff_, failures - 1,
                                                       resilience::thread_random01()));
@@ -75,7 +77,8 @@ asio::awaitable<bool> EventConsumer::run_once() {
   if (batch.empty()) {
     co_return true;
   }
-  co_return co_await process(std::move(batch));
+  const bool processed = co_await process(std::move(batch));
+  co_return processed;
 }
 
 asio::awaitable<bool> EventConsumer::process(std::vector<DeliveredEvent> batch) {
@@ -89,8 +92,7 @@ asio::awaitable<bool> EventConsumer::process(std::vector<DeliveredEvent> batch) 
     if (hold && std::chrono::steady_clock::now() - held_since >= *hold / 2) {
       std::vector<DeliveredEvent> rest(batch.begin() + static_cast<std::ptrdiff_t>(next),
                                        batch.end());
-      const std::size_t count = rest.size();
-      co_await settle("extend", source_.extend(std::move(rest)), count);
+      co_await settle(Settlement::extend, rest);
       held_since = std::chrono::steady_clock::now();
     }
     DeliveredEvent& delivered = batch[next];
@@ -101,30 +103,31 @@ asio::awaitable<bool> EventConsumer::process(std::vector<DeliveredEvent> batch) 
                                               {"message_id", delivered.message_id},
                                               {"deliveries", delivered.deliveries},
                                               {"body_bytes", delivered.body.size()}});
-      co_await settle("set aside", source_.set_aside(std::move(delivered), "malformed event"), 1);
+      std::vector<DeliveredEvent> malformed{std::move(delivered)};
+      co_await settle(Settlement::set_aside, malformed);
       continue;
     }
-    if (co_await apply(*event) == Outcome::failed) {
+    const Outcome outcome = co_await apply(*event);
+    if (outcome == Outcome::failed) {
       break;
     }
     applied.push_back(std::move(delivered));
   }
-  const std::size_t acknowledged = applied.size();
-  co_await settle("acknowledge", source_.acknowledge(std::move(applied)), acknowledged);
+  co_await settle(Settlement::acknowledge, applied);
   if (next == batch.size()) {
     co_return true;
   }
   std::vector<DeliveredEvent> unprocessed = take_from(batch, next);
-  const std::size_t count = unprocessed.size();
-  co_await settle("retry later", source_.retry_later(std::move(unprocessed)), count);
+  co_await settle(Settlement::retry_later, unprocessed);
   co_return false;
 }
 
 asio::awaitable<Outcome> EventConsumer::apply(const domain::StudentEvent& event) {
   std::optional<bool> applied;
   std::string error;
+  store::EventEffects effects = effects_of(event);
   try {
-    applied = co_await events_.apply_event(effects_of(event));
+    applied = co_await events_.apply_event(std::move(effects));
   } catch (const std::exception& e) {
     error = e.what();
   }
@@ -149,20 +152,44 @@ asio::awaitable<Outcome> EventConsumer::apply(const domain::StudentEvent& event)
   co_return Outcome::processed;
 }
 
-asio::awaitable<void> EventConsumer::settle(std::string_view what, asio::awaitable<void> call,
-                                            std::size_t events) {
-  if (events == 0) {
-    co_return;
+asio::awaitable<bool> EventConsumer::settle(Settlement what, std::vector<DeliveredEvent>& events) {
+  if (events.empty()) {
+    co_return true;
   }
+  static constexpr std::array<std::string_view, 4> kNames = {"acknowledge", "retry later",
+                                                             "set aside", "extend"};
+  const std::size_t count = events.size();
+  std::string error;
   try {
-    co_await std::move(call);
+    switch (what) {
+      case Settlement::acknowledge:
+        co_await source_.acknowledge(std::move(events));
+        break;
+      case Settlement::retry_later:
+        co_await source_.retry_later(std::move(events));
+        break;
+      case Settlement::set_aside: {
+        std::string reason = "malformed event";
+        co_await source_.set_aside(std::move(events.front()), std::move(reason));
+        break;
+      }
+      case Settlement::extend:
+        co_await source_.extend(std::move(events));
+        break;
+    }
   } catch (const std::exception& e) {
+    error = e.what();
+  }
+  if (!error.empty()) {
     // Not settled: the source delivers these events again once their hold runs out, and
     // apply_event recognises the ones already applied.
-    log::warn(
-        "settling events with the source failed",
-        {{"source", source_.name()}, {"operation", what}, {"events", events}, {"error", e.what()}});
+    log::warn("settling events with the source failed",
+              {{"source", source_.name()},
+               {"operation", kNames.at(static_cast<std::size_t>(what))},
+               {"events", count},
+               {"error", error}});
   }
+  co_return error.empty();
 }
 
 asio::awaitable<void> EventConsumer::pause(std::chrono::milliseconds wait) {

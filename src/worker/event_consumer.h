@@ -49,9 +49,10 @@ class EventConsumer {
   boost::asio::awaitable<bool> run_once();
   boost::asio::awaitable<bool> process(std::vector<DeliveredEvent> batch);
   boost::asio::awaitable<Outcome> apply(const domain::StudentEvent& event);
-  // Awaits a source's settling call; a failure is logged (the event comes again, at worst).
-  boost::asio::awaitable<void> settle(std::string_view what, boost::asio::awaitable<void> call,
-                                      std::size_t events);
+  enum class Settlement : std::uint8_t { acknowledge, retry_later, set_aside, extend };
+  // Settles `events` (moved from) with the source; false (and logged) when that failed: the
+  // events come again, at worst.
+  boost::asio::awaitable<bool> settle(Settlement what, std::vector<DeliveredEvent>& events);
   boost::asio::awaitable<void> pause(std::chrono::milliseconds wait);
 
   EventSource& source_;

@@ -49,7 +49,8 @@ asio::awaitable<std::vector<DeliveredEvent>> OutboxSource::receive() {
 
 asio::awaitable<void> OutboxSource::acknowledge(std::vector<DeliveredEvent> events) {
   if (!events.empty()) {
-    co_await events_.mark_delivered(store::OutboxTopic::events, sequences_of(events));
+    std::vector<std::int64_t> sequences = sequences_of(events);
+    co_await events_.mark_delivered(store::OutboxTopic::events, std::move(sequences));
   }
 }
 
@@ -60,7 +61,8 @@ asio::awaitable<void> OutboxSource::retry_later(std::vector<DeliveredEvent> even
     (event.deliveries >= kMaxDeliveries ? given_up : again).push_back(std::move(event));
   }
   if (!again.empty()) {
-    co_await events_.release(store::OutboxTopic::events, sequences_of(again));
+    std::vector<std::int64_t> sequences = sequences_of(again);
+    co_await events_.release(store::OutboxTopic::events, std::move(sequences));
   }
   if (!given_up.empty()) {
     for (const auto& event : given_up) {
@@ -69,16 +71,18 @@ asio::awaitable<void> OutboxSource::retry_later(std::vector<DeliveredEvent> even
                   {"message_id", event.message_id},
                   {"deliveries", event.deliveries}});
     }
-    co_await events_.mark_undeliverable(
-        store::OutboxTopic::events, sequences_of(given_up),
-        "worker: processing failed " + std::to_string(kMaxDeliveries) + " times");
+    std::vector<std::int64_t> sequences = sequences_of(given_up);
+    std::string reason = "worker: processing failed " + std::to_string(kMaxDeliveries) + " times";
+    co_await events_.mark_undeliverable(store::OutboxTopic::events, std::move(sequences),
+                                        std::move(reason));
   }
 }
 
 asio::awaitable<void> OutboxSource::set_aside(DeliveredEvent event, std::string reason) {
   std::vector<std::int64_t> sequence{std::stoll(event.handle)};
+  std::string why = "worker: " + reason;
   co_await events_.mark_undeliverable(store::OutboxTopic::events, std::move(sequence),
-                                      "worker: " + reason);
+                                      std::move(why));
 }
 
 void OutboxSource::interrupt() {

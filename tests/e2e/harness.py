@@ -52,6 +52,9 @@ SRE_SETTINGS = (
 )
 # Settings only `sre-playground grade-service` reads (its start-up faults).
 GRADE_SERVICE_SETTINGS = ("GRADE_ERROR_RATE", "GRADE_LATENCY_MS", "GRADE_LATENCY_JITTER_MS")
+# Settings only `sre-playground worker` reads.
+WORKER_SETTINGS = ("WORKER_PORT", "WORKER_BATCH_SIZE", "WORKER_VISIBILITY_TIMEOUT_SECONDS",
+                   "WORKER_POLL_INTERVAL_MS")
 
 
 # --------------------------------------------------------------------------------------------
@@ -399,7 +402,8 @@ def sre_binary() -> Path:
 
 def clean_environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items()
-           if k not in SRE_SETTINGS and k not in GRADE_SERVICE_SETTINGS}
+           if k not in SRE_SETTINGS and k not in GRADE_SERVICE_SETTINGS
+           and k not in WORKER_SETTINGS}
     env.update(extra or {})
     return env
 
@@ -556,6 +560,71 @@ def start_grade_service(workdir: Path, env: Mapping[str, str] | None = None,
         process.stop(timeout=5)
         raise
     return service
+
+# --------------------------------------------------------------------------------------------
+# The worker (`sre-playground worker`): consumes student events, serves health and metrics
+
+
+@dataclass
+class Worker:
+    process: ManagedProcess
+    host: str
+    port: int
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    def metrics(self) -> str:
+        return requests.get(self.url("/metrics"), timeout=5).text
+
+    def events(self, outcome: str, event_type: str | None = None) -> float:
+        """worker_events_processed_total with this outcome (summed over event types unless
+        one is named)."""
+        text = self.metrics()
+        types = ([event_type] if event_type else
+                 ["student_created", "student_updated", "student_deleted", "unknown"])
+        return sum(metric_value(text, "worker_events_processed_total",
+                                {"event_type": t, "outcome": outcome}) for t in types)
+
+    def kill(self) -> None:
+        """SIGKILL: the worker vanishes mid-work, nothing settled."""
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=10)
+        self.process.stop()
+
+    def stop(self, timeout: float = 10.0) -> int | None:
+        return self.process.stop(timeout)
+
+
+def start_worker(workdir: Path, env: Mapping[str, str] | None = None,
+                 binary: Path | None = None, wait_ready: bool = True,
+                 name: str = "worker") -> Worker:
+    """Starts ``sre-playground worker`` on a free WORKER_PORT. ``env`` names its database
+    (DATA_DIR or DATABASE_URL: the API's, to consume its events). Output goes to
+    <workdir>/<name>.log (appended to, so a restarted worker keeps one log)."""
+    binary = Path(binary or sre_binary())
+    workdir = Path(workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    settings = {"HOST": LOOPBACK, "WORKER_PORT": str(free_port())}
+    settings.update(env or {})
+    process = ManagedProcess([binary, "worker"], workdir / f"{name}.log",
+                             env=clean_environment(settings), cwd=workdir, name=name)
+    process.start()
+    worker = Worker(process, settings["HOST"], int(settings["WORKER_PORT"]))
+    if wait_ready:
+        try:
+            process.wait_for_url(worker.url("/health/ready"), timeout=20)
+        except BaseException:
+            process.stop(timeout=5)
+            raise
+    return worker
+
+
+# --------------------------------------------------------------------------------------------
 # redis-server
 
 
