@@ -11,8 +11,11 @@ namespace sre::worker {
 namespace asio = boost::asio;
 
 Consumption::Consumption(SourceFactory make_source, store::EventStore& events,
-                         WorkerMetrics& metrics)
-    : make_source_(std::move(make_source)), events_(events), metrics_(metrics) {}
+                         EventConsumer::DatabaseProbe probe_database, WorkerMetrics& metrics)
+    : make_source_(std::move(make_source)),
+      events_(events),
+      probe_database_(std::move(probe_database)),
+      metrics_(metrics) {}
 
 void Consumption::attach(const asio::any_io_executor& executor) {
   std::lock_guard lock(mutex_);
@@ -56,7 +59,8 @@ void Consumption::start_on_thread(const asio::any_io_executor& executor) {
     mark_stopped();
     return;
   }
-  auto consumer = std::make_shared<EventConsumer>(*source, events_, metrics_, executor);
+  auto consumer =
+      std::make_shared<EventConsumer>(*source, events_, probe_database_, metrics_, executor);
   consumer_ = consumer.get();
   // The event loop owns both: their timers must not outlive it.
   auto& context = asio::query(executor, asio::execution::context);

@@ -34,7 +34,8 @@ class Consumption {
   using SourceFactory =
       std::function<std::shared_ptr<EventSource>(const boost::asio::any_io_executor& executor)>;
 
-  Consumption(SourceFactory make_source, store::EventStore& events, WorkerMetrics& metrics);
+  Consumption(SourceFactory make_source, store::EventStore& events,
+              EventConsumer::DatabaseProbe probe_database, WorkerMetrics& metrics);
 
   void attach(const boost::asio::any_io_executor& executor);
   void start();
@@ -54,6 +55,7 @@ class Consumption {
 
   SourceFactory make_source_;
   store::EventStore& events_;
+  EventConsumer::DatabaseProbe probe_database_;
   WorkerMetrics& metrics_;
 
   std::mutex mutex_;  // start-up and shutdown only, never per event

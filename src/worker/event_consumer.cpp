@@ -32,11 +32,13 @@ std::optional<double> lag_seconds(const std::string& timestamp) {
 
 }  // namespace
 
-EventConsumer::EventConsumer(EventSource& source, store::EventStore& events, WorkerMetrics& metrics,
+EventConsumer::EventConsumer(EventSource& source, store::EventStore& events,
+                             DatabaseProbe probe_database, WorkerMetrics& metrics,
                              const asio::any_io_executor& executor,
                              resilience::BackoffPolicy failure_backoff)
     : source_(source),
       events_(events),
+      probe_database_(std::move(probe_database)),
       metrics_(metrics),
       failure_backoff_(failure_backoff),
       pause_(executor) {}
@@ -51,9 +53,14 @@ asio::awaitable<void> EventConsumer::run() {
   log::info("consuming events", {{"source", source_.name()}});
   int failures = 0;
   while (!stopping_) {
+    if (database_failed_) {
+      const bool answers = co_await wait_for_database();
+      database_failed_ = !answers;
+      continue;
+    }
     const bool succeeded = co_await run_once();
     failures = succeeded ? 0 : failures + 1;
-    if (failures > 0 && !stopping_) {
+    if (failures > 0 && !database_failed_ && !stopping_) {
       co_await pause(resilience::equal_jitter_backoff(failure_backoff_, failures - 1,
                                                       resilience::thread_random01()));
     }
@@ -131,6 +138,7 @@ asio::awaitable<Outcome> EventConsumer::apply(const domain::StudentEvent& event)
   } catch (const std::exception& e) {
     error = e.what();
   }
+  database_failed_ = !applied;
   if (!applied) {
     metrics_.count(event.kind, Outcome::failed);
     log::error("applying an event failed; it will be delivered again",
@@ -190,6 +198,31 @@ asio::awaitable<bool> EventConsumer::settle(Settlement what, std::vector<Deliver
                {"error", error}});
   }
   co_return error.empty();
+}
+
+asio::awaitable<bool> EventConsumer::wait_for_database() {
+  for (int failures = 0; !stopping_; ++failures) {
+    co_await pause(resilience::equal_jitter_backoff(failure_backoff_, failures,
+                                                    resilience::thread_random01()));
+    if (stopping_) {
+      break;
+    }
+    std::string error;
+    try {
+      co_await probe_database_();
+    } catch (const std::exception& e) {
+      error = e.what();
+    }
+    if (error.empty()) {
+      log::info("the database answers again: receiving events", {{"source", source_.name()}});
+      co_return true;
+    }
+    if (failures % 20 == 0) {
+      log::warn("the database does not answer: receiving no events until it does",
+                {{"source", source_.name()}, {"error", error}, {"attempt", failures + 1}});
+    }
+  }
+  co_return false;
 }
 
 asio::awaitable<void> EventConsumer::pause(std::chrono::milliseconds wait) {

@@ -7,9 +7,11 @@
 //              effects are committed) and hand back the rest for a later delivery
 //
 // Nothing stops the loop but stop(): a malformed event is set aside (the dead-letter queue,
-// or undeliverable in the outbox), a database or source failure hands the batch back and
-// backs off, and the next batch is tried. A slow batch renews the source's hold on the
-// events it has not finished (SQS visibility), so they are not delivered to someone else
+// or undeliverable in the outbox); a source failure backs off and tries again; a database
+// failure hands the rest of the batch back and receives nothing more until the database
+// answers again (each receive counts toward the dead-letter queue's limit, so events must not
+// be received only to fail while the database is down). A slow batch renews the source's hold on
+// the events it has not finished (SQS visibility), so they are not delivered to someone else
 // meanwhile. stop() lets the batch in hand finish and be settled; run() then returns.
 //
 // Runs on one I/O thread; stop() must be called on that thread too.
@@ -20,6 +22,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
+#include <functional>
 
 #include "domain/student_change.h"
 #include "resilience/backoff.h"
@@ -31,9 +34,12 @@ namespace sre::worker {
 
 class EventConsumer {
  public:
+  // Returns when the database answers; throws while it does not (StudentStore::ping).
+  using DatabaseProbe = std::function<boost::asio::awaitable<void>()>;
+
   // Everything must outlive the consumer; `executor` is the thread it runs on.
-  EventConsumer(EventSource& source, store::EventStore& events, WorkerMetrics& metrics,
-                const boost::asio::any_io_executor& executor,
+  EventConsumer(EventSource& source, store::EventStore& events, DatabaseProbe probe_database,
+                WorkerMetrics& metrics, const boost::asio::any_io_executor& executor,
                 resilience::BackoffPolicy failure_backoff = {std::chrono::milliseconds(100),
                                                              std::chrono::seconds(5)});
 
@@ -49,6 +55,8 @@ class EventConsumer {
   boost::asio::awaitable<bool> run_once();
   boost::asio::awaitable<bool> process(std::vector<DeliveredEvent> batch);
   boost::asio::awaitable<Outcome> apply(const domain::StudentEvent& event);
+  // After a database failure: probes it, backing off, until it answers (or stop()).
+  boost::asio::awaitable<bool> wait_for_database();
   enum class Settlement : std::uint8_t { acknowledge, retry_later, set_aside, extend };
   // Settles `events` (moved from) with the source; false (and logged) when that failed: the
   // events come again, at worst.
@@ -57,10 +65,12 @@ class EventConsumer {
 
   EventSource& source_;
   store::EventStore& events_;
+  DatabaseProbe probe_database_;
   WorkerMetrics& metrics_;
   resilience::BackoffPolicy failure_backoff_;
   boost::asio::steady_timer pause_;
   bool stopping_ = false;
+  bool database_failed_ = false;  // by the last apply_event
   std::atomic<bool> source_reachable_{true};
 };
 

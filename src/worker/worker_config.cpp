@@ -27,6 +27,7 @@ const std::vector<core::Setting<WorkerConfig>>& settings() {
       nest(&WorkerConfig::log, core::log_settings()),
       nest(&WorkerConfig::store, store::settings()),
       nest(&WorkerConfig::worker, worker_settings()),
+      nest(&WorkerConfig::aws, aws::settings()),
   });
   return rows;
 }

@@ -1,5 +1,7 @@
 #include "worker/worker_process.h"
 
+#include "aws/aws_metrics.h"
+#include "aws/sqs_client.h"
 #include "core/build_info.h"
 #include "core/log.h"
 #include "http/server.h"
@@ -9,6 +11,7 @@
 #include "store/startup_migration.h"
 #include "worker/consumption.h"
 #include "worker/outbox_source.h"
+#include "worker/sqs_source.h"
 #include "worker/worker_app.h"
 
 namespace sre::worker {
@@ -18,7 +21,21 @@ namespace {
 // How PostgreSQL sessions of the worker are named (pg_stat_activity).
 constexpr std::string_view kApplicationName = "sre-playground-worker";
 
-Consumption::SourceFactory source_factory(const WorkerConfig& config, store::EventStore& events) {
+// The SQS source when ENABLE_SQS is true (`sqs` is then set before consumption starts), else
+// the outbox table.
+Consumption::SourceFactory source_factory(const WorkerConfig& config, store::EventStore& events,
+                                          const std::unique_ptr<aws::SqsClient>& sqs) {
+  if (config.aws.enable_sqs) {
+    const SqsSource::Options options{
+        .queue_name = config.aws.sqs_queue_name,
+        .batch_size = config.worker.batch_size,
+        .visibility_timeout = config.worker.visibility_timeout,
+        .wait = config.worker.wait,
+        .provision = config.aws.auto_provision_in(config.worker.environment)};
+    return [&sqs, options](const boost::asio::any_io_executor& /*executor*/) {
+      return std::make_shared<SqsSource>(*sqs, options);
+    };
+  }
   const OutboxSource::Options outbox{.batch_size = config.worker.batch_size,
                                      .lease = config.worker.visibility_timeout,
                                      .poll_interval = config.worker.poll_interval};
@@ -36,17 +53,35 @@ int run_worker(const WorkerConfig& config) {
   log::info("starting", {{"version", core::version()},
                          {"io_threads", server_options.threads},
                          {"port", config.server.port},
-                         {"batch_size", config.worker.batch_size}});
+                         {"batch_size", config.worker.batch_size},
+                         {"source", config.aws.enable_sqs ? "sqs" : "outbox"}});
   int exit_code = 0;
   {
     auto database = store::open_database(config.store, std::string(kApplicationName));
     store::EventStore& events = *database;
     store::StartupMigration migration(*database, config.store.auto_migrate);
     auto metrics = std::make_shared<WorkerMetrics>();
-    Consumption consumption(source_factory(config, events), events, *metrics);
+    std::unique_ptr<aws::SqsClient> sqs;
+    Consumption consumption(
+        source_factory(config, events, sqs), events, [&database] { return database->ping(); },
+        *metrics);
     WorkerApp app(consumption, *database, metrics, server_options.threads);
     if (auto driver_metrics = database->metrics()) {
       app.http().metrics().add_collectable(driver_metrics);
+    }
+    std::unique_ptr<aws::AwsMetrics> aws_metrics;
+    if (config.aws.enable_sqs) {
+      auto credentials = aws::load_credentials(config.aws);
+      if (auto* error = std::get_if<std::string>(&credentials)) {
+        log::error("cannot read the AWS credentials", {{"error", *error}});
+        log::shutdown();
+        return 1;
+      }
+      aws_metrics = std::make_unique<aws::AwsMetrics>(app.http().metrics());
+      sqs = std::make_unique<aws::SqsClient>(
+          aws::ServiceAddress{config.aws.endpoint, std::get<aws::Credentials>(credentials),
+                              config.aws.region, config.aws.timeout},
+          *aws_metrics);
     }
 
     http::Server server(

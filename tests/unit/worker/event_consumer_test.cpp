@@ -46,6 +46,9 @@ class FakeSource : public EventSource {
  public:
   std::string_view name() const override { return "fake"; }
   asio::awaitable<std::vector<DeliveredEvent>> receive() override {
+    if (on_receive) {
+      on_receive();
+    }
     if (batches.empty()) {
       on_empty();
       co_return std::vector<DeliveredEvent>{};
@@ -80,6 +83,7 @@ class FakeSource : public EventSource {
 
   std::deque<std::vector<DeliveredEvent>> batches;
   std::function<void()> on_empty;
+  std::function<void()> on_receive;
   std::optional<std::chrono::seconds> hold_period;
   std::vector<DeliveredEvent> acknowledged;
   std::vector<DeliveredEvent> retried;
@@ -152,9 +156,24 @@ struct EventConsumerTest : ::testing::Test {
   FakeSource source;
   FakeEventStore store;
   WorkerMetrics metrics;
+  // The database answers again after `probe_failures` failed probes.
+  int probe_failures = 0;
+  std::vector<std::string> calls;  // "receive" and "probe", in order
+  EventConsumer::DatabaseProbe probe = [this]() -> asio::awaitable<void> {
+    calls.emplace_back("probe");
+    if (probe_failures > 0) {
+      --probe_failures;
+      throw store::StoreUnavailable("still down");
+    }
+    co_return;
+  };
   // No real waiting between failures in tests.
   EventConsumer consumer{
-      source, store, metrics, io.get_executor(),
+      source,
+      store,
+      probe,
+      metrics,
+      io.get_executor(),
       resilience::BackoffPolicy{std::chrono::milliseconds(1), std::chrono::milliseconds(1)}};
 
   // Runs the consumer until the source has handed out every batch.
@@ -222,6 +241,21 @@ TEST_F(EventConsumerTest, ADatabaseFailureHandsTheRestBackAndTheNextBatchIsTried
   EXPECT_EQ(ids(source.acknowledged), (std::vector<std::string>{"1", "2-again", "3-again"}));
   EXPECT_EQ(metrics.events(ChangeKind::created, Outcome::failed), 1U);
   EXPECT_EQ(store.enrollment, (std::map<int, int>{{7, 3}}));
+}
+
+TEST_F(EventConsumerTest, WhileTheDatabaseFailsNothingMoreIsReceived) {
+  source.batches.push_back({delivered(created_event("a", 7), "1")});
+  source.batches.push_back({delivered(created_event("a", 7), "1-again")});
+  source.on_receive = [this] { calls.emplace_back("receive"); };
+  store.fail_next = 1;
+  probe_failures = 2;
+  run_until_drained();
+  // Each receive counts toward the dead-letter queue: none until the database answers.
+  EXPECT_EQ(calls,
+            (std::vector<std::string>{"receive", "probe", "probe", "probe", "receive", "receive"}));
+  EXPECT_EQ(ids(source.retried), (std::vector<std::string>{"1"}));
+  EXPECT_EQ(ids(source.acknowledged), (std::vector<std::string>{"1-again"}));
+  EXPECT_EQ(store.enrollment, (std::map<int, int>{{7, 1}}));
 }
 
 TEST_F(EventConsumerTest, ASourceWhoseHoldCanRunOutIsRenewedForWhatIsLeft) {
