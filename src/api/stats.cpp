@@ -19,6 +19,9 @@ http::asio::awaitable<http::Response> StatsApi::grades(http::RequestContext& ctx
   grades.reserve(enrollment.size());
   std::int64_t total = 0;
   for (const auto& grade : enrollment) {
+    if (grade.students == 0) {
+      continue;  // a grade everyone has left keeps its row in the table
+    }
     grades.push_back(boost::json::object{{"grade", grade.grade}, {"students", grade.students}});
     total += grade.students;
   }

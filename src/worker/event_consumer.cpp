@@ -225,9 +225,10 @@ asio::awaitable<bool> EventConsumer::wait_for_database() {
   co_return false;
 }
 
-asio::awaitable<void> EventConsumer::pause(std::chrono::milliseconds wait) {
+asio::awaitable<bool> EventConsumer::pause(std::chrono::milliseconds wait) {
   pause_.expires_after(wait);
-  co_await pause_.async_wait(asio::as_tuple(asio::use_awaitable));  // or stop()
+  auto [cancelled] = co_await pause_.async_wait(asio::as_tuple(asio::use_awaitable));  // stop()
+  co_return !cancelled;
 }
 
 }  // namespace sre::worker

@@ -61,7 +61,8 @@ class EventConsumer {
   // Settles `events` (moved from) with the source; false (and logged) when that failed: the
   // events come again, at worst.
   boost::asio::awaitable<bool> settle(Settlement what, std::vector<DeliveredEvent>& events);
-  boost::asio::awaitable<void> pause(std::chrono::milliseconds wait);
+  // False when stop() cut the wait short. (Not awaitable<void>: see event_source.h.)
+  boost::asio::awaitable<bool> pause(std::chrono::milliseconds wait);
 
   EventSource& source_;
   store::EventStore& events_;

@@ -38,19 +38,23 @@ class EventSource {
   // reached.
   virtual boost::asio::awaitable<std::vector<DeliveredEvent>> receive() = 0;
 
+  // The settling calls return how many of the events they settled. (They return a value
+  // because g++ 12 passes shifted arguments to member coroutines returning awaitable<void>.)
+  //
   // Their effects are committed (now or by an earlier delivery): never deliver them again.
-  virtual boost::asio::awaitable<void> acknowledge(std::vector<DeliveredEvent> events) = 0;
+  virtual boost::asio::awaitable<std::size_t> acknowledge(std::vector<DeliveredEvent> events) = 0;
   // They could not be processed now (the database failed): deliver them again later. An
   // event that keeps failing is given up on after kMaxDeliveries (see below).
-  virtual boost::asio::awaitable<void> retry_later(std::vector<DeliveredEvent> events) = 0;
+  virtual boost::asio::awaitable<std::size_t> retry_later(std::vector<DeliveredEvent> events) = 0;
   // It can never be processed (not a student event): keep it for a human, out of the way.
-  virtual boost::asio::awaitable<void> set_aside(DeliveredEvent event, std::string reason) = 0;
+  virtual boost::asio::awaitable<std::size_t> set_aside(DeliveredEvent event,
+                                                        std::string reason) = 0;
 
   // How long a delivered event stays hidden from other consumers, if that can run out while
   // the consumer still works on it; nullopt when it cannot.
   virtual std::optional<std::chrono::seconds> hold() const = 0;
   // Hides `events` for another hold() from now (slow work must not be delivered twice).
-  virtual boost::asio::awaitable<void> extend(std::vector<DeliveredEvent> events) = 0;
+  virtual boost::asio::awaitable<std::size_t> extend(std::vector<DeliveredEvent> events) = 0;
 
   // Called on the consumer's thread at shutdown: a receive() waiting for events returns now.
   virtual void interrupt() = 0;

@@ -47,14 +47,15 @@ asio::awaitable<std::vector<DeliveredEvent>> OutboxSource::receive() {
   co_return delivered;
 }
 
-asio::awaitable<void> OutboxSource::acknowledge(std::vector<DeliveredEvent> events) {
+asio::awaitable<std::size_t> OutboxSource::acknowledge(std::vector<DeliveredEvent> events) {
   if (!events.empty()) {
     std::vector<std::int64_t> sequences = sequences_of(events);
     co_await events_.mark_delivered(store::OutboxTopic::events, std::move(sequences));
   }
+  co_return events.size();
 }
 
-asio::awaitable<void> OutboxSource::retry_later(std::vector<DeliveredEvent> events) {
+asio::awaitable<std::size_t> OutboxSource::retry_later(std::vector<DeliveredEvent> events) {
   std::vector<DeliveredEvent> again;
   std::vector<DeliveredEvent> given_up;
   for (auto& event : events) {
@@ -76,13 +77,15 @@ asio::awaitable<void> OutboxSource::retry_later(std::vector<DeliveredEvent> even
     co_await events_.mark_undeliverable(store::OutboxTopic::events, std::move(sequences),
                                         std::move(reason));
   }
+  co_return again.size() + given_up.size();
 }
 
-asio::awaitable<void> OutboxSource::set_aside(DeliveredEvent event, std::string reason) {
+asio::awaitable<std::size_t> OutboxSource::set_aside(DeliveredEvent event, std::string reason) {
   std::vector<std::int64_t> sequence{std::stoll(event.handle)};
   std::string why = "worker: " + reason;
   co_await events_.mark_undeliverable(store::OutboxTopic::events, std::move(sequence),
                                       std::move(why));
+  co_return 1;
 }
 
 void OutboxSource::interrupt() {

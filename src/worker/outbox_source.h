@@ -30,14 +30,14 @@ class OutboxSource : public EventSource {
 
   std::string_view name() const override { return "outbox"; }
   boost::asio::awaitable<std::vector<DeliveredEvent>> receive() override;
-  boost::asio::awaitable<void> acknowledge(std::vector<DeliveredEvent> events) override;
-  boost::asio::awaitable<void> retry_later(std::vector<DeliveredEvent> events) override;
-  boost::asio::awaitable<void> set_aside(DeliveredEvent event, std::string reason) override;
+  boost::asio::awaitable<std::size_t> acknowledge(std::vector<DeliveredEvent> events) override;
+  boost::asio::awaitable<std::size_t> retry_later(std::vector<DeliveredEvent> events) override;
+  boost::asio::awaitable<std::size_t> set_aside(DeliveredEvent event, std::string reason) override;
   // A lease that runs out mid-batch lets another worker claim the same rows; its apply_event
   // of an event_id already applied is a no-op, so nothing needs renewing.
   std::optional<std::chrono::seconds> hold() const override { return std::nullopt; }
-  boost::asio::awaitable<void> extend(std::vector<DeliveredEvent> /*events*/) override {
-    co_return;
+  boost::asio::awaitable<std::size_t> extend(std::vector<DeliveredEvent> /*events*/) override {
+    co_return 0;
   }
   void interrupt() override;
 

@@ -58,7 +58,7 @@ asio::awaitable<std::vector<DeliveredEvent>> SqsSource::receive() {
   co_return delivered;
 }
 
-asio::awaitable<void> SqsSource::acknowledge(std::vector<DeliveredEvent> events) {
+asio::awaitable<std::size_t> SqsSource::acknowledge(std::vector<DeliveredEvent> events) {
   std::vector<aws::sqs::DeleteEntry> entries;
   entries.reserve(events.size());
   for (std::size_t i = 0; i < events.size(); ++i) {
@@ -76,26 +76,27 @@ asio::awaitable<void> SqsSource::acknowledge(std::vector<DeliveredEvent> events)
                {"code", failure.code},
                {"error", failure.message}});
   }
+  co_return deleted.value->succeeded.size();
 }
 
-asio::awaitable<void> SqsSource::retry_later(std::vector<DeliveredEvent> events) {
+asio::awaitable<std::size_t> SqsSource::retry_later(std::vector<DeliveredEvent> events) {
   for (const auto& event : events) {
     if (event.deliveries >= kMaxDeliveries) {
       log::error("event failed on its last delivery: the queue moves it to the dead-letter queue",
                  {{"message_id", event.message_id}, {"deliveries", event.deliveries}});
     }
   }
-  co_return;
+  co_return events.size();
 }
 
-asio::awaitable<void> SqsSource::set_aside(DeliveredEvent event, std::string reason) {
+asio::awaitable<std::size_t> SqsSource::set_aside(DeliveredEvent event, std::string reason) {
   log::warn(
       "event left for the dead-letter queue",
       {{"message_id", event.message_id}, {"deliveries", event.deliveries}, {"reason", reason}});
-  co_return;
+  co_return 1;
 }
 
-asio::awaitable<void> SqsSource::extend(std::vector<DeliveredEvent> events) {
+asio::awaitable<std::size_t> SqsSource::extend(std::vector<DeliveredEvent> events) {
   const std::string url = co_await queue_url();
   const int seconds = static_cast<int>(options_.visibility_timeout.count());
   for (const auto& event : events) {
@@ -104,6 +105,7 @@ asio::awaitable<void> SqsSource::extend(std::vector<DeliveredEvent> events) {
       throw unavailable("ChangeMessageVisibility", changed.error);
     }
   }
+  co_return events.size();
 }
 
 }  // namespace sre::worker

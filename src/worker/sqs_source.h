@@ -36,11 +36,11 @@ class SqsSource : public EventSource {
 
   std::string_view name() const override { return "sqs"; }
   boost::asio::awaitable<std::vector<DeliveredEvent>> receive() override;
-  boost::asio::awaitable<void> acknowledge(std::vector<DeliveredEvent> events) override;
-  boost::asio::awaitable<void> retry_later(std::vector<DeliveredEvent> events) override;
-  boost::asio::awaitable<void> set_aside(DeliveredEvent event, std::string reason) override;
+  boost::asio::awaitable<std::size_t> acknowledge(std::vector<DeliveredEvent> events) override;
+  boost::asio::awaitable<std::size_t> retry_later(std::vector<DeliveredEvent> events) override;
+  boost::asio::awaitable<std::size_t> set_aside(DeliveredEvent event, std::string reason) override;
   std::optional<std::chrono::seconds> hold() const override { return options_.visibility_timeout; }
-  boost::asio::awaitable<void> extend(std::vector<DeliveredEvent> events) override;
+  boost::asio::awaitable<std::size_t> extend(std::vector<DeliveredEvent> events) override;
   // A long poll in flight is not cut short: it ends within `wait`, and what it brings is
   // processed as the batch in hand.
   void interrupt() override { interrupted_ = true; }

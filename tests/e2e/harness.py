@@ -54,7 +54,7 @@ SRE_SETTINGS = (
 GRADE_SERVICE_SETTINGS = ("GRADE_ERROR_RATE", "GRADE_LATENCY_MS", "GRADE_LATENCY_JITTER_MS")
 # Settings only `sre-playground worker` reads.
 WORKER_SETTINGS = ("WORKER_PORT", "WORKER_BATCH_SIZE", "WORKER_VISIBILITY_TIMEOUT_SECONDS",
-                   "WORKER_POLL_INTERVAL_MS")
+                   "WORKER_POLL_INTERVAL_MS", "WORKER_WAIT_SECONDS")
 
 
 # --------------------------------------------------------------------------------------------

@@ -57,27 +57,27 @@ class FakeSource : public EventSource {
     batches.pop_front();
     co_return batch;
   }
-  asio::awaitable<void> acknowledge(std::vector<DeliveredEvent> events) override {
+  asio::awaitable<std::size_t> acknowledge(std::vector<DeliveredEvent> events) override {
     for (auto& e : events) {
       acknowledged.push_back(std::move(e));
     }
-    co_return;
+    co_return events.size();
   }
-  asio::awaitable<void> retry_later(std::vector<DeliveredEvent> events) override {
+  asio::awaitable<std::size_t> retry_later(std::vector<DeliveredEvent> events) override {
     for (auto& e : events) {
       retried.push_back(std::move(e));
     }
-    co_return;
+    co_return events.size();
   }
-  asio::awaitable<void> set_aside(DeliveredEvent event, std::string reason) override {
+  asio::awaitable<std::size_t> set_aside(DeliveredEvent event, std::string reason) override {
     set_aside_events.push_back(std::move(event));
     reasons.push_back(std::move(reason));
-    co_return;
+    co_return 1;
   }
   std::optional<std::chrono::seconds> hold() const override { return hold_period; }
-  asio::awaitable<void> extend(std::vector<DeliveredEvent> events) override {
+  asio::awaitable<std::size_t> extend(std::vector<DeliveredEvent> events) override {
     extended.push_back(ids(events));
-    co_return;
+    co_return events.size();
   }
   void interrupt() override { ++interrupts; }
 
@@ -101,14 +101,15 @@ class FakeEventStore : public store::EventStore {
                                                            std::chrono::seconds) override {
     throw std::logic_error("not used");
   }
-  asio::awaitable<void> mark_delivered(store::OutboxTopic, std::vector<std::int64_t>) override {
+  asio::awaitable<std::int64_t> mark_delivered(store::OutboxTopic,
+                                               std::vector<std::int64_t>) override {
     throw std::logic_error("not used");
   }
-  asio::awaitable<void> release(store::OutboxTopic, std::vector<std::int64_t>) override {
+  asio::awaitable<std::int64_t> release(store::OutboxTopic, std::vector<std::int64_t>) override {
     throw std::logic_error("not used");
   }
-  asio::awaitable<void> mark_undeliverable(store::OutboxTopic, std::vector<std::int64_t>,
-                                           std::string) override {
+  asio::awaitable<std::int64_t> mark_undeliverable(store::OutboxTopic, std::vector<std::int64_t>,
+                                                   std::string) override {
     throw std::logic_error("not used");
   }
   asio::awaitable<store::OutboxBacklog> backlog(store::OutboxTopic) override {
