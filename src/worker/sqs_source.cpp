@@ -90,9 +90,12 @@ asio::awaitable<std::size_t> SqsSource::retry_later(std::vector<DeliveredEvent> 
 }
 
 asio::awaitable<std::size_t> SqsSource::set_aside(DeliveredEvent event, std::string reason) {
-  log::warn(
-      "event left for the dead-letter queue",
-      {{"message_id", event.message_id}, {"deliveries", event.deliveries}, {"reason", reason}});
+  // Not deleted: it comes back after its visibility timeout until the redrive policy moves it.
+  if (event.deliveries >= kMaxDeliveries) {
+    log::warn(
+        "event moves to the dead-letter queue",
+        {{"message_id", event.message_id}, {"deliveries", event.deliveries}, {"reason", reason}});
+  }
   co_return 1;
 }
 
