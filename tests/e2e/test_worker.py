@@ -206,13 +206,23 @@ def test_killed_mid_batch_and_restarted_the_counts_stay_exact(stack):
             elif created % 7 == 0:
                 assert stack.api.delete(student_path(student["student_id"])).status_code == 204
     events = stack.scalar("SELECT count(*) FROM outbox_events")
-    worker = stack.start_worker({"WORKER_BATCH_SIZE": "10"})
-    # Somewhere in the middle of the backlog.
-    harness.poll(lambda: worker.events("processed") >= 30, 30, interval=0.005,
-                 what="the worker well into the backlog")
-    worker.kill()
-    applied_before = stack.scalar("SELECT count(*) FROM processed_events")
-    assert 0 < applied_before < events, "the kill should land mid-backlog"
+    # Kill until one kill lands inside a batch: some of its events applied, none of them yet
+    # marked delivered (a kill between two batches proves nothing). Each restart goes on.
+    applied = delivered = 0
+    for attempt in range(6):
+        worker = stack.start_worker({"WORKER_BATCH_SIZE": "10"}, name=f"worker-{attempt}")
+        harness.poll(lambda: worker.events("processed") >= 25, 30, interval=0.005,
+                     what="the worker well into the backlog")
+        worker.kill()
+        applied = stack.scalar("SELECT count(*) FROM processed_events")
+        delivered = stack.scalar(
+            "SELECT count(*) FROM outbox_events WHERE delivered_at IS NOT NULL")
+        if applied != delivered:
+            break
+    assert applied != delivered, f"no kill landed mid-batch in {attempt + 1} tries"
+    assert applied > delivered, (f"events marked delivered before they were applied: {applied} "
+                                 f"applied, {delivered} delivered")
+    assert applied < events, "the kill should land mid-backlog"
 
     stack.start_worker({"WORKER_BATCH_SIZE": "10"}, name="worker-restarted")
     stack.wait_until_counts_match(welcomes=created, timeout=60)
