@@ -51,6 +51,7 @@ void EventConsumer::stop() {
 
 asio::awaitable<void> EventConsumer::run() {
   log::info("consuming events", {{"source", source_.name()}});
+  metrics_.set_consuming(true);
   int failures = 0;
   while (!stopping_) {
     if (database_failed_) {
@@ -65,6 +66,7 @@ asio::awaitable<void> EventConsumer::run() {
                                                       resilience::thread_random01()));
     }
   }
+  metrics_.set_consuming(false);
   log::info("stopped consuming events", {{"source", source_.name()}});
 }
 
@@ -77,6 +79,7 @@ asio::awaitable<bool> EventConsumer::run_once() {
     error = e.what();
   }
   source_reachable_.store(error.empty(), std::memory_order_relaxed);
+  metrics_.set_consuming(error.empty());
   if (!error.empty()) {
     log::warn("receiving events failed", {{"source", source_.name()}, {"error", error}});
     co_return false;
@@ -139,6 +142,7 @@ asio::awaitable<Outcome> EventConsumer::apply(const domain::StudentEvent& event)
     error = e.what();
   }
   database_failed_ = !applied;
+  metrics_.set_consuming(applied.has_value());
   if (!applied) {
     metrics_.count(event.kind, Outcome::failed);
     log::error("applying an event failed; it will be delivered again",
@@ -214,6 +218,7 @@ asio::awaitable<bool> EventConsumer::wait_for_database() {
       error = e.what();
     }
     if (error.empty()) {
+      metrics_.set_consuming(true);
       log::info("the database answers again: receiving events", {{"source", source_.name()}});
       co_return true;
     }

@@ -54,7 +54,15 @@ std::vector<prometheus::MetricFamily> WorkerMetrics::Collect() const {
       "From a change's commit (the event's timestamp) to its effects applied by the worker",
       prometheus::MetricType::Histogram,
       {std::move(lag_metric)}};
-  return {std::move(events), std::move(lag)};
+  prometheus::ClientMetric consuming_metric;
+  consuming_metric.gauge.value = consuming() ? 1 : 0;
+  prometheus::MetricFamily consuming{
+      "worker_consuming",
+      "1 while the worker receives and applies events; 0 while it waits for its database or "
+      "event source, or is not consuming",
+      prometheus::MetricType::Gauge,
+      {std::move(consuming_metric)}};
+  return {std::move(events), std::move(lag), std::move(consuming)};
 }
 
 }  // namespace sre::worker

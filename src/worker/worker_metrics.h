@@ -9,6 +9,9 @@
 //         failed     the database failed: delivered again later
 //   worker_event_lag_seconds  histogram: from the change's commit (the event's timestamp) to
 //       its effects being applied, for events processed now
+//   worker_consuming  gauge: 1 while the worker receives and applies events, 0 while it waits
+//       for its database or its event source after a failure, or is not consuming at all
+//       (starting, stopping): what the SrePlaygroundWorkerStalled alert watches
 #pragma once
 
 #include <prometheus/collectable.h>
@@ -34,6 +37,8 @@ class WorkerMetrics : public prometheus::Collectable {
   // `kind`: nullopt for an event that could not be read.
   void count(std::optional<domain::ChangeKind> kind, Outcome outcome);
   void observe_lag(double seconds) { lag_.observe(seconds); }
+  void set_consuming(bool consuming) { consuming_.store(consuming, std::memory_order_relaxed); }
+  bool consuming() const { return consuming_.load(std::memory_order_relaxed); }
 
   std::uint64_t events(std::optional<domain::ChangeKind> kind, Outcome outcome) const;
 
@@ -45,6 +50,7 @@ class WorkerMetrics : public prometheus::Collectable {
 
   std::array<std::atomic<std::uint64_t>, kEventTypes * kOutcomes> events_{};
   obs::Histogram<kLagBuckets> lag_;
+  std::atomic<bool> consuming_{false};
 };
 
 }  // namespace sre::worker

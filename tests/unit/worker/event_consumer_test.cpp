@@ -160,8 +160,10 @@ struct EventConsumerTest : ::testing::Test {
   // The database answers again after `probe_failures` failed probes.
   int probe_failures = 0;
   std::vector<std::string> calls;  // "receive" and "probe", in order
+  std::vector<bool> consuming_while_probing;
   EventConsumer::DatabaseProbe probe = [this]() -> asio::awaitable<void> {
     calls.emplace_back("probe");
+    consuming_while_probing.push_back(metrics.consuming());
     if (probe_failures > 0) {
       --probe_failures;
       throw store::StoreUnavailable("still down");
@@ -257,6 +259,9 @@ TEST_F(EventConsumerTest, WhileTheDatabaseFailsNothingMoreIsReceived) {
   EXPECT_EQ(ids(source.retried), (std::vector<std::string>{"1"}));
   EXPECT_EQ(ids(source.acknowledged), (std::vector<std::string>{"1-again"}));
   EXPECT_EQ(store.enrollment, (std::map<int, int>{{7, 1}}));
+  // worker_consuming is 0 while it waits for the database (the stalled-worker alert).
+  EXPECT_EQ(consuming_while_probing, (std::vector<bool>{false, false, false}));
+  EXPECT_FALSE(metrics.consuming());  // stopped
 }
 
 TEST_F(EventConsumerTest, ASourceWhoseHoldCanRunOutIsRenewedForWhatIsLeft) {
