@@ -29,12 +29,13 @@ std::string created_event(const std::string& id, int grade) {
          R"(},"timestamp":"2026-11-30T08:00:00.000000Z","correlation_id":"r"})";
 }
 
-DeliveredEvent delivered(std::string body, std::string id) {
+DeliveredEvent delivered(std::string body, const std::string& id) {
   return {std::move(body), id, id, 1};
 }
 
 std::vector<std::string> ids(const std::vector<DeliveredEvent>& events) {
   std::vector<std::string> out;
+  out.reserve(events.size());
   for (const auto& e : events) {
     out.push_back(e.message_id);
   }
@@ -183,7 +184,8 @@ struct EventConsumerTest : ::testing::Test {
   void run_until_drained() {
     source.on_empty = [this] { consumer.stop(); };
     std::exception_ptr failure;
-    asio::co_spawn(io, consumer.run(), [&failure](std::exception_ptr e) { failure = e; });
+    asio::co_spawn(io, consumer.run(),
+                   [&failure](std::exception_ptr e) { failure = std::move(e); });
     io.run();
     if (failure) {
       std::rethrow_exception(failure);
