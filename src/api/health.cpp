@@ -21,9 +21,13 @@ void HealthApi::register_routes(http::Router& router) {
 
 http::asio::awaitable<HealthApi::Check> HealthApi::check_database() {
   auto started = std::chrono::steady_clock::now();
-  Check check{true, 0, ""};
+  Check check{true, 0, "", "database unavailable"};
   try {
     co_await store_.ping();
+  } catch (const store::SchemaMissing& e) {
+    check.healthy = false;
+    check.error = e.what();
+    check.reason = "database schema missing: run `sre-playground migrate`";
   } catch (const std::exception& e) {
     check.healthy = false;
     check.error = e.what();
@@ -48,9 +52,9 @@ http::asio::awaitable<http::Response> HealthApi::ready(http::RequestContext& ctx
   }
   Check database = co_await check_database();
   if (!database.healthy) {
-    log::warn("not ready: database unavailable", {{"error", database.error}});
+    log::warn("not ready", {{"reason", database.reason}, {"error", database.error}});
     co_return http::json_response(ctx.request, Status::service_unavailable,
-                                  {{"status", "not ready"}, {"reason", "database unavailable"}});
+                                  {{"status", "not ready"}, {"reason", database.reason}});
   }
   co_return http::json_response(ctx.request, Status::ok, {{"status", "ready"}});
 }

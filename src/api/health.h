@@ -24,7 +24,8 @@ class HealthApi {
   struct Check {
     bool healthy;
     std::int64_t latency_us;
-    std::string error;
+    std::string error;   // for the log
+    std::string reason;  // for the readiness answer, when unhealthy
   };
   http::asio::awaitable<Check> check_database();
 

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace sre::core {
@@ -21,19 +22,26 @@ struct FieldError {
 };
 using FieldErrors = std::vector<FieldError>;
 
+// `what()` is for logs (it may name hosts and errors); `detail()` is what a client is told.
 class DependencyUnavailable : public std::runtime_error {
  public:
+  static constexpr std::string_view kDefaultDetail = "Service temporarily unavailable";
+
   DependencyUnavailable(std::string dependency, const std::string& message,
-                        std::chrono::seconds retry_after = std::chrono::seconds(1))
+                        std::chrono::seconds retry_after = std::chrono::seconds(1),
+                        std::string detail = std::string(kDefaultDetail))
       : std::runtime_error(message),
         dependency_(std::move(dependency)),
-        retry_after_(retry_after) {}
+        retry_after_(retry_after),
+        detail_(std::move(detail)) {}
   const std::string& dependency() const { return dependency_; }
   std::chrono::seconds retry_after() const { return retry_after_; }
+  const std::string& detail() const { return detail_; }
 
  private:
   std::string dependency_;
   std::chrono::seconds retry_after_;
+  std::string detail_;
 };
 
 }  // namespace sre::core

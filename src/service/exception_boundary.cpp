@@ -14,7 +14,7 @@ http::asio::awaitable<http::Response> ExceptionBoundaryMiddleware::handle(http::
     metrics_.dependency_unavailable(e.dependency()).Increment();
     log::warn("dependency unavailable", {{"dependency", e.dependency()}, {"error", e.what()}});
     co_return http::local_reply::retry_later(ctx.request, http::Status::service_unavailable,
-                                             "Service temporarily unavailable", e.retry_after());
+                                             e.detail(), e.retry_after());
   } catch (const std::exception& e) {
     log::error("unhandled error", {{"route", ctx.route_template()}, {"error", e.what()}});
     co_return http::local_reply::internal_error(ctx.request, ctx.request_id);

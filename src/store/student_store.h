@@ -27,6 +27,22 @@ class StoreUnavailable : public core::DependencyUnavailable {
  public:
   explicit StoreUnavailable(const std::string& message)
       : core::DependencyUnavailable("database", message) {}
+
+ protected:
+  StoreUnavailable(const std::string& message, std::string detail)
+      : core::DependencyUnavailable("database", message, std::chrono::seconds(1),
+                                    std::move(detail)) {}
+};
+
+// The database answers but its tables are not there: nothing was migrated (AUTO_MIGRATE=false
+// and no `sre-playground migrate` yet). Answered 503 like any outage, but naming the fix,
+// since only an operator can make it go away.
+class SchemaMissing : public StoreUnavailable {
+ public:
+  static constexpr std::string_view kDetail =
+      "Database schema missing: run `sre-playground migrate`";
+  explicit SchemaMissing(const std::string& message)
+      : StoreUnavailable(message, std::string(kDetail)) {}
 };
 
 // The outbox rows of one change (domain::render_event, domain::render_audit_record), written

@@ -104,3 +104,18 @@ def list_all(api, page: int = 1000) -> list[dict]:
         if len(items) < page:
             return students
         skip += page
+
+
+def assert_schema_missing_is_named(srv) -> None:
+    """The README's promise: not ready, and requests 503 naming `sre-playground migrate`."""
+    api = srv.client()
+    ready = api.get("/health/ready")
+    assert ready.status_code == 503, ready.text
+    assert ready.json() == {"status": "not ready",
+                            "reason": "database schema missing: run `sre-playground migrate`"}
+    for answer in (api.get("/api/v1/students"),
+                   api.post("/api/v1/students", json={"first_name": "A", "last_name": "B",
+                                                      "grade": 1})):
+        assert answer.status_code == 503, answer.text
+        assert answer.headers["Retry-After"] == "1"
+        assert answer.json() == {"detail": "Database schema missing: run `sre-playground migrate`"}

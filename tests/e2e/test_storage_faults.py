@@ -12,7 +12,7 @@ import subprocess
 import pytest
 
 import harness
-from checks import STUDENTS, assert_json, student_path
+from checks import STUDENTS, assert_json, assert_schema_missing_is_named, student_path
 
 needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="mounting a tmpfs needs root")
 
@@ -106,3 +106,17 @@ def test_changed_migration_checksum_refuses_to_start(start_server, tmp_path):
     assert code == 1, second.process.log_tail()
     failure = second.wait_for_log(lambda r: r.get("msg") == "startup failed")
     assert "was changed after it was applied" in failure["error"], failure
+
+
+def test_an_unmigrated_sqlite_file_answers_503_naming_migrate(start_server, sre_binary):
+    srv = start_server(env={"AUTO_MIGRATE": "false"}, wait_ready=False)
+    srv.process.wait_for_url(srv.url("/health/live"), timeout=20)
+    assert_schema_missing_is_named(srv)
+    # Migrating from outside makes it ready without a restart.
+    env = harness.clean_environment({"DATA_DIR": str(srv.data_dir)})
+    migrated = subprocess.run([str(sre_binary), "migrate"], env=env, capture_output=True,
+                              text=True, timeout=60)
+    assert migrated.returncode == 0, migrated.stderr
+    srv.process.wait_for_url(srv.url("/health/ready"), timeout=10)
+    assert srv.client().post("/api/v1/students", json={"first_name": "A", "last_name": "B",
+                                                       "grade": 1}).status_code == 201

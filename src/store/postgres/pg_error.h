@@ -53,6 +53,9 @@ class PgError : public std::runtime_error {
   std::string constraint_;
 };
 
+// undefined_table: a statement names a table that is not there (the schema was not migrated).
+inline constexpr std::string_view kUndefinedTable = "42P01";
+
 // Sorts a server error by its SQLSTATE class (see PostgreSQL's errcodes appendix).
 PgErrorKind classify_sqlstate(std::string_view sqlstate);
 

@@ -64,6 +64,8 @@ asio::awaitable<void> PgPool::keep_connected(std::size_t index) {
       co_await connection->open();
       opened = true;
     } catch (const PgError& e) {
+      // Preparing the statements fails this way while the tables are not there.
+      schema_missing_ = e.sqlstate() == kUndefinedTable;
       metrics_->count_error(e.kind() == PgErrorKind::timeout ? PgErrorKind::timeout
                                                              : PgErrorKind::connect);
       if (failures % kLogEveryNthFailure == 0) {
@@ -78,6 +80,7 @@ asio::awaitable<void> PgPool::keep_connected(std::size_t index) {
         log::info("database connection restored", {{"failed_attempts", failures}});
       }
       failures = 0;
+      schema_missing_ = false;
       set_phase(index, Phase::open);
       wake_waiters();
       co_await connection->receive();  // until the connection breaks
@@ -119,6 +122,10 @@ asio::awaitable<std::size_t> PgPool::acquire() {
       co_return best;
     }
     if (!coming) {
+      if (schema_missing_) {
+        throw PgError(PgErrorKind::other, "the schema is missing (connections cannot prepare)",
+                      std::string(kUndefinedTable));
+      }
       throw PgError(PgErrorKind::connect, "no open database connection (reconnecting)");
     }
     if (std::chrono::steady_clock::now() >= deadline) {

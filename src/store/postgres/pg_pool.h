@@ -64,6 +64,8 @@ class PgPool : public std::enable_shared_from_this<PgPool> {
   std::shared_ptr<PgMetrics> metrics_;
   std::vector<Slot> slots_;
   std::list<boost::asio::steady_timer*> waiters_;  // requests waiting for a usable connection
+  // The last connection attempt found the tables missing: requests are told to migrate.
+  bool schema_missing_ = false;
 };
 
 }  // namespace sre::store

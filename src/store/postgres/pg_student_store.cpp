@@ -106,9 +106,8 @@ asio::awaitable<std::vector<PgResult>> PgStudentStore::run(const std::vector<Com
     if (e.is_transient()) {
       throw StoreUnavailable(fmt::format("postgresql: {}", e.what()));
     }
-    if (e.sqlstate() == "42P01") {  // undefined_table: the schema is not there (yet)
-      throw StoreUnavailable(
-          fmt::format("postgresql: {} (run `sre-playground migrate`)", e.what()));
+    if (e.sqlstate() == kUndefinedTable) {  // the schema is not there (yet)
+      throw SchemaMissing(fmt::format("postgresql: {}", e.what()));
     }
     throw;
   }

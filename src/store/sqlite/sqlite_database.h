@@ -21,6 +21,10 @@ class SqliteError : public std::runtime_error {
   bool is_transient() const;
   bool is_unique_violation() const { return code_ == SQLITE_CONSTRAINT_UNIQUE; }
   bool is_primary_key_violation() const { return code_ == SQLITE_CONSTRAINT_PRIMARYKEY; }
+  // A statement named a table the file does not have: the schema was never migrated.
+  bool is_missing_table() const {
+    return code_ == SQLITE_ERROR && std::string_view(what()).starts_with("no such table");
+  }
 
  private:
   int code_;

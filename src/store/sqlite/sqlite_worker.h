@@ -86,6 +86,9 @@ class SqliteWorker {
       }
       return fn(*db_);
     } catch (const SqliteError& e) {
+      if (e.is_missing_table()) {
+        throw SchemaMissing(fmt::format("sqlite: {}", e.what()));
+      }
       if (!e.is_transient()) {
         throw;
       }
