@@ -11,6 +11,7 @@
 
 #include "core/clock.h"
 #include "core/log_context.h"
+#include "core/utf8.h"
 
 namespace sre::log {
 namespace {
@@ -94,7 +95,14 @@ std::string render(Level level, std::string_view service, std::string_view msg, 
   for (const auto& field : fields) {
     line[field.key] = field.value;
   }
-  return boost::json::serialize(line);
+  // Boost.JSON copies string bytes as they are, and a request target or header may carry any
+  // bytes: a line with invalid UTF-8 is not JSON, and log pipelines drop it. Invalid bytes can
+  // only sit inside strings (everything else is ASCII), so replacing them keeps the JSON valid.
+  std::string text = boost::json::serialize(line);
+  if (!core::is_valid_utf8(text)) {
+    text = core::replace_invalid_utf8(text);
+  }
+  return text;
 }
 
 void write(Level level, std::string_view msg, Fields fields) {

@@ -6,10 +6,10 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/url/parse.hpp>
 
 #include "core/clock.h"
 #include "http/local_reply.h"
+#include "http/request_checks.h"
 #include "http/server.h"
 #include "http/wire_format.h"
 
@@ -34,6 +34,12 @@ bool is_parse_error(const boost::system::error_code& ec) {
 // The answer to a request that could not be read, or nothing when the right move is to just
 // close (the client went away, or we are shutting down).
 std::optional<Response> rejection_for(const boost::system::error_code& ec, bool header_done) {
+  if (ec == RequestError::uri_too_long) {
+    return local_reply::protocol_error(Status::uri_too_long, "URI Too Long");
+  }
+  if (ec.category() == make_error_code(RequestError::missing_host).category()) {
+    return local_reply::protocol_error(Status::bad_request, "Bad request");
+  }
   const bool head_too_large = ec == beast_http::error::header_limit ||
                               (ec == beast_http::error::buffer_overflow && !header_done);
   if (head_too_large) {
@@ -90,25 +96,19 @@ Connection::Connection(tcp::socket socket, const ServerOptions& options, const H
   watch_.socket = &socket_;
 }
 
+std::string_view Connection::buffered() const {
+  auto data = buffer_.cdata();
+  return {static_cast<const char*>(data.data()), data.size()};
+}
+
 void Connection::arm(std::chrono::steady_clock::duration timeout) {
   watch_.deadline = ConnectionWatch::Clock::now() + timeout;
 }
 
 asio::awaitable<void> Connection::run(const std::atomic<bool>& stop_when_idle) {
   for (;;) {
-    // Between requests: wait for the first byte of the next one under the idle timeout.
-    if (buffer_.size() == 0) {
-      watch_.idle = true;
-      if (stop_when_idle) {
-        break;
-      }
-      arm(options_.idle_timeout);
-      auto [ec, n] = co_await socket_.async_read_some(
-          buffer_.prepare(std::min(kReadChunk, buffer_.max_size())), nothrow);
-      if (ec) {
-        break;
-      }
-      buffer_.commit(n);
+    if (!co_await await_request_start(stop_when_idle)) {
+      break;
     }
     watch_.idle = false;
 
@@ -135,7 +135,7 @@ asio::awaitable<void> Connection::run(const std::atomic<bool>& stop_when_idle) {
       }
       break;
     }
-    auto url = boost::urls::parse_origin_form(ctx.request.target());
+    auto url = parse_request_target(ctx.request.method(), ctx.request.target());
     if (!url) {
       Response bad_target =
           local_reply::protocol_error(Status::bad_request, "Malformed request target");
@@ -147,13 +147,35 @@ asio::awaitable<void> Connection::run(const std::atomic<bool>& stop_when_idle) {
     disarm();  // the handler's own time is bounded by its own deadlines, not ours
     Response response = co_await handler_(ctx);
     const bool keep_alive = ctx.request.keep_alive() && !draining_;
-    if (co_await write(response, keep_alive) || !keep_alive) {
+    const bool head_only = ctx.request.method() == Verb::head;
+    if (co_await write(response, keep_alive, head_only) || !keep_alive) {
       break;
     }
   }
   boost::system::error_code ignored;
   socket_.shutdown(tcp::socket::shutdown_both, ignored);
   socket_.close(ignored);
+}
+
+asio::awaitable<bool> Connection::await_request_start(const std::atomic<bool>& stop_when_idle) {
+  for (;;) {
+    buffer_.consume(leading_empty_lines(buffered()));
+    // A lone CR may be the start of one more empty line: wait for what follows it.
+    if (!buffered().empty() && buffered() != "\r") {
+      co_return true;
+    }
+    watch_.idle = true;
+    if (stop_when_idle) {
+      co_return false;
+    }
+    arm(options_.idle_timeout);
+    auto [ec, n] = co_await socket_.async_read_some(
+        buffer_.prepare(std::min(kReadChunk, buffer_.max_size() - buffer_.size())), nothrow);
+    if (ec) {
+      co_return false;
+    }
+    buffer_.commit(n);
+  }
 }
 
 asio::awaitable<boost::system::error_code> Connection::read_request(RequestContext& ctx,
@@ -166,6 +188,9 @@ asio::awaitable<boost::system::error_code> Connection::read_request(RequestConte
   if (!ec) {
     auto [header_ec, n] = co_await beast_http::async_read_header(socket_, buffer_, parser, nothrow);
     ec = header_ec;
+  }
+  if (!ec) {
+    ec = check_request_head(parser.get(), parser.chunked());
   }
   if (!ec && !parser.is_done() && parser.get()[beast_http::field::expect] == "100-continue") {
     auto [continue_ec, n] = co_await asio::async_write(socket_, asio::buffer(kContinue), nothrow);
@@ -189,15 +214,21 @@ asio::awaitable<boost::system::error_code> Connection::read_request(RequestConte
 asio::awaitable<boost::system::error_code> Connection::read_complete_head() {
   constexpr std::string_view kEndOfHead = "\r\n\r\n";
   for (;;) {
-    auto data = buffer_.cdata();
-    std::string_view received(static_cast<const char*>(data.data()), data.size());
+    const std::string_view received = buffered();
     // A bare "\n\n" is not a valid end of head, but Beast should see it and answer 400
     // rather than have us wait for a terminator that will never come.
-    if (received.find(kEndOfHead) != std::string_view::npos ||
-        received.find("\n\n") != std::string_view::npos) {
+    const std::size_t end = std::min(received.find(kEndOfHead), received.find("\n\n"));
+    if (end != std::string_view::npos) {
+      if (has_obsolete_line_folding(received.substr(0, end))) {
+        co_return RequestError::obsolete_line_folding;
+      }
       co_return boost::system::error_code{};
     }
     if (buffer_.size() >= buffer_.max_size()) {
+      // Not even the request line fits: the target is what is too long (414, not 431).
+      if (received.find('\n') == std::string_view::npos) {
+        co_return RequestError::uri_too_long;
+      }
       co_return beast_http::error::header_limit;
     }
     auto space = std::min(kReadChunk, buffer_.max_size() - buffer_.size());
@@ -210,8 +241,8 @@ asio::awaitable<boost::system::error_code> Connection::read_complete_head() {
 }
 
 asio::awaitable<boost::system::error_code> Connection::write(const Response& response,
-                                                             bool keep_alive) {
-  render_response(response, Framing{keep_alive, core::http_date_now()}, wire_);
+                                                             bool keep_alive, bool head_only) {
+  render_response(response, Framing{keep_alive, core::http_date_now(), head_only}, wire_);
   arm(options_.request_timeout);
   auto [ec, n] = co_await asio::async_write(socket_, asio::buffer(wire_), nothrow);
   disarm();
@@ -222,7 +253,7 @@ asio::awaitable<void> Connection::reject(RequestContext& ctx, Response& response
   if (on_rejected_) {
     on_rejected_(ctx, response);
   }
-  boost::system::error_code ec = co_await write(response, false);
+  boost::system::error_code ec = co_await write(response, false, false);
   if (!ec) {
     co_await linger_close();
   }

@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <functional>
 #include <string>
+#include <string_view>
 
 #include "core/log_context.h"
 #include "http/types.h"
@@ -22,7 +23,7 @@ namespace sre::http {
 
 struct ServerOptions;
 
-// Called for requests the server answered itself (400, 408, 413, 431), for metrics and logs.
+// Called for requests the server answered itself (400, 408, 413, 414, 431), for metrics and logs.
 // It may add headers to the response (X-Request-ID) before the server writes it.
 using RejectionObserver = std::function<void(RequestContext&, Response&)>;
 
@@ -50,10 +51,15 @@ class Connection {
   asio::awaitable<void> run(const std::atomic<bool>& stop_when_idle);
 
  private:
+  // Waits, under the idle timeout, until the buffer holds the start of a request, skipping
+  // empty lines before it. False when the connection should close instead.
+  asio::awaitable<bool> await_request_start(const std::atomic<bool>& stop_when_idle);
   // Reads one request into ctx.request; `header_done` tells whether its head was complete.
   asio::awaitable<boost::system::error_code> read_request(RequestContext& ctx, bool& header_done);
   asio::awaitable<boost::system::error_code> read_complete_head();
-  asio::awaitable<boost::system::error_code> write(const Response& response, bool keep_alive);
+  // `head_only`: the answer to a HEAD request (headers, no body).
+  asio::awaitable<boost::system::error_code> write(const Response& response, bool keep_alive,
+                                                   bool head_only);
   // Answers a request the server could not accept, then closes the connection gracefully.
   // `response` is taken by reference from a named variable on purpose: g++ 12 miscompiles
   // coroutines that receive a temporary of a non-trivial type by value (the argument is
@@ -61,6 +67,8 @@ class Connection {
   // named objects, or trivially copyable values.
   asio::awaitable<void> reject(RequestContext& ctx, Response& response);
   asio::awaitable<void> linger_close();
+  // The bytes read and not yet parsed.
+  std::string_view buffered() const;
   void arm(std::chrono::steady_clock::duration timeout);
   void disarm() { watch_.deadline = ConnectionWatch::Clock::time_point::max(); }
 

@@ -5,6 +5,9 @@
 namespace sre::http {
 
 void route_request(const Router& router, RequestContext& ctx) {
+  if (ctx.request.target() == "*") {
+    return;  // `OPTIONS *` asks about the server, not about a resource: no route
+  }
   std::vector<std::string> segments;  // percent-decoded
   segments.reserve(ctx.url.segments().size());
   for (auto segment : ctx.url.segments()) {
@@ -21,7 +24,13 @@ asio::awaitable<Response> run_matched_handler(RequestContext& ctx) {
     co_return co_await (*ctx.handler)(ctx);
   }
   if (ctx.route == nullptr) {
+    if (ctx.request.method() == Verb::options && ctx.request.target() == "*") {
+      co_return local_reply::server_options(ctx.request);
+    }
     co_return local_reply::not_found(ctx.request);
+  }
+  if (ctx.request.method() == Verb::options) {
+    co_return local_reply::options(ctx.request, *ctx.route);
   }
   co_return local_reply::method_not_allowed(ctx.request, *ctx.route);
 }

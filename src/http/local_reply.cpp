@@ -39,6 +39,18 @@ Response method_not_allowed(const Request& request, const Route& route) {
   return response;
 }
 
+Response options(const Request& request, const Route& route) {
+  Response response{Status::no_content, request.version()};
+  response.set(beast_http::field::allow, allow_header(route));
+  return response;
+}
+
+Response server_options(const Request& request) {
+  Response response{Status::no_content, request.version()};
+  response.set(beast_http::field::allow, "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS");
+  return response;
+}
+
 Response validation_failed(const Request& request, const core::FieldErrors& errors) {
   boost::json::array detail;
   detail.reserve(errors.size());

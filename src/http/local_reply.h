@@ -1,7 +1,7 @@
 // Every reply the server generates itself, rather than a handler's answer about a resource:
-// routing misses (404, 405), protocol errors (400, 408, 413, 431), validation failures (422),
-// refusals (429, 503) and the exception boundary's 500. One builder per kind, so the bodies
-// and headers of a kind cannot drift apart between the places that send it.
+// routing misses (404, 405), OPTIONS (204), protocol errors (400, 408, 413, 414, 431), validation
+// failures (422), refusals (429, 503) and the exception boundary's 500. One builder per kind, so
+// the bodies and headers of a kind cannot drift apart between the places that send it.
 //
 // Bodies follow FastAPI's shapes, so clients written for the original service keep working:
 //   {"detail":"Not Found"}                                   every plain error
@@ -28,6 +28,11 @@ Response protocol_error(Status status, std::string_view detail);
 Response not_found(const Request& request);
 // 405 with the Allow header listing what `route` serves.
 Response method_not_allowed(const Request& request, const Route& route);
+
+// 204 with Allow: what `route` serves, the answer to OPTIONS on it.
+Response options(const Request& request, const Route& route);
+// 204 with Allow: the methods this HTTP stack routes, the answer to `OPTIONS *`.
+Response server_options(const Request& request);
 
 // 422 with one entry per invalid field.
 Response validation_failed(const Request& request, const core::FieldErrors& errors);

@@ -81,6 +81,9 @@ RouteMatch Router::match(Verb method, const std::vector<std::string>& segments) 
   }
   result.route = best;
   auto handler = best->handlers.find(method);
+  if (handler == best->handlers.end() && method == Verb::head) {
+    handler = best->handlers.find(Verb::get);  // HEAD is GET without the body (RFC 9110 9.3.2)
+  }
   if (handler == best->handlers.end()) {
     result.kind = MatchKind::method_not_allowed;
     return result;
@@ -99,11 +102,20 @@ RouteMatch Router::match(Verb method, const std::vector<std::string>& segments) 
 
 std::string allow_header(const Route& route) {
   std::string allow;
-  for (const auto& [verb, handler] : route.handlers) {
+  auto append = [&allow](Verb verb) {
     if (!allow.empty()) {
       allow += ", ";
     }
     allow += std::string(beast_http::to_string(verb));
+  };
+  for (const auto& [verb, handler] : route.handlers) {
+    append(verb);
+    if (verb == Verb::get && !route.handlers.contains(Verb::head)) {
+      append(Verb::head);
+    }
+  }
+  if (!route.handlers.contains(Verb::options)) {
+    append(Verb::options);
   }
   return allow;
 }

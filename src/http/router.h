@@ -54,7 +54,8 @@ class Router {
   // start with '/'; every method of a template must give it the same tag.
   void add(Verb method, std::string_view path_template, RouteTag tag, Handler handler);
 
-  // `segments` are the decoded path segments of the request target.
+  // `segments` are the decoded path segments of the request target. HEAD runs the GET
+  // handler when the route has no HEAD handler of its own.
   RouteMatch match(Verb method, const std::vector<std::string>& segments) const;
 
   // All routes in registration order (for metrics labels and the OpenAPI check).
@@ -64,7 +65,8 @@ class Router {
   std::vector<Route> routes_;
 };
 
-// The methods a route serves, for the Allow header of a 405: "GET, POST".
+// The methods a route serves, for the Allow header of a 405 or an OPTIONS answer:
+// "GET, HEAD, POST, OPTIONS" (HEAD wherever GET is served, OPTIONS everywhere).
 std::string allow_header(const Route& route);
 
 }  // namespace sre::http

@@ -19,10 +19,20 @@ namespace sre::http {
 
 struct Framing {
   bool keep_alive = true;
-  std::string_view date;  // IMF-fixdate
+  std::string_view date;   // IMF-fixdate
+  bool head_only = false;  // the answer to HEAD: the GET answer's fields, Content-Length, no body
 };
 
-// Clears `out`, then writes status line, header fields, framing fields, blank line and body.
+// The security headers every response carries, unless the handler set its own:
+//   X-Content-Type-Options: nosniff          always (any copy a handler set is ignored)
+//   Cache-Control: no-store                  on JSON: answers about students are not for caches
+//   Content-Security-Policy: kHtmlPolicy     on HTML
+//   X-Frame-Options: DENY                    on HTML: no page of ours belongs in a frame
+inline constexpr std::string_view kHtmlPolicy =
+    "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+// Clears `out`, then writes status line, header fields, security headers, framing fields,
+// blank line and body.
 void render_response(const Response& response, const Framing& framing, std::string& out);
 
 }  // namespace sre::http

@@ -164,3 +164,32 @@ def test_unusual_methods_are_not_500(server, method):
         response = conn.read_response(head_request=method == b"HEAD")
     assert response.status < 500 and response.status != 200 or method == b"HEAD", response
     assert response.status in (200, 204, 400, 404, 405, 501), response
+
+
+@pytest.mark.parametrize("target", [
+    b"/nope/\xff\xfe", b"/api/v1/students/\xc3\x28", b"/api/v1/students/\xed\xa0\x80",
+    b"/\xc0\xafetc", b"/x?q=\xe2\x82", b"/\x9b[31mred"],
+    ids=["ff-fe", "bad-continuation", "surrogate", "overlong", "truncated-in-query", "c1-csi"])
+def test_raw_non_utf8_target_is_refused_and_logged_as_json(server, target):
+    with server.raw() as conn:
+        conn.send(b"GET " + target + b" HTTP/1.1\r\nHost: x\r\n\r\n")
+        response = conn.read_response()
+    assert response.status in (400, 404), response
+    request_id = response.header("X-Request-ID").encode()
+    server.wait_for_log(lambda r: r.get("request_id") == request_id.decode(),
+                        what=f"the access line of {target!r}")
+    [line] = [line for line in server.process.log_bytes().splitlines() if request_id in line]
+    record = json.loads(line.decode("utf-8"))  # raw bytes copied into the line fail here
+    assert record["request_id"] == request_id.decode()
+
+
+def test_every_log_line_is_utf8_json_after_the_hostile_inputs(server):
+    """Last in this file: the lines of every request above, raw bytes and all, still parse."""
+    for number, line in enumerate(server.process.log_bytes().splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line.decode("utf-8"))
+        except ValueError as error:
+            raise AssertionError(f"log line {number} is not UTF-8 JSON ({error}): {line[:300]!r}")
+        assert isinstance(record, dict), line[:300]

@@ -46,7 +46,7 @@ TEST(LocalReply, MethodNotAllowedListsTheRoutesMethods) {
   router.add(Verb::post, "/items", RouteTag::public_api, noop);
   const auto response = local_reply::method_not_allowed(request_of(11), router.routes().front());
   EXPECT_EQ(response.result(), Status::method_not_allowed);
-  EXPECT_EQ(response[beast_http::field::allow], "GET, POST");
+  EXPECT_EQ(response[beast_http::field::allow], "GET, HEAD, POST, OPTIONS");
   EXPECT_EQ(boost::json::serialize(body_of(response)), R"({"detail":"Method Not Allowed"})");
 }
 

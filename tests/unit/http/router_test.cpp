@@ -59,10 +59,23 @@ TEST_F(RouterTest, UnknownPathIsNotFound) {
 TEST_F(RouterTest, WrongMethodListsTheAllowedOnes) {
   auto match = router.match(Verb::put, split({"api", "v1", "students"}));
   EXPECT_EQ(match.kind, MatchKind::method_not_allowed);
-  EXPECT_EQ(allow_header(*match.route), "GET, POST");
+  EXPECT_EQ(allow_header(*match.route), "GET, HEAD, POST, OPTIONS");
   auto item = router.match(Verb::post, split({"api", "v1", "students", "STU-1"}));
   EXPECT_EQ(item.kind, MatchKind::method_not_allowed);
-  EXPECT_EQ(allow_header(*item.route), "DELETE, GET");
+  EXPECT_EQ(allow_header(*item.route), "DELETE, GET, HEAD, OPTIONS");
+}
+
+TEST_F(RouterTest, HeadRunsTheGetHandler) {
+  auto match = router.match(Verb::head, split({"api", "v1", "students"}));
+  ASSERT_EQ(match.kind, MatchKind::found);
+  EXPECT_EQ(match.handler, &match.route->handlers.at(Verb::get));
+}
+
+TEST_F(RouterTest, HeadIsNotAllowedWhereGetIsNot) {
+  router.add(Verb::post, "/only-post", RouteTag::public_api, noop());
+  auto match = router.match(Verb::head, split({"only-post"}));
+  EXPECT_EQ(match.kind, MatchKind::method_not_allowed);
+  EXPECT_EQ(allow_header(*match.route), "POST, OPTIONS");
 }
 
 TEST_F(RouterTest, RouteIdsAreDenseAndStartAtOne) {

@@ -20,6 +20,8 @@ TEST(RenderResponse, WritesStatusFieldsFramingAndBody) {
   EXPECT_EQ(out,
             "HTTP/1.1 200 OK\r\n"
             "Content-Type: application/json\r\n"
+            "X-Content-Type-Options: nosniff\r\n"
+            "Cache-Control: no-store\r\n"
             "Date: Fri, 27 Nov 2026 00:00:00 GMT\r\n"
             "Content-Length: 7\r\n"
             "\r\n"
@@ -58,6 +60,61 @@ TEST(RenderResponse, FramingFieldsSetByHandlersAreIgnored) {
   EXPECT_EQ(out.find("upgrade"), std::string::npos) << out;
   EXPECT_EQ(out.find("yesterday"), std::string::npos) << out;
   EXPECT_NE(out.find("Content-Length: 2\r\n"), std::string::npos) << out;
+}
+
+TEST(RenderResponse, HeadAnswerHasTheLengthButNoBody) {
+  std::string out;
+  render_response(make(Status::ok, R"({"a":1})"), {true, kDate, true}, out);
+  EXPECT_NE(out.find("Content-Length: 7\r\n"), std::string::npos) << out;
+  EXPECT_TRUE(out.ends_with("\r\n\r\n")) << out;
+}
+
+std::size_t count(std::string_view text, std::string_view what) {
+  std::size_t n = 0;
+  for (auto at = text.find(what); at != std::string_view::npos; at = text.find(what, at + 1)) {
+    ++n;
+  }
+  return n;
+}
+
+TEST(SecurityHeaders, NosniffOnEveryResponseExactlyOnce) {
+  for (std::string_view type : {"application/json", "text/plain", "image/png"}) {
+    Response response{Status::ok, 11};
+    response.set(beast_http::field::content_type, type);
+    response.set("x-content-type-options", "sniff-away");
+    std::string out;
+    render_response(response, {true, kDate}, out);
+    EXPECT_EQ(count(out, "X-Content-Type-Options: nosniff\r\n"), 1U) << out;
+    EXPECT_EQ(out.find("sniff-away"), std::string::npos) << out;
+  }
+}
+
+TEST(SecurityHeaders, JsonIsNotStoredUnlessTheHandlerSaysOtherwise) {
+  std::string out;
+  render_response(make(Status::not_found, "{}"), {true, kDate}, out);
+  EXPECT_NE(out.find("Cache-Control: no-store\r\n"), std::string::npos) << out;
+  auto cached = make(Status::ok, "{}");
+  cached.set(beast_http::field::cache_control, "public, max-age=60");
+  render_response(cached, {true, kDate}, out);
+  EXPECT_EQ(count(out, "Cache-Control"), 1U) << out;
+  Response text{Status::ok, 11};
+  text.set(beast_http::field::content_type, "text/plain");
+  render_response(text, {true, kDate}, out);
+  EXPECT_EQ(out.find("Cache-Control"), std::string::npos) << out;
+}
+
+TEST(SecurityHeaders, HtmlCannotBeFramedAndGetsAStrictPolicy) {
+  Response page{Status::ok, 11};
+  page.set(beast_http::field::content_type, "text/html; charset=utf-8");
+  std::string out;
+  render_response(page, {true, kDate}, out);
+  EXPECT_NE(out.find("X-Frame-Options: DENY\r\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("Content-Security-Policy: " + std::string(kHtmlPolicy) + "\r\n"),
+            std::string::npos)
+      << out;
+  page.set("Content-Security-Policy", "default-src 'self'");
+  render_response(page, {true, kDate}, out);
+  EXPECT_EQ(count(out, "Content-Security-Policy"), 1U) << out;
 }
 
 }  // namespace
