@@ -124,9 +124,20 @@ std::string client_ip(std::string_view peer, std::string_view forwarded_for,
   return client;
 }
 
-std::string client_identity(std::string_view authenticated_subject, std::string_view client_ip) {
+std::string client_identity(std::string_view authenticated_subject, std::string_view client_ip,
+                            unsigned ipv6_prefix) {
   if (!authenticated_subject.empty()) {
     return fmt::format("sub:{}", authenticated_subject);
+  }
+  if (client_ip.find(':') != std::string_view::npos) {  // only IPv6 pays for parsing
+    auto address = parse_address(client_ip);
+    if (address && address->is_v4()) {
+      return fmt::format("ip:{}", address->to_string());
+    }
+    if (address && ipv6_prefix < 128) {
+      boost::asio::ip::network_v6 network(address->to_v6(), ipv6_prefix);
+      return fmt::format("ip:{}", network.canonical().to_string());
+    }
   }
   return fmt::format("ip:{}", client_ip);
 }

@@ -42,7 +42,27 @@ std::string client_ip(std::string_view peer, std::string_view forwarded_for,
                       const TrustedProxies& trusted);
 
 // The rate-limit key of a request: "sub:<subject>" once authentication sets a subject (a later
-// issue), else "ip:<address>".
-std::string client_identity(std::string_view authenticated_subject, std::string_view client_ip);
+// issue), else "ip:<address>". An IPv6 client is keyed by its network of `ipv6_prefix` bits
+// ("ip:2001:db8:1:2::/64"): one subscriber usually gets a whole /64, and rotating addresses
+// within it must not buy a fresh bucket per address. IPv4 seen through an IPv6 socket
+// (::ffff:192.0.2.1) is keyed as the IPv4 address it is.
+std::string client_identity(std::string_view authenticated_subject, std::string_view client_ip,
+                            unsigned ipv6_prefix);
+
+// The value of every X-Forwarded-For line of a request, joined in order with ", " (RFC 9110
+// 5.3: repeated lines are one list). A proxy may append its own line rather than extend the
+// client's, so reading only the first would let the client write the part we believe.
+template <typename Fields>
+std::string forwarded_for(const Fields& fields) {
+  std::string joined;
+  auto [first, last] = fields.equal_range("X-Forwarded-For");
+  for (auto line = first; line != last; ++line) {
+    if (!joined.empty()) {
+      joined += ", ";
+    }
+    joined += line->value();
+  }
+  return joined;
+}
 
 }  // namespace sre::ratelimit

@@ -22,8 +22,8 @@ std::string sf_string(std::string_view text) {
 
 }  // namespace
 
-RateLimitMiddleware::RateLimitMiddleware(RateLimiter& limiter, TrustedProxies trusted)
-    : limiter_(limiter), trusted_(std::move(trusted)) {
+RateLimitMiddleware::RateLimitMiddleware(RateLimiter& limiter, const RateLimitOptions& options)
+    : limiter_(limiter), trusted_(options.trusted_proxies), ipv6_prefix_(options.ipv6_prefix) {
   for (const auto& policy : limiter_.policies().policies()) {
     std::string quoted = sf_string(policy.name);
     std::string header =
@@ -61,10 +61,11 @@ http::asio::awaitable<http::Response> RateLimitMiddleware::handle(http::RequestC
   if (policy == nullptr || policy->exempt) {
     co_return co_await next(ctx);
   }
-  auto forwarded = ctx.request.find("X-Forwarded-For");
-  const std::string ip = client_ip(
-      ctx.client_address, forwarded == ctx.request.end() ? "" : forwarded->value(), trusted_);
-  const std::string identity = client_identity(ctx.authenticated_subject, ip);
+  // Only trusted proxies' headers are read at all: the common case joins nothing.
+  const std::string ip = trusted_.empty()
+                             ? ctx.client_address
+                             : client_ip(ctx.client_address, forwarded_for(ctx.request), trusted_);
+  const std::string identity = client_identity(ctx.authenticated_subject, ip, ipv6_prefix_);
   const Decision decision = co_await limiter_.decide(*policy, identity);
   if (!decision.allowed) {
     const auto retry_after = std::max<std::int64_t>(1, ceil_seconds(decision.retry_after_us));

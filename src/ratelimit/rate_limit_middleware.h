@@ -22,6 +22,7 @@
 #include "http/middleware.h"
 #include "http/router.h"
 #include "ratelimit/client_identity.h"
+#include "ratelimit/rate_limit_options.h"
 #include "ratelimit/rate_limiter.h"
 
 namespace sre::ratelimit {
@@ -31,7 +32,8 @@ bool never_rate_limited(http::RouteTag tag);
 
 class RateLimitMiddleware : public http::Middleware {
  public:
-  RateLimitMiddleware(RateLimiter& limiter, TrustedProxies trusted);
+  // Reads whom to trust and how to key IPv6 clients from `options`.
+  RateLimitMiddleware(RateLimiter& limiter, const RateLimitOptions& options);
 
   http::asio::awaitable<http::Response> handle(http::RequestContext& ctx, http::Next next) override;
 
@@ -40,6 +42,7 @@ class RateLimitMiddleware : public http::Middleware {
 
   RateLimiter& limiter_;
   TrustedProxies trusted_;
+  unsigned ipv6_prefix_;
   // Per policy index, formatted once: every limited response carries them.
   struct PolicyText {
     std::string quoted_name;  // the policy's name as a structured-field string

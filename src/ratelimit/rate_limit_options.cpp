@@ -26,6 +26,9 @@ const std::vector<core::Setting<RateLimitOptions>>& settings() {
                   [](const TrustedProxies& proxies) { return proxies.describe(); },
                   "IPs or networks, comma-separated"),
               "Proxies (IPs or networks, comma-separated) whose X-Forwarded-For is believed"),
+      setting("RATE_LIMIT_IPV6_PREFIX", &RateLimitOptions::ipv6_prefix,
+              core::integer_in<unsigned>(1, 128),
+              "IPv6 clients are limited per network of this many bits (64: per /64)"),
   };
   return rows;
 }

@@ -17,6 +17,7 @@ struct RateLimitOptions {
   bool enabled = true;
   PolicyTable policies = default_policies();
   TrustedProxies trusted_proxies;  // empty: trust nobody
+  unsigned ipv6_prefix = 64;       // IPv6 clients share a bucket per network of this size
 };
 
 const std::vector<core::Setting<RateLimitOptions>>& settings();

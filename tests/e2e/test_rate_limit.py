@@ -125,6 +125,38 @@ def test_forwarded_for_only_from_trusted_proxies(start_server):
     assert statuses == [200, 200, 429], statuses
 
 
+def test_forwarded_for_on_several_lines_is_one_list(start_server):
+    """The client sends its own line, our proxy appends another: the proxy's is believed."""
+    rules = "GET /api/v1/students 1/h burst 2; /health* exempt; /metrics exempt"
+    srv = start_server(env={"RATE_LIMIT_ENABLED": "true", "RATE_LIMITS": rules,
+                            "TRUSTED_PROXIES": "127.0.0.1"})
+    statuses = []
+    for i in range(3):
+        with srv.raw() as conn:
+            conn.send(f"GET {STUDENTS} HTTP/1.1\r\nHost: x\r\n"
+                      f"X-Forwarded-For: 6.6.6.{i}\r\n"
+                      f"X-Forwarded-For: 198.51.100.7\r\n\r\n".encode())
+            statuses.append(conn.read_response().status)
+    assert statuses == [200, 200, 429], statuses
+
+
+def test_ipv6_clients_share_a_bucket_per_64(start_server):
+    rules = "GET /api/v1/students 1/h burst 2; /health* exempt; /metrics exempt"
+    env = {"RATE_LIMIT_ENABLED": "true", "RATE_LIMITS": rules, "TRUSTED_PROXIES": "127.0.0.1"}
+    api = start_server(env=env).client()
+    # Rotating the interface id within one /64 does not buy a fresh bucket...
+    statuses = [api.get(STUDENTS, headers={"X-Forwarded-For": f"2001:db8:1:2::{i:x}"})
+                .status_code for i in range(1, 4)]
+    assert statuses == [200, 200, 429], statuses
+    # ...while the next /64 is somebody else.
+    assert api.get(STUDENTS, headers={"X-Forwarded-For": "2001:db8:1:3::1"}).status_code == 200
+    # A /128 prefix keys every address on its own.
+    per_address = start_server(env={**env, "RATE_LIMIT_IPV6_PREFIX": "128"}).client()
+    statuses = [per_address.get(STUDENTS, headers={"X-Forwarded-For": f"2001:db8:1:2::{i:x}"})
+                .status_code for i in range(1, 4)]
+    assert statuses == [200, 200, 200], statuses
+
+
 INVALID = [
     ({"RATE_LIMITS": "POST /api/v1/students 10/fortnight"}, "RATE_LIMITS"),
     ({"RATE_LIMITS": "students 10/min"}, "RATE_LIMITS"),
@@ -133,6 +165,8 @@ INVALID = [
     ({"REDIS_URL": "rediss://cache:6380/0"}, "REDIS_URL"),
     ({"TRUSTED_PROXIES": "10.0.0.0/40"}, "TRUSTED_PROXIES"),
     ({"TRUSTED_PROXIES": "proxy.internal"}, "TRUSTED_PROXIES"),
+    ({"RATE_LIMIT_IPV6_PREFIX": "0"}, "RATE_LIMIT_IPV6_PREFIX"),
+    ({"RATE_LIMIT_IPV6_PREFIX": "129"}, "RATE_LIMIT_IPV6_PREFIX"),
     ({"CACHE_TTL_SECONDS": "-1"}, "CACHE_TTL_SECONDS"),
     ({"REDIS_TIMEOUT_MS": "0"}, "REDIS_TIMEOUT_MS"),
 ]

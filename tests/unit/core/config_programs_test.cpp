@@ -79,7 +79,8 @@ TEST(ServeSettings, EverySettingOnceAndNoOther) {
                                                   "CACHE_MAX_ENTRIES",
                                                   "RATE_LIMIT_ENABLED",
                                                   "RATE_LIMITS",
-                                                  "TRUSTED_PROXIES"}));
+                                                  "TRUSTED_PROXIES",
+                                                  "RATE_LIMIT_IPV6_PREFIX"}));
 }
 
 TEST(ServeSettings, EachPartGetsItsOwnValues) {

@@ -181,7 +181,8 @@ TEST(RateLimitRows, EachRow) {
              {{"RATE_LIMIT_ENABLED", "false", "false", "maybe"},
               {"RATE_LIMITS", "POST /api/v1/students 1/s", "POST /api/v1/students 1/s burst 1",
                "/a 1/fortnight"},
-              {"TRUSTED_PROXIES", "10.0.0.0/8, ::1", "10.0.0.0/8, ::1/128", "proxy.internal"}});
+              {"TRUSTED_PROXIES", "10.0.0.0/8, ::1", "10.0.0.0/8, ::1/128", "proxy.internal"},
+              {"RATE_LIMIT_IPV6_PREFIX", "48", "48", "129"}});
 }
 
 TEST(RateLimitRows, TextsAreParsedIntoPoliciesAndProxies) {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "http/types.h"
+
 namespace sre::ratelimit {
 namespace {
 
@@ -45,8 +47,32 @@ TEST(TrustedProxies, RefusesWhatIsNotAnAddressOrNetwork) {
 }
 
 TEST(ClientIdentity, SubjectWinsOverAddress) {
-  EXPECT_EQ(client_identity("", "192.0.2.1"), "ip:192.0.2.1");
-  EXPECT_EQ(client_identity("user-42", "192.0.2.1"), "sub:user-42");
+  EXPECT_EQ(client_identity("", "192.0.2.1", 64), "ip:192.0.2.1");
+  EXPECT_EQ(client_identity("user-42", "192.0.2.1", 64), "sub:user-42");
+}
+
+TEST(ClientIdentity, KeysIpv6ClientsByTheirNetwork) {
+  EXPECT_EQ(client_identity("", "2001:db8:1:2:aaaa::1", 64), "ip:2001:db8:1:2::/64");
+  EXPECT_EQ(client_identity("", "2001:db8:1:2:bbbb::2", 64), "ip:2001:db8:1:2::/64");
+  EXPECT_EQ(client_identity("", "2001:db8:1:3::1", 64), "ip:2001:db8:1:3::/64");
+  EXPECT_EQ(client_identity("", "2001:db8:1:2:aaaa::1", 48), "ip:2001:db8:1::/48");
+  EXPECT_EQ(client_identity("", "2001:db8::1", 128), "ip:2001:db8::1");
+}
+
+TEST(ClientIdentity, KeysMappedIpv4AsIpv4) {
+  // Not masked to /64: that would put every IPv4 client of a dual-stack socket in one bucket.
+  EXPECT_EQ(client_identity("", "::ffff:192.0.2.1", 64), "ip:192.0.2.1");
+  EXPECT_EQ(client_identity("", "::ffff:192.0.2.2", 64), "ip:192.0.2.2");
+}
+
+TEST(ForwardedFor, JoinsEveryLineInOrder) {
+  http::Request request;
+  request.insert("X-Forwarded-For", "6.6.6.6");  // written by the client
+  request.insert("Host", "x");
+  request.insert("x-forwarded-for", "198.51.100.1, 10.0.0.7");  // appended by our proxies
+  EXPECT_EQ(forwarded_for(request), "6.6.6.6, 198.51.100.1, 10.0.0.7");
+  EXPECT_EQ(client_ip("10.1.1.1", forwarded_for(request), proxies("10.0.0.0/8")), "198.51.100.1");
+  EXPECT_EQ(forwarded_for(http::Request{}), "");
 }
 
 }  // namespace

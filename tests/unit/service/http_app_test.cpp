@@ -185,7 +185,7 @@ TEST_F(HttpAppTest, UnknownPathsAndMethodsGetLocalRepliesCountedAsUnmatched) {
   TestRequest wrong_method(Verb::post, "/ok");
   const auto response = run(app, wrong_method.ctx);
   EXPECT_EQ(response.result(), Status::method_not_allowed);
-  EXPECT_EQ(response[http::beast_http::field::allow], "GET");
+  EXPECT_EQ(response[http::beast_http::field::allow], "GET, HEAD, OPTIONS");
 }
 
 // The shedder answers before anything after it runs (the API puts rate limits and chaos
