@@ -106,10 +106,7 @@ http::asio::awaitable<http::Response> StudentsApi::create(http::RequestContext& 
 }
 
 http::asio::awaitable<http::Response> StudentsApi::list(http::RequestContext& ctx) {
-  auto skip = ctx.query_param("skip");
-  auto limit = ctx.query_param("limit");
-  auto page = domain::validate_page(skip ? std::optional<std::string_view>(*skip) : std::nullopt,
-                                    limit ? std::optional<std::string_view>(*limit) : std::nullopt);
+  auto page = domain::validate_page(ctx.query_params("skip"), ctx.query_params("limit"));
   if (auto* errors = std::get_if<domain::FieldErrors>(&page)) {
     co_return http::local_reply::validation_failed(ctx.request, *errors);
   }

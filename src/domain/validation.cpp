@@ -5,6 +5,8 @@
 #include <charconv>
 #include <cmath>
 
+#include "core/utf8.h"
+
 namespace sre::domain {
 namespace {
 
@@ -17,34 +19,83 @@ FieldError error_at(std::string_view where, std::string_view field, std::string 
   return {std::move(loc), std::move(msg), std::move(type)};
 }
 
-std::string_view trim(std::string_view s) {
-  constexpr std::string_view kSpace = " \t\r\n\f\v";
-  auto first = s.find_first_not_of(kSpace);
-  if (first == std::string_view::npos) {
+// Unicode White_Space, and the invisible characters that pass for spaces when pasted into a
+// form (zero width space, word joiner, the byte order mark): a name made only of them is
+// empty, and around a name they are noise.
+bool is_space(char32_t c) {
+  switch (c) {
+    case 0x0009:
+    case 0x000A:
+    case 0x000B:
+    case 0x000C:
+    case 0x000D:
+    case 0x0020:
+    case 0x0085:
+    case 0x00A0:
+    case 0x1680:
+    case 0x180E:
+    case 0x2028:
+    case 0x2029:
+    case 0x202F:
+    case 0x205F:
+    case 0x3000:
+    case 0x200B:
+    case 0x2060:
+    case 0xFEFF:
+      return true;
+    default:
+      return c >= 0x2000 && c <= 0x200A;
+  }
+}
+
+// Characters a name never contains: C0 and C1 controls (U+009B opens terminal escape
+// sequences, like ESC [), the line and paragraph separators (JavaScript string breakers), and
+// noncharacters (U+FDD0..U+FDEF and the last two code points of every plane).
+bool is_forbidden(char32_t c) {
+  return c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0x2028 || c == 0x2029 ||
+         (c >= 0xFDD0 && c <= 0xFDEF) || (c & 0xFFFEU) == 0xFFFEU;
+}
+
+// A name, trimmed of spaces at both ends, with its length in code points ("Zoë" is 3) and
+// whether it holds a forbidden character. The input is valid UTF-8 (the JSON parser checks).
+struct ScannedName {
+  std::string_view text;
+  std::size_t length = 0;
+  bool forbidden = false;
+};
+
+ScannedName scan_name(std::string_view utf8) {
+  std::size_t first = utf8.size();  // start of the first non-space
+  std::size_t last = 0;             // end of the last non-space
+  std::size_t code_points = 0;
+  // Spaces after `last`: part of the name only if a non-space follows (then counted and
+  // checked: "A\tB" and "A\u2028B" hold a control inside, "A\t" does not).
+  std::size_t pending_spaces = 0;
+  bool pending_forbidden = false;
+  bool forbidden = false;
+  for (std::size_t pos = 0; pos < utf8.size();) {
+    const std::size_t start = pos;
+    const char32_t c = core::next_code_point(utf8, pos).value_or(0xFFFD);
+    if (is_space(c)) {
+      if (first != utf8.size()) {
+        ++pending_spaces;
+        pending_forbidden = pending_forbidden || is_forbidden(c);
+      }
+      continue;
+    }
+    if (first == utf8.size()) {
+      first = start;
+    }
+    last = pos;
+    code_points += pending_spaces + 1;
+    forbidden = forbidden || pending_forbidden || is_forbidden(c);
+    pending_spaces = 0;
+    pending_forbidden = false;
+  }
+  if (first == utf8.size()) {
     return {};
   }
-  return s.substr(first, s.find_last_not_of(kSpace) - first + 1);
-}
-
-// Characters, not bytes: "Zoë" is 3 long. The input is valid UTF-8 (the parser checks).
-std::size_t code_points(std::string_view utf8) {
-  std::size_t count = 0;
-  for (char c : utf8) {
-    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) {
-      ++count;
-    }
-  }
-  return count;
-}
-
-bool has_control_character(std::string_view s) {
-  for (char c : s) {
-    auto byte = static_cast<unsigned char>(c);
-    if (byte < 0x20 || byte == 0x7F) {
-      return true;
-    }
-  }
-  return false;
+  return {utf8.substr(first, last - first), code_points, forbidden};
 }
 
 void check_name(const boost::json::object& body, std::string_view field, StudentInput mode,
@@ -60,19 +111,19 @@ void check_name(const boost::json::object& body, std::string_view field, Student
     errors.push_back(error_at("body", field, "Input should be a valid string", "string_type"));
     return;
   }
-  std::string_view text = trim(value->get_string());
-  if (text.empty()) {
+  const ScannedName name = scan_name(value->get_string());
+  if (name.text.empty()) {
     errors.push_back(
         error_at("body", field, "String should have at least 1 character", "string_too_short"));
-  } else if (code_points(text) > kMaxNameLength) {
+  } else if (name.length > kMaxNameLength) {
     errors.push_back(error_at(
         "body", field, fmt::format("String should have at most {} characters", kMaxNameLength),
         "string_too_long"));
-  } else if (has_control_character(text)) {
+  } else if (name.forbidden) {
     errors.push_back(error_at("body", field, "String should not contain control characters",
                               "string_pattern_mismatch"));
   } else {
-    out = std::string(text);
+    out = std::string(name.text);
   }
 }
 
@@ -134,27 +185,28 @@ void check_grade(const boost::json::object& body, StudentInput mode, std::option
   out = static_cast<int>(*grade);
 }
 
-// Parses one integer query parameter; on error appends to `errors` and returns nullopt.
-std::optional<std::int64_t> query_integer(std::optional<std::string_view> text,
+// Parses every value of one integer query parameter (a repeated parameter is validated in
+// full) and keeps the last, as FastAPI does; on the first bad value appends its error to
+// `errors` and returns nullopt. No value at all: `fallback`.
+std::optional<std::int64_t> query_integer(const std::vector<std::string>& texts,
                                           std::string_view name, std::int64_t fallback,
                                           std::int64_t min, std::optional<std::int64_t> max,
                                           FieldErrors& errors) {
-  if (!text) {
-    return fallback;
-  }
-  std::int64_t value = 0;
-  const char* end = text->data() + text->size();
-  auto [ptr, ec] = std::from_chars(text->data(), end, value);
-  if (text->empty() || ec != std::errc{} || ptr != end) {
-    errors.push_back(error_at("query", name,
-                              "Input should be a valid integer, unable to parse string as an "
-                              "integer",
-                              "int_parsing"));
-    return std::nullopt;
-  }
-  if (auto range_error = check_range("query", name, value, min, max)) {
-    errors.push_back(std::move(*range_error));
-    return std::nullopt;
+  std::int64_t value = fallback;
+  for (const std::string& text : texts) {
+    const char* end = text.data() + text.size();
+    auto [ptr, ec] = std::from_chars(text.data(), end, value);
+    if (text.empty() || ec != std::errc{} || ptr != end) {
+      errors.push_back(error_at("query", name,
+                                "Input should be a valid integer, unable to parse string as an "
+                                "integer",
+                                "int_parsing"));
+      return std::nullopt;
+    }
+    if (auto range_error = check_range("query", name, value, min, max)) {
+      errors.push_back(std::move(*range_error));
+      return std::nullopt;
+    }
   }
   return value;
 }
@@ -181,8 +233,8 @@ std::variant<StudentFields, FieldErrors> validate_student(const boost::json::val
   return fields;
 }
 
-std::variant<Page, FieldErrors> validate_page(std::optional<std::string_view> skip,
-                                              std::optional<std::string_view> limit) {
+std::variant<Page, FieldErrors> validate_page(const std::vector<std::string>& skip,
+                                              const std::vector<std::string>& limit) {
   FieldErrors errors;
   auto skip_value = query_integer(skip, "skip", 0, 0, std::nullopt, errors);
   auto limit_value = query_integer(limit, "limit", 100, 1, kMaxPageLimit, errors);

@@ -37,8 +37,10 @@ struct Page {
 };
 constexpr int kMaxPageLimit = 1000;
 
-// Validates the list query parameters; absent parameters take their defaults.
-std::variant<Page, FieldErrors> validate_page(std::optional<std::string_view> skip,
-                                              std::optional<std::string_view> limit);
+// Validates the list query parameters, given every value of each in order (a parameter may
+// be repeated): each value must be valid, the last one counts. Absent parameters (no value)
+// take their defaults.
+std::variant<Page, FieldErrors> validate_page(const std::vector<std::string>& skip,
+                                              const std::vector<std::string>& limit);
 
 }  // namespace sre::domain

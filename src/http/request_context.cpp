@@ -17,11 +17,21 @@ std::string_view RequestContext::path_param(std::string_view name) const {
 
 std::optional<std::string> RequestContext::query_param(std::string_view name) const {
   auto params = url.params();
-  auto it = params.find(name);
+  auto it = params.find_last(name);
   if (it == params.end()) {
     return std::nullopt;
   }
   return (*it).value;
+}
+
+std::vector<std::string> RequestContext::query_params(std::string_view name) const {
+  std::vector<std::string> values;
+  for (auto param : url.params()) {
+    if (param.key == name) {
+      values.push_back(std::move(param.value));
+    }
+  }
+  return values;
 }
 
 std::string_view RequestContext::route_template() const {

@@ -55,8 +55,11 @@ struct RequestContext {
 
   // The decoded value of path parameter `name` ("" when absent).
   std::string_view path_param(std::string_view name) const;
-  // The decoded value of query parameter `name`, if present (first occurrence).
+  // The decoded value of query parameter `name`, if present; when it is repeated, the last
+  // one (as FastAPI reads it).
   std::optional<std::string> query_param(std::string_view name) const;
+  // Every decoded value of query parameter `name`, in order (none when absent).
+  std::vector<std::string> query_params(std::string_view name) const;
   // The route template for metrics and logs ("unmatched" when no route matched).
   std::string_view route_template() const;
 };

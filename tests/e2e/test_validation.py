@@ -272,3 +272,48 @@ def test_json_content_type_variants_are_accepted(api, content_type):
 def test_415_with_invalid_body_is_still_415(api):
     response = api.post(STUDENTS, data=b"garbage", headers={"Content-Type": "text/plain"})
     assert assert_json(response, 415) == UNSUPPORTED
+
+
+# ---------------------------------------------------------------------------------------------
+# Unicode in names
+
+
+@pytest.mark.parametrize("name", ["A\u0080B", "A\u009b[31mB", "A\u009fB", "A\u2028B", "A\u2029B",
+                                  "A\ufffeB", "A\uffffB", "A\ufdd0B"],
+                         ids=["c1-0080", "c1-csi-009b", "c1-009f", "line-separator",
+                              "paragraph-separator", "fffe", "ffff", "fdd0"])
+def test_controls_separators_and_noncharacters_in_names_are_refused(api, name):
+    response = api.post(STUDENTS, json={**VALID, "first_name": name})
+    assert_single_error(response, ["body", "first_name"], "string_pattern_mismatch", msg=None)
+
+
+@pytest.mark.parametrize("blank", ["\u00a0", "\u3000", "\u2003", "\u200b", "\ufeff",
+                                   "\u00a0\u3000 \u2003\u200b\ufeff"],
+                         ids=["nbsp", "ideographic", "em-space", "zero-width", "bom", "mixed"])
+def test_names_of_unicode_spaces_only_are_empty(api, blank):
+    response = api.post(STUDENTS, json={**VALID, "last_name": blank})
+    assert_single_error(response, ["body", "last_name"], "string_too_short", msg=None)
+
+
+def test_unicode_spaces_around_a_name_are_trimmed(api):
+    response = api.post(STUDENTS, json={**VALID, "first_name": "\u3000Zo\u00eb\u00a0Li\u200b "})
+    assert assert_json(response, 201)["first_name"] == "Zo\u00eb\u00a0Li"
+
+
+# ---------------------------------------------------------------------------------------------
+# Repeated query parameters: every value is validated, the last one counts (as in FastAPI)
+
+
+@pytest.mark.parametrize("query", ["limit=2&limit=abc", "limit=abc&limit=2",
+                                   "limit=2&limit=5000", "skip=-1&skip=0"])
+def test_every_value_of_a_repeated_parameter_is_validated(api, query):
+    response = api.get(f"{STUDENTS}?{query}")
+    errors = validation_errors(response)
+    assert len(errors) == 1 and errors[0]["loc"][0] == "query", errors
+
+
+def test_the_last_value_of_a_repeated_parameter_counts(api, new_student):
+    for _ in range(3):
+        new_student()
+    assert len(assert_json(api.get(f"{STUDENTS}?limit=3&limit=1"), 200)) == 1
+    assert len(assert_json(api.get(f"{STUDENTS}?limit=1&limit=3"), 200)) == 3

@@ -95,6 +95,44 @@ TEST(ValidateStudent, NameLengthCountsCharactersNotBytes) {
   EXPECT_EQ(too_long[0].type, "string_too_long");
 }
 
+std::string name_body(std::string_view json_escaped_name) {
+  return R"({"first_name":")" + std::string(json_escaped_name) + R"(","last_name":"B","grade":1})";
+}
+
+TEST(ValidateStudent, RefusesUnicodeControlsSeparatorsAndNoncharacters) {
+  for (std::string_view name :
+       {"A\\u0080B", "A\\u009b[31mB", "A\\u009fB", "A\\u2028B", "A\\u2029B", "A\\uFFFEB",
+        "A\\uFFFFB", "A\\uFDD0B", "A\\ud83f\\udffeB" /* U+1FFFE */}) {
+    auto errors = errors_of(name_body(name));
+    ASSERT_EQ(errors.size(), 1U) << name;
+    EXPECT_EQ(errors[0].type, "string_pattern_mismatch") << name;
+  }
+}
+
+TEST(ValidateStudent, TrimsUnicodeSpaces) {
+  for (std::string_view blank :
+       {"\\u00a0", "\\u3000", "\\u2003", "\\u200b", "\\ufeff", "\\u00a0\\u3000 \\u200b"}) {
+    auto errors = errors_of(name_body(blank));
+    ASSERT_EQ(errors.size(), 1U) << blank;
+    EXPECT_EQ(errors[0].type, "string_too_short") << blank;
+  }
+  auto result = validate_student(
+      boost::json::parse(name_body("\\u3000Zo\\u00eb\\u00a0Smith\\u200b ")), StudentInput::full);
+  ASSERT_TRUE(std::holds_alternative<StudentFields>(result));
+  EXPECT_EQ(*std::get<StudentFields>(result).first_name, "Zo\u00eb\u00a0Smith");
+}
+
+TEST(ValidateStudent, SpacesInsideANameCountTowardsItsLength) {
+  std::string name = "A";
+  for (int i = 0; i < 98; ++i) {
+    name += "\\u3000";
+  }
+  EXPECT_TRUE(errors_of(name_body(name + "B")).empty());  // 100 characters
+  auto too_long = errors_of(name_body(name + "BC"));
+  ASSERT_EQ(too_long.size(), 1U);
+  EXPECT_EQ(too_long[0].type, "string_too_long");
+}
+
 TEST(ValidateStudent, IntegralFloatGradeIsAccepted) {
   EXPECT_TRUE(errors_of(R"({"first_name":"A","last_name":"B","grade":7.0})").empty());
 }
@@ -119,19 +157,19 @@ TEST(ValidateStudent, NonObjectBodyIsOneError) {
 }
 
 TEST(ValidatePage, DefaultsAndBounds) {
-  auto page = validate_page(std::nullopt, std::nullopt);
+  auto page = validate_page({}, {});
   ASSERT_TRUE(std::holds_alternative<Page>(page));
   EXPECT_EQ(std::get<Page>(page).skip, 0);
   EXPECT_EQ(std::get<Page>(page).limit, 100);
 
-  auto custom = validate_page("20", "1000");
+  auto custom = validate_page({"20"}, {"1000"});
   ASSERT_TRUE(std::holds_alternative<Page>(custom));
   EXPECT_EQ(std::get<Page>(custom).skip, 20);
   EXPECT_EQ(std::get<Page>(custom).limit, 1000);
 }
 
 TEST(ValidatePage, ReportsEachBadParameter) {
-  auto result = validate_page("-1", "1001");
+  auto result = validate_page({"-1"}, {"1001"});
   ASSERT_TRUE(std::holds_alternative<FieldErrors>(result));
   const auto& errors = std::get<FieldErrors>(result);
   ASSERT_EQ(errors.size(), 2U);
@@ -141,12 +179,30 @@ TEST(ValidatePage, ReportsEachBadParameter) {
   EXPECT_EQ(errors[1].type, "less_than_equal");
 
   for (const char* text : {"abc", "", "1.5", "10x", "99999999999999999999999"}) {
-    auto bad = validate_page(std::nullopt, text);
+    auto bad = validate_page({}, {text});
     ASSERT_TRUE(std::holds_alternative<FieldErrors>(bad)) << text;
     EXPECT_EQ(std::get<FieldErrors>(bad)[0].type, "int_parsing") << text;
   }
-  auto zero = validate_page(std::nullopt, "0");
+  auto zero = validate_page({}, {"0"});
   EXPECT_EQ(std::get<FieldErrors>(zero)[0].type, "greater_than_equal");
+}
+
+TEST(ValidatePage, ARepeatedParameterIsValidatedInFullAndTheLastCounts) {
+  auto last = validate_page({"1", "7"}, {"5", "2"});
+  ASSERT_TRUE(std::holds_alternative<Page>(last));
+  EXPECT_EQ(std::get<Page>(last).skip, 7);
+  EXPECT_EQ(std::get<Page>(last).limit, 2);
+  for (const std::vector<std::string>& limits :
+       {std::vector<std::string>{"2", "abc"}, std::vector<std::string>{"abc", "2"}}) {
+    auto bad = validate_page({}, limits);
+    ASSERT_TRUE(std::holds_alternative<FieldErrors>(bad)) << limits[0];
+    const auto& errors = std::get<FieldErrors>(bad);
+    ASSERT_EQ(errors.size(), 1U);
+    EXPECT_EQ(errors[0].type, "int_parsing");
+  }
+  auto out_of_range = validate_page({}, {"2", "5000"});
+  ASSERT_TRUE(std::holds_alternative<FieldErrors>(out_of_range));
+  EXPECT_EQ(std::get<FieldErrors>(out_of_range)[0].type, "less_than_equal");
 }
 
 }  // namespace
