@@ -3,9 +3,22 @@
 #include "core/log.h"
 
 namespace sre::ratelimit {
+namespace {
+
+prometheus::Counter& local_evictions(obs::Metrics& metrics) {
+  return prometheus::BuildCounter()
+      .Name("rate_limit_local_evictions_total")
+      .Help(
+          "In-process buckets taken over by a new client before they were full (the table was "
+          "full: the old client's limit restarted)")
+      .Register(metrics.registry())
+      .Add({});
+}
+
+}  // namespace
 
 RateLimiter::RateLimiter(PolicyTable policies, redis::RedisClient* redis, obs::Metrics& metrics)
-    : policies_(std::move(policies)), redis_(redis) {
+    : policies_(std::move(policies)), redis_(redis), local_(&local_evictions(metrics)) {
   if (redis_ != nullptr) {
     redis_limiter_ = std::make_unique<RedisLimiter>(*redis_);
   }
@@ -47,7 +60,7 @@ void RateLimiter::count(std::size_t index, bool allowed) {
 
 void RateLimiter::enter_fallback() {
   fallback_decisions_->Increment();
-  if (!in_fallback_.exchange(true, std::memory_order_acq_rel)) {
+  if (fallback_.failed(FallbackState::Clock::now())) {
     fallback_active_->Set(1);
     log::warn(
         "rate limiter: Redis unreachable, using in-process buckets (limits are per "
@@ -57,8 +70,7 @@ void RateLimiter::enter_fallback() {
 }
 
 void RateLimiter::leave_fallback() {
-  if (in_fallback_.load(std::memory_order_relaxed) &&
-      in_fallback_.exchange(false, std::memory_order_acq_rel)) {
+  if (fallback_.active() && fallback_.succeeded(FallbackState::Clock::now())) {
     fallback_active_->Set(0);
     log::info("rate limiter: back on Redis", {{"redis", redis_->endpoint().describe()}});
   }

@@ -1,20 +1,21 @@
 // Decides whether a client may make a request under a policy: on Redis when it is configured
 // and reachable (one limit for all instances), else with the in-process buckets (one limit per
 // instance). The switch is per decision, so when Redis comes back the next decision uses it.
-// Entering and leaving the fallback is logged once each, counted
-// (rate_limit_fallback_decisions_total) and shown as a gauge (rate_limit_fallback_active).
+// Entering and leaving the fallback is logged once each for the whole process (see
+// fallback_state.h), counted (rate_limit_fallback_decisions_total) and shown as a gauge
+// (rate_limit_fallback_active).
 #pragma once
 
 #include <prometheus/counter.h>
 #include <prometheus/gauge.h>
 
-#include <atomic>
 #include <boost/asio/awaitable.hpp>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "obs/metrics.h"
+#include "ratelimit/fallback_state.h"
 #include "ratelimit/local_limiter.h"
 #include "ratelimit/policy.h"
 #include "ratelimit/redis_limiter.h"
@@ -45,7 +46,7 @@ class RateLimiter {
   redis::RedisClient* redis_;
   std::unique_ptr<RedisLimiter> redis_limiter_;
   LocalLimiter local_;
-  std::atomic<bool> in_fallback_{false};
+  FallbackState fallback_;
   std::vector<prometheus::Counter*> allowed_;  // per policy index
   std::vector<prometheus::Counter*> limited_;
   prometheus::Counter* fallback_decisions_;

@@ -4,6 +4,9 @@ in-process buckets), the fallback must be logged once and counted, and once Redi
 the service must use it again within seconds, without a restart."""
 from __future__ import annotations
 
+import threading
+import time
+
 import harness
 from checks import STUDENTS, assert_json, student_path
 
@@ -85,3 +88,45 @@ def test_password_and_database_from_the_url(start_server, redis_server):
     api.get(student_path(sid))
     assert redis.cli("-n", "3", "EXISTS", f"student:{sid}") == "1"
     assert redis.cli("-n", "0", "EXISTS", f"student:{sid}") == "0"
+
+
+def test_fallback_is_logged_once_each_way_while_threads_reconnect_apart(start_server,
+                                                                        redis_server):
+    """Two I/O threads reconnect at different moments after a Redis restart; requests landing
+    on both in between must not flip the fallback state (and its log lines) back and forth."""
+    redis = redis_server()
+    srv = start_server(env={"REDIS_URL": redis.url, "RATE_LIMIT_ENABLED": "true",
+                            "RATE_LIMITS": "* 100000/s", "REDIS_TIMEOUT_MS": "200",
+                            "WORKER_THREADS": "2", "ACCESS_LOG_SAMPLE_RATE": "0"})
+    api = srv.client()
+    harness.poll(lambda: metric(api, "redis_connections_up") == 2, 10,
+                 what="both I/O threads connected to Redis")
+    stop = threading.Event()
+
+    def hammer():
+        client = srv.client(timeout=5)
+        while not stop.is_set():
+            client.get("/")
+        client.close()
+
+    workers = [threading.Thread(target=hammer, daemon=True) for _ in range(6)]
+    for worker in workers:
+        worker.start()
+    try:
+        redis.kill()
+        time.sleep(3)  # long enough for the threads' reconnect backoffs to drift apart
+        redis.start()
+        harness.poll(lambda: metric(api, "redis_connections_up") == 2, 15,
+                     what="both threads reconnected")
+        srv.wait_for_log(lambda r: r.get("msg") == "rate limiter: back on Redis", timeout=10,
+                         what="back-on-Redis log line")
+        time.sleep(1)
+    finally:
+        stop.set()
+        for worker in workers:
+            worker.join(timeout=10)
+    records = srv.log_records()
+    entries = [r for r in records if r.get("msg", "").startswith("rate limiter: Redis unreachable")]
+    exits = [r for r in records if r.get("msg") == "rate limiter: back on Redis"]
+    assert (len(entries), len(exits)) == (1, 1), (len(entries), len(exits))
+    assert metric(api, "rate_limit_fallback_active") == 0
