@@ -1,9 +1,9 @@
 #include "http/local_reply.h"
 
-#include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 #include <string>
 
+#include "http/json_text.h"
 #include "http/router.h"
 
 namespace sre::http::local_reply {
@@ -13,7 +13,7 @@ namespace {
 Response reply(unsigned version, Status status, const boost::json::value& body) {
   Response response{status, version};
   response.set(beast_http::field::content_type, "application/json");
-  response.body() = boost::json::serialize(body);
+  response.body() = to_json_text(body);
   return response;
 }
 

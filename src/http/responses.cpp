@@ -1,11 +1,11 @@
 #include "http/responses.h"
 
-#include <boost/json/serialize.hpp>
+#include "http/json_text.h"
 
 namespace sre::http {
 
 Response json_response(const Request& request, Status status, const boost::json::value& body) {
-  return json_response(request, status, boost::json::serialize(body));
+  return json_response(request, status, to_json_text(body));
 }
 
 Response json_response(const Request& request, Status status, std::string_view json_text) {

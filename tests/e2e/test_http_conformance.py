@@ -200,3 +200,65 @@ def test_obsolete_line_folding_is_400(server, fold):
     with server.raw() as conn:
         conn.send(b"GET /health/live HTTP/1.1\r\nHost: x\r\nX-Long: first\r\n" + fold + b"\r\n")
         assert_refused_alone(conn)
+
+
+# ---------------------------------------------------------------------------------------------
+# Finding 13: JSON numbers as plain decimals
+
+
+def test_admin_json_numbers_are_plain_decimals(start_server):
+    client = start_server().client()
+    rules = [{"route": "/docs", "error_rate": 0.5, "duration_seconds": 60},
+             {"route": "/openapi.json", "error_rate": 1.0, "duration_seconds": 60}]
+    assert client.put("/api/v1/admin/chaos", json={"rules": rules}).status_code == 200
+    text = client.get("/api/v1/admin/chaos").text
+    assert '"error_rate":0.5' in text and '"error_rate":1.0' in text, text
+    assert "E-" not in text and "E0" not in text, text
+
+
+# ---------------------------------------------------------------------------------------------
+# Path spellings cannot slip past a route's rules: a variant either reaches the same route
+# (and so its rate limit, role and shedding tag) or no route at all.
+
+CREATE_POLICY = '"POST /api/v1/students";q=10;w=60'
+CREATE_VARIANTS = ["/API/v1/students", "/api/V1/Students", "/api/v1/students/",
+                   "//api/v1/students", "/api//v1/students", "/api/v1/./students",
+                   "/api/v1/x/../students", "/api/v1/%2e%2e/v1/students", "/api/v1/students/.",
+                   "/api/v1/%73tudents", "/api/v1/students%2F", "/api/v1/students%00",
+                   "/api/v1/students;x", "/api/v1/students%20"]
+ADMIN_VARIANTS = ["/API/v1/admin/chaos", "/api/v1/admin/chaos/", "//api/v1/admin/chaos",
+                  "/api/v1/admin/./chaos", "/api/v1/students/../admin/chaos",
+                  "/api/v1/admin/%63haos", "/api/v1/admin%2Fchaos", "/api/v1/ADMIN/chaos"]
+
+
+def access_line(srv, request_id):
+    return srv.wait_for_log(lambda r: r.get("request_id") == request_id and "route" in r,
+                            what=f"access line of {request_id}")
+
+
+def test_create_spelled_differently_keeps_its_rate_limit_or_is_refused(start_server):
+    srv = start_server(env={"RATE_LIMIT_ENABLED": "true"})
+    for number, path in enumerate(CREATE_VARIANTS):
+        request_id = f"create-variant-{number}"
+        with srv.raw() as conn:
+            conn.send(raw_request("POST", path, [("Content-Type", "application/json"),
+                                                 ("X-Request-ID", request_id)], VALID))
+            response = conn.read_response()
+        route = access_line(srv, request_id)["route"]
+        if route == "unmatched":
+            assert response.status in (400, 404), (path, response)
+        else:
+            assert route == STUDENTS, (path, route)
+            assert response.header("RateLimit-Policy") == CREATE_POLICY, (path, response.headers)
+
+
+@pytest.mark.parametrize("path", ADMIN_VARIANTS)
+def test_admin_spelled_differently_is_the_admin_route_or_refused(server, path):
+    request_id = "admin-variant-" + str(ADMIN_VARIANTS.index(path))
+    with server.raw() as conn:
+        conn.send(raw_request("GET", path, [("X-Request-ID", request_id)]))
+        response = conn.read_response()
+    route = access_line(server, request_id)["route"]
+    assert route in ("unmatched", "/api/v1/admin/chaos"), route
+    if route == "unmatched":
+        assert response.status in (400, 404), response
