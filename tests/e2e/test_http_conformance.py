@@ -245,11 +245,10 @@ def test_create_spelled_differently_keeps_its_rate_limit_or_is_refused(start_ser
                                                  ("X-Request-ID", request_id)], VALID))
             response = conn.read_response()
         route = access_line(srv, request_id)["route"]
-        if route == "unmatched":
-            assert response.status in (400, 404), (path, response)
-        else:
-            assert route == STUDENTS, (path, route)
-            assert response.header("RateLimit-Policy") == CREATE_POLICY, (path, response.headers)
+        if response.status in (400, 404, 405):
+            continue  # refused: no handler created anything
+        assert route == STUDENTS, (path, route)
+        assert response.header("RateLimit-Policy") == CREATE_POLICY, (path, response.headers)
 
 
 @pytest.mark.parametrize("path", ADMIN_VARIANTS)

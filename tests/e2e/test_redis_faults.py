@@ -58,7 +58,9 @@ def test_redis_killed_and_restarted(start_server, redis_server):
     # The next decisions and reads use Redis again.
     harness.poll(lambda: api.get(student_path(sid)).headers.get("X-Cache") == "HIT", 5,
                  what="cache hits again")
-    assert metric(api, "rate_limit_fallback_active") == 0
+    # The fallback ends once no decision has failed for a second (see fallback_state.h).
+    harness.poll(lambda: api.get(STUDENTS) and metric(api, "rate_limit_fallback_active") == 0,
+                 5, what="the fallback gauge back to 0")
     srv.wait_for_log(lambda r: r.get("msg") == "rate limiter: back on Redis",
                      what="back-on-Redis log line")
     assert redis.cli("KEYS", "ratelimit:*"), "limiter state lives in Redis again"
