@@ -17,9 +17,7 @@ void AuditApi::register_routes(http::Router& router) {
 http::asio::awaitable<http::Response> AuditApi::audit(http::RequestContext& ctx) {
   std::string student_id(ctx.path_param("student_id"));
   // `limit` as on the students list (1..1000, default 100).
-  auto limit = ctx.query_param("limit");
-  auto page = domain::validate_page(std::nullopt,
-                                    limit ? std::optional<std::string_view>(*limit) : std::nullopt);
+  auto page = domain::validate_page({}, ctx.query_params("limit"));
   if (auto* errors = std::get_if<domain::FieldErrors>(&page)) {
     co_return http::local_reply::validation_failed(ctx.request, *errors);
   }
