@@ -8,7 +8,7 @@ export CCACHE_MAXSIZE ?= 2G
 # Relative paths in the cache key: worktrees and fresh clones elsewhere reuse the same objects.
 export CCACHE_BASEDIR ?= $(CURDIR)
 
-.PHONY: all bootstrap web build run test unit-test e2e-test bench lint check-layers format clean
+.PHONY: all bootstrap web build run test unit-test e2e-test bench lint check-layers format slo clean
 
 all: build
 
@@ -55,6 +55,10 @@ lint: build check-layers
 # Every include and link edge between folders of src/ against docs/architecture.md's layers.
 check-layers: bootstrap
 	$(PYTHON) scripts/check-layers
+
+# Rewrites the files generated from monitoring/slo.yaml (commit them; a test compares).
+slo: build
+	$(BUILD_DIR)/sre-playground slo generate
 
 format:
 	git ls-files '*.cpp' '*.h' | xargs clang-format -i

@@ -1,5 +1,5 @@
 // sre-playground: one binary, one subcommand per process (serve, migrate, grade-service,
-// worker); this file only dispatches to them.
+// worker, slo generate); this file only dispatches to them.
 #include <CLI/CLI.hpp>
 #include <cstdio>
 
@@ -10,6 +10,7 @@
 #include "core/config_cli.h"
 #include "grade_service/grade_service_config.h"
 #include "grade_service/grade_service_process.h"
+#include "slo/slo_generate.h"
 #include "worker/worker_config.h"
 #include "worker/worker_process.h"
 
@@ -35,6 +36,15 @@ int main(int argc, char** argv) {
   auto* worker = cli.add_subcommand(
       "worker", "Consume student events (outbox or SQS) and apply their effects; port 8002");
   sre::core::SettingsFlags worker_settings(*worker, sre::worker::settings());
+
+  auto* slo = cli.add_subcommand("slo", "Service level objectives (monitoring/slo.yaml)");
+  slo->require_subcommand(1);
+  auto* slo_generate = slo->add_subcommand(
+      "generate", "Write the Prometheus rules of monitoring/slo.yaml (run from the repo root)");
+  sre::slo::GeneratePaths slo_paths;
+  slo_generate->add_option("--spec", slo_paths.spec, "The objectives")->capture_default_str();
+  slo_generate->add_option("--rules", slo_paths.rules, "Recording rules and alerts written")
+      ->capture_default_str();
 
   try {
     cli.parse(argc, argv);
@@ -81,6 +91,9 @@ int main(int argc, char** argv) {
     return run(worker_settings, [](const sre::worker::WorkerConfig& config) {
       return sre::worker::run_worker(config);
     });
+  }
+  if (*slo_generate) {
+    return sre::slo::generate(slo_paths);
   }
   return 2;
 }

@@ -1,0 +1,131 @@
+"""The service level objectives (monitoring/slo.yaml) and what is generated from them.
+
+- The committed rules file is exactly what ``sre-playground slo generate`` writes from
+  slo.yaml (edit the YAML, run ``make slo``, commit both); an invalid spec exits 1 and says why.
+- On real data: a real Prometheus scrapes a real API with the generated rules, and every
+  objective's SLI is recorded from the metrics the service really exports: the availability
+  ratio counts injected 503s and not health probes, the latency ratio finds the 250 ms bucket,
+  grades answered from the empty fallback are errors.
+(promtool checks and tests of the generated rules: test_prometheus.py.)
+"""
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+
+import harness
+from test_prometheus import (PROMETHEUS, SLO_RULES, assert_ok, promtool, query, scrape_config,
+                             wait_for)
+
+SPEC = harness.REPO_ROOT / "monitoring" / "slo.yaml"
+CHAOS = "/api/v1/admin/chaos"
+RATIO_5M = "job_slo:sli_errors_per_events:ratio_rate5m"
+
+
+def generate(binary, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([str(binary), "slo", "generate", *args], capture_output=True, text=True,
+                          timeout=30, env=harness.clean_environment())
+
+
+def test_committed_rules_are_what_the_generator_writes(sre_binary, tmp_path):
+    written = tmp_path / "slo.rules.yml"
+    result = generate(sre_binary, "--spec", str(SPEC), "--rules", str(written))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"wrote {written}\n"
+    assert written.read_text() == SLO_RULES.read_text(), (
+        "monitoring/prometheus/rules/slo.rules.yml is not what monitoring/slo.yaml generates: "
+        "run `make slo` and commit the result")
+
+
+def test_an_invalid_spec_exits_1_and_says_why(sre_binary, tmp_path):
+    spec = tmp_path / "slo.yaml"
+    spec.write_text(SPEC.read_text().replace("target: 0.999", "target: 99.9"))
+    written = tmp_path / "slo.rules.yml"
+    result = generate(sre_binary, "--spec", str(spec), "--rules", str(written))
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"sre-playground slo generate: {spec}: objectives[0] (api-availability): `target` must "
+        "be a fraction between 0 and 1 exclusive, not 99.9\n")
+    assert not written.exists()
+    missing = generate(sre_binary, "--spec", str(tmp_path / "absent.yaml"), "--rules", str(written))
+    assert missing.returncode == 1
+    assert "cannot read" in missing.stderr
+
+
+@pytest.fixture
+def api_and_prometheus(tmp_path, start_server):
+    """(api server, ApiClient for Prometheus, Prometheus ManagedProcess); the API's grade
+    service URL points at a port nobody listens on, so every grade answer is the fallback."""
+    api = start_server(env={"GRADE_SERVICE_URL": f"http://127.0.0.1:{harness.free_port()}"})
+    port = harness.free_port()
+    workdir = tmp_path / "prometheus"
+    workdir.mkdir()
+    config = workdir / "prometheus.yml"
+    config.write_text(scrape_config(f"{api.host}:{api.port}"))
+    assert_ok(promtool("check", "config", config))
+    process = harness.ManagedProcess(
+        [PROMETHEUS, f"--config.file={config}", f"--storage.tsdb.path={workdir / 'tsdb'}",
+         f"--web.listen-address=127.0.0.1:{port}", "--log.level=warn"],
+        workdir / "prometheus.log", cwd=workdir, name="prometheus").start()
+    client = harness.ApiClient(f"http://127.0.0.1:{port}", timeout=5)
+    try:
+        process.wait_for_url(client.url("/-/ready"), timeout=20)
+        yield api, client, process
+    finally:
+        client.close()
+        process.stop(timeout=10)
+
+
+@pytest.mark.slow
+def test_every_sli_is_recorded_from_the_real_metrics(api_and_prometheus):
+    api, prom, prom_process = api_and_prometheus
+    client = api.client()
+
+    def traffic():
+        for _ in range(20):
+            assert client.get("/api/v1/students").status_code == 200
+        assert client.get("/no/such/path").status_code == 404  # a client's mistake: good
+        # 503s injected on the students list: 5 errors among the API's requests
+        rule = {"route": "/api/v1/students", "error_rate": 1, "error_status": 503,
+                "duration_seconds": 60}
+        assert client.put(CHAOS, json={"rules": [rule]}).status_code == 200
+        for _ in range(5):
+            assert client.get("/api/v1/students").status_code == 503
+        assert client.put(CHAOS, json={"rules": []}).status_code == 200
+        for _ in range(3):
+            grades = client.get("/api/v1/students/STU-1/grades")
+            assert grades.status_code == 200 and grades.json()["grades"] == [], grades.text
+
+    # The API exports a request series from its first request on, so rate() sees only what
+    # comes after Prometheus' first sample of it: the traffic runs once, is scraped, runs again.
+    traffic()
+    wait_for(prom_process,
+             lambda: query(prom, 'http_requests_total{job="sre-playground", status="503"} == 5'),
+             "the first 503s scraped")
+    traffic()
+    client.close()
+
+    def ratios():
+        samples = query(prom, RATIO_5M)
+        found = {s["metric"]["slo"]: float(s["value"][1]) for s in samples
+                 if s["metric"].get("job") == "sre-playground"}
+        return found if len(found) == 3 else None
+    wait_for(prom_process,
+             lambda: (r := ratios()) and r["api-availability"] > 0 and r["grades-availability"] > 0
+             and r,
+             "the three SLIs recorded, with the injected errors counted")
+    # Once every request is scraped the ratios settle; read them then.
+    found = wait_for(prom_process,
+                     lambda: (r := ratios()) and r["grades-availability"] == 1.0 and r,
+                     "every grade answer counted as an error")
+    # 5 of about 28 API requests (20 + 404 + 5 + 2 admin PUTs + 3 grades; not the scrapes of
+    # /metrics, which outnumber them by now): about 0.18, give or take Prometheus' extrapolation.
+    assert 0.1 < found["api-availability"] < 0.3, found
+    # Local requests are answered well within 250 ms: the good bucket is found (a selector
+    # that matched nothing would make every request slow, a ratio of 1).
+    assert 0 <= found["api-latency"] < 0.5, found
+    # Every window is recorded for every objective.
+    windows = {s["metric"]["__name__"].rsplit("ratio_rate", 1)[1]
+               for s in query(prom, '{__name__=~"job_slo:sli_errors_per_events:ratio_rate.+"}')}
+    assert windows == {"5m", "30m", "1h", "2h", "6h", "1d", "3d", "30d"}
