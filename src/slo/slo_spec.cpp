@@ -33,7 +33,7 @@ std::optional<Window> parse_window(std::string_view text) {
       unit = 86400;
       break;
     case 'w':
-      unit = 7 * 86400;
+      unit = 7L * 86400;
       break;
     default:
       return std::nullopt;
