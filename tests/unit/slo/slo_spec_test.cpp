@@ -14,7 +14,7 @@ std::string objective(const std::string& fields) {
          fields;
 }
 
-const std::string kValidFields =
+constexpr const char* kValidFields =
     "    target: 0.999\n    window: 30d\n    sli:\n"
     "      errors: http_requests_total{status=~\"5..\"}\n      total: http_requests_total\n";
 
@@ -47,7 +47,7 @@ TEST(ParseSloSpec, ReadsEveryField) {
 
 TEST(ParseSloSpec, RefusesATargetOutsideZeroToOne) {
   for (const char* target : {"1", "1.5", "0", "-0.5", "99.9", "high"}) {
-    auto fields = kValidFields;
+    std::string fields = kValidFields;
     fields.replace(fields.find("0.999"), 5, target);
     auto result = parse_slo_spec(objective(fields));
     EXPECT_FALSE(result.spec) << target;
