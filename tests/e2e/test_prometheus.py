@@ -47,6 +47,7 @@ EXPECTED_SLO_ALERTS = {
     "SrePlaygroundApiAvailabilityBudgetBurn": "api-availability",
     "SrePlaygroundApiLatencyBudgetBurn": "api-latency",
     "SrePlaygroundGradesAvailabilityBudgetBurn": "grades-availability",
+    "SrePlaygroundEventFreshnessBudgetBurn": "event-freshness",
 }
 SLO_WINDOWS = ("5m", "30m", "1h", "2h", "6h", "1d", "3d", "30d")
 EXPECTED_RECORDINGS = {
