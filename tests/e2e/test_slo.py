@@ -2,25 +2,33 @@
 
 - The committed rules file is exactly what ``sre-playground slo generate`` writes from
   slo.yaml (edit the YAML, run ``make slo``, commit both); an invalid spec exits 1 and says why.
-- On real data: a real Prometheus scrapes a real API with the generated rules, and every
-  objective's SLI is recorded from the metrics the service really exports: the availability
-  ratio counts injected 503s and not health probes, the latency ratio finds the 250 ms bucket,
-  grades answered from the empty fallback are errors.
+- The SLO dashboard (monitoring/grafana/dashboards/slo.json) has a row per objective of
+  slo.yaml, with its target and error budget, and reads only the recorded SLO series.
+- On real data: a real Prometheus scrapes a real API and a real worker with the generated
+  rules, and every objective's SLI is recorded from the metrics the processes really export:
+  the availability ratio counts injected 503s and not health probes, the latency ratio finds the
+  250 ms bucket, grades answered from the empty fallback are errors, the worker's lag is seen.
+  Every query of every dashboard panel is valid and returns data.
 (promtool checks and tests of the generated rules: test_prometheus.py.)
 """
 from __future__ import annotations
 
+import json
+import re
 import subprocess
 
 import pytest
+import yaml
 
 import harness
-from test_prometheus import (PROMETHEUS, SLO_RULES, assert_ok, promtool, query, scrape_config,
-                             wait_for)
+from test_prometheus import PROMETHEUS, RULE_FILES, SLO_RULES, assert_ok, promtool, query, wait_for
 
 SPEC = harness.REPO_ROOT / "monitoring" / "slo.yaml"
+DASHBOARD = harness.REPO_ROOT / "monitoring" / "grafana" / "dashboards" / "slo.json"
 CHAOS = "/api/v1/admin/chaos"
-RATIO_5M = "job_slo:sli_errors_per_events:ratio_rate5m"
+RECORD = "job_slo:sli_errors_per_events:ratio_rate"
+RATIO_5M = RECORD + "5m"
+ALERT_WINDOWS = ("5m", "30m", "1h", "2h", "6h", "1d", "3d")
 
 
 def generate(binary, *args: str) -> subprocess.CompletedProcess:
@@ -53,16 +61,62 @@ def test_an_invalid_spec_exits_1_and_says_why(sre_binary, tmp_path):
     assert "cannot read" in missing.stderr
 
 
+def dashboard_queries(dashboard: dict) -> list[str]:
+    """Every PromQL expression of the dashboard: panel targets and annotations."""
+    exprs = [target["expr"] for panel in dashboard["panels"] for target in panel.get("targets", [])]
+    exprs += [a["expr"] for a in dashboard["annotations"]["list"] if "expr" in a]
+    return exprs
+
+
+def number(value: float) -> str:
+    return f"{value:.10g}"
+
+
+def test_the_slo_dashboard_follows_the_objectives():
+    objectives = yaml.safe_load(SPEC.read_text())["objectives"]
+    dashboard = json.loads(DASHBOARD.read_text())
+    rows = [panel for panel in dashboard["panels"] if panel["type"] == "row"]
+    assert [row["title"] for row in rows] == [
+        f"{o['title']}: {number(float(o['target']) * 100)}% over {o['window']}" for o in objectives]
+    panels = [panel for panel in dashboard["panels"] if panel["type"] != "row"]
+    for objective in objectives:
+        slo = f'{{slo="{objective["name"]}"}}'
+        budget = number(1 - float(objective["target"]))
+        window = objective["window"]
+        exprs = {target["expr"] for panel in panels for target in panel["targets"]
+                 if slo in target["expr"]}
+        assert exprs == {
+            f"1 - {RECORD}{window}{slo}",                  # the SLI over the objective's window
+            f"1 - {RECORD}{window}{slo} / {budget}",       # the error budget remaining
+        } | {f"{RECORD}{w}{slo} / {budget}" for w in ALERT_WINDOWS}, objective["name"]  # burn rates
+    # nothing else: every query reads the recorded series of an objective of slo.yaml
+    names = {o["name"] for o in objectives}
+    for expr in dashboard_queries(dashboard):
+        used = set(re.findall(r'slo="([^"]+)"', expr))
+        assert used <= names, expr
+    for panel in panels:
+        assert panel["datasource"] == {"type": "prometheus", "uid": "${datasource}"}, panel["title"]
+
+
 @pytest.fixture
 def api_and_prometheus(tmp_path, start_server):
-    """(api server, ApiClient for Prometheus, Prometheus ManagedProcess); the API's grade
-    service URL points at a port nobody listens on, so every grade answer is the fallback."""
+    """(api server, ApiClient for Prometheus, Prometheus ManagedProcess), and a worker applying
+    the API's events. The API's grade service URL points at a port nobody listens on, so every
+    grade answer is the fallback."""
     api = start_server(env={"GRADE_SERVICE_URL": f"http://127.0.0.1:{harness.free_port()}"})
+    worker = harness.start_worker(tmp_path / "worker", env={"DATA_DIR": str(api.data_dir)})
     port = harness.free_port()
     workdir = tmp_path / "prometheus"
     workdir.mkdir()
     config = workdir / "prometheus.yml"
-    config.write_text(scrape_config(f"{api.host}:{api.port}"))
+    config.write_text(
+        "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nrule_files:\n"
+        + "".join(f"  - {rules}\n" for rules in RULE_FILES) +
+        "scrape_configs:\n"
+        f"  - job_name: sre-playground\n    static_configs:\n"
+        f"      - targets: ['{api.host}:{api.port}']\n"
+        f"  - job_name: sre-playground-worker\n    static_configs:\n"
+        f"      - targets: ['{worker.host}:{worker.port}']\n")
     assert_ok(promtool("check", "config", config))
     process = harness.ManagedProcess(
         [PROMETHEUS, f"--config.file={config}", f"--storage.tsdb.path={workdir / 'tsdb'}",
@@ -75,6 +129,7 @@ def api_and_prometheus(tmp_path, start_server):
     finally:
         client.close()
         process.stop(timeout=10)
+        worker.stop()
 
 
 @pytest.mark.slow
@@ -96,6 +151,11 @@ def test_every_sli_is_recorded_from_the_real_metrics(api_and_prometheus):
         for _ in range(3):
             grades = client.get("/api/v1/students/STU-1/grades")
             assert grades.status_code == 200 and grades.json()["grades"] == [], grades.text
+        # two writes: two events for the worker
+        for name in ("Slo", "Budget"):
+            created = client.post("/api/v1/students",
+                                  json={"first_name": name, "last_name": "Burn", "grade": 5})
+            assert created.status_code == 201, created.text
 
     # The API exports a request series from its first request on, so rate() sees only what
     # comes after Prometheus' first sample of it: the traffic runs once, is scraped, runs again.
@@ -108,24 +168,34 @@ def test_every_sli_is_recorded_from_the_real_metrics(api_and_prometheus):
 
     def ratios():
         samples = query(prom, RATIO_5M)
-        found = {s["metric"]["slo"]: float(s["value"][1]) for s in samples
-                 if s["metric"].get("job") == "sre-playground"}
-        return found if len(found) == 3 else None
+        found = {s["metric"]["slo"]: float(s["value"][1]) for s in samples}
+        return found if len(found) == 4 else None
     wait_for(prom_process,
              lambda: (r := ratios()) and r["api-availability"] > 0 and r["grades-availability"] > 0
              and r,
-             "the three SLIs recorded, with the injected errors counted")
+             "the four SLIs recorded, with the injected errors counted")
     # Once every request is scraped the ratios settle; read them then.
     found = wait_for(prom_process,
                      lambda: (r := ratios()) and r["grades-availability"] == 1.0 and r,
                      "every grade answer counted as an error")
-    # 5 of about 28 API requests (20 + 404 + 5 + 2 admin PUTs + 3 grades; not the scrapes of
+    # 5 of about 30 API requests (20 + 404 + 5 + 2 admin PUTs + 3 grades + 2 POSTs; not the scrapes of
     # /metrics, which outnumber them by now): about 0.18, give or take Prometheus' extrapolation.
     assert 0.1 < found["api-availability"] < 0.3, found
     # Local requests are answered well within 250 ms: the good bucket is found (a selector
     # that matched nothing would make every request slow, a ratio of 1).
     assert 0 <= found["api-latency"] < 0.5, found
+    # The worker applies the events within a second or so of the writes: none is late.
+    assert found["event-freshness"] == 0, found
     # Every window is recorded for every objective.
     windows = {s["metric"]["__name__"].rsplit("ratio_rate", 1)[1]
                for s in query(prom, '{__name__=~"job_slo:sli_errors_per_events:ratio_rate.+"}')}
     assert windows == {"5m", "30m", "1h", "2h", "6h", "1d", "3d", "30d"}
+
+    # Every query of the SLO dashboard is valid and has data now (its one variable is the
+    # data source; the annotation's ALERTS may be empty: nothing fires on budget here).
+    dashboard = json.loads(DASHBOARD.read_text())
+    for panel in dashboard["panels"]:
+        for target in panel.get("targets", []):
+            assert query(prom, target["expr"]), (panel["title"], target["expr"])
+    for annotation in dashboard["annotations"]["list"]:
+        query(prom, annotation["expr"])  # valid (query() asserts a success status)
