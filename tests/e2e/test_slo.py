@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 import subprocess
 
@@ -175,9 +176,12 @@ def test_every_sli_is_recorded_from_the_real_metrics(api_and_prometheus):
              and r,
              "the four SLIs recorded, with the injected errors counted")
     # Once every request is scraped the ratios settle; read them then.
+    # Freshness is NaN (0/0) until a scrape has seen the worker's lag histogram grow: wait for
+    # a number, then check it.
     found = wait_for(prom_process,
-                     lambda: (r := ratios()) and r["grades-availability"] == 1.0 and r,
-                     "every grade answer counted as an error")
+                     lambda: (r := ratios()) and r["grades-availability"] == 1.0
+                     and not math.isnan(r["event-freshness"]) and r,
+                     "every grade answer counted as an error, and the worker's events counted")
     # 5 of about 30 API requests (20 + 404 + 5 + 2 admin PUTs + 3 grades + 2 POSTs; not the scrapes of
     # /metrics, which outnumber them by now): about 0.18, give or take Prometheus' extrapolation.
     assert 0.1 < found["api-availability"] < 0.3, found
