@@ -158,14 +158,19 @@ def test_every_sli_is_recorded_from_the_real_metrics(api_and_prometheus):
                                   json={"first_name": name, "last_name": "Burn", "grade": 5})
             assert created.status_code == 201, created.text
 
-    # The API exports a request series from its first request on, so rate() sees only what
-    # comes after Prometheus' first sample of it: the traffic runs once, is scraped, runs again.
+    # rate() sees only growth between two samples. The API exports a request series from its
+    # first request on, and a loaded machine can fail a 1 s scrape of the worker: the traffic
+    # runs once, both processes are seen with its counts, it runs again and is seen again.
+    applied = 'worker_event_lag_seconds_count{job="sre-playground-worker"}'
     traffic()
     wait_for(prom_process,
-             lambda: query(prom, 'http_requests_total{job="sre-playground", status="503"} == 5'),
-             "the first 503s scraped")
+             lambda: query(prom, 'http_requests_total{job="sre-playground", status="503"} == 5')
+             and query(prom, f"{applied} == 2"),
+             "the first 503s and the worker's first two events scraped")
     traffic()
     client.close()
+    wait_for(prom_process, lambda: query(prom, f"{applied} == 4"),
+             "the worker's four events scraped")
 
     def ratios():
         samples = query(prom, RATIO_5M)
@@ -178,9 +183,12 @@ def test_every_sli_is_recorded_from_the_real_metrics(api_and_prometheus):
     # Once every request is scraped the ratios settle; read them then.
     # Freshness is NaN (0/0) until a scrape has seen the worker's lag histogram grow: wait for
     # a number, then check it.
-    found = wait_for(prom_process,
-                     lambda: (r := ratios()) and r["grades-availability"] == 1.0
-                     and not math.isnan(r["event-freshness"]) and r,
+    def settled():
+        r = ratios()
+        # raised rather than returned: a timeout then names the ratios last seen
+        assert r and r["grades-availability"] == 1.0 and not math.isnan(r["event-freshness"]), r
+        return r
+    found = wait_for(prom_process, settled,
                      "every grade answer counted as an error, and the worker's events counted")
     # 5 of about 30 API requests (20 + 404 + 5 + 2 admin PUTs + 3 grades + 2 POSTs; not the scrapes of
     # /metrics, which outnumber them by now): about 0.18, give or take Prometheus' extrapolation.
