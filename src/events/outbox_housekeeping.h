@@ -1,0 +1,53 @@
+// The outbox's upkeep, on the relay's executor: every few seconds the backlog gauges of each
+// topic (pending rows, the oldest one's age, rows given up on) are refreshed from the
+// database, and once a minute delivered rows older than the retention are deleted.
+// Several instances may do it at once: reading a count and deleting old rows both are.
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <atomic>
+#include <future>
+#include <memory>
+#include <vector>
+
+#include "events/relay_metrics.h"
+#include "events/relay_options.h"
+#include "store/event_store.h"
+
+namespace sre::events {
+
+class OutboxHousekeeping {
+ public:
+  // `topics`: the tables to watch and prune (audit only when DynamoDB receives it: otherwise
+  // the audit table is the audit log, never delivered and never pruned).
+  OutboxHousekeeping(std::vector<store::OutboxTopic> topics, store::EventStore& store,
+                     const RelayOptions& options, obs::Metrics& metrics);
+  OutboxHousekeeping(const OutboxHousekeeping&) = delete;
+  OutboxHousekeeping& operator=(const OutboxHousekeeping&) = delete;
+
+  void start(const boost::asio::any_io_executor& executor);
+  void stop();
+  bool wait(std::chrono::milliseconds timeout);
+
+ private:
+  struct Topic {
+    store::OutboxTopic topic;
+    BacklogMetrics metrics;
+  };
+  boost::asio::awaitable<int> run();
+  boost::asio::awaitable<int> pass(bool prune);
+
+  std::vector<std::unique_ptr<Topic>> topics_;
+  store::EventStore& store_;
+  RelayOptions options_;
+  std::atomic<bool> started_{false};
+  std::atomic<bool> stopping_{false};
+  boost::asio::any_io_executor executor_;
+  std::unique_ptr<boost::asio::steady_timer> timer_;  // on the executor's thread only
+  std::promise<void> ended_;
+  std::future<void> ended_future_ = ended_.get_future();
+};
+
+}  // namespace sre::events

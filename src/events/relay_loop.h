@@ -1,0 +1,87 @@
+// One outbox topic shipped to one destination (events to SQS, audit records to DynamoDB), for
+// as long as the process runs, on one I/O thread's executor, never blocking it:
+//
+//   prepare the destination (provision or look up; again after a backoff while it fails)
+//   loop: claim up to a batch of pending rows under a lease (oldest first; rows another
+//         instance holds are skipped)
+//         none?          wait for a wake-up (a commit in this process) or the poll interval
+//         breaker open?  release them, wait until it lets a probe through
+//         deliver        rows with a per-row fault are sent one by one to find the culprit
+//         settle         acknowledged -> mark_delivered; refused for good ->
+//                        mark_undeliverable; the rest -> release (attempts + 1)
+//         failed?        exponential backoff with equal jitter before the next claim
+//
+// A row is marked delivered only after the destination acknowledged it. A relay that dies in
+// between leaves the row leased; after the lease it is sent again with the same event_id
+// (at least once; consumers deduplicate).
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <atomic>
+#include <future>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "events/destination.h"
+#include "events/relay_metrics.h"
+#include "events/relay_options.h"
+#include "resilience/circuit_breaker.h"
+#include "store/event_store.h"
+
+namespace sre::events {
+
+class RelayLoop {
+ public:
+  RelayLoop(store::OutboxTopic topic, Destination& destination, store::EventStore& store,
+            const RelayOptions& options, obs::Metrics& metrics);
+  RelayLoop(const RelayLoop&) = delete;
+  RelayLoop& operator=(const RelayLoop&) = delete;
+
+  // Starts the loop on `executor` (an I/O thread's: the store's calls need one). Once.
+  void start(const boost::asio::any_io_executor& executor);
+  // From any thread: rows were committed, look now. At most one post per pass of the loop.
+  void wake();
+  // From any thread: finish the batch in hand, then end. wait() blocks until it has ended,
+  // at most `timeout`; false if it has not.
+  void stop();
+  bool wait(std::chrono::milliseconds timeout);
+
+  resilience::CircuitBreaker& breaker() { return breaker_; }
+
+ private:
+  boost::asio::awaitable<int> run();
+  boost::asio::awaitable<bool> prepare(int& failures);
+  // nullopt when the database could not be asked.
+  boost::asio::awaitable<std::optional<std::vector<store::OutboxMessage>>> claim();
+  boost::asio::awaitable<Delivery> deliver(const std::vector<store::OutboxMessage>& batch);
+  boost::asio::awaitable<Delivery> deliver_one_by_one(
+      const std::vector<store::OutboxMessage>& batch);
+  boost::asio::awaitable<int> settle(const std::vector<store::OutboxMessage>& batch,
+                                     const Delivery& delivery, double seconds_since_claim);
+  boost::asio::awaitable<int> release(const std::vector<std::int64_t>& sequences);
+  // Waits `duration`; a wake-up ends the wait early when `wakeable`, stop() always.
+  boost::asio::awaitable<int> pause(std::chrono::milliseconds duration, bool wakeable);
+  std::chrono::milliseconds backoff(int failures) const;
+
+  store::OutboxTopic topic_;
+  Destination& destination_;
+  store::EventStore& store_;
+  RelayOptions options_;
+  DeliveryMetrics metrics_;
+  resilience::CircuitBreaker breaker_;
+
+  std::atomic<bool> started_{false};
+  std::atomic<bool> stopping_{false};
+  std::atomic<bool> wake_requested_{false};
+  boost::asio::any_io_executor executor_;
+  // Created and used on the executor's thread only.
+  std::unique_ptr<boost::asio::steady_timer> idle_timer_;     // wake() and stop() cancel it
+  std::unique_ptr<boost::asio::steady_timer> backoff_timer_;  // only stop() cancels it
+  std::promise<void> ended_;
+  std::future<void> ended_future_ = ended_.get_future();
+};
+
+}  // namespace sre::events
