@@ -49,6 +49,13 @@ SRE_SETTINGS = (
     "MAX_QUEUE_DELAY_MS",
     "REDIS_URL", "REDIS_TIMEOUT_MS", "CACHE_TTL_SECONDS", "CACHE_MAX_ENTRIES",
     "RATE_LIMIT_ENABLED", "RATE_LIMITS", "TRUSTED_PROXIES", "RATE_LIMIT_IPV6_PREFIX",
+    # AWS and the outbox relay
+    "ENABLE_SQS", "ENABLE_DYNAMODB", "AWS_ENDPOINT_URL", "AWS_REGION", "AWS_ACCESS_KEY_ID",
+    "AWS_ACCESS_KEY_ID_FILE", "AWS_SECRET_ACCESS_KEY", "AWS_SECRET_ACCESS_KEY_FILE",
+    "AWS_SESSION_TOKEN", "AWS_SESSION_TOKEN_FILE", "AWS_TIMEOUT_MS", "AWS_AUTO_PROVISION",
+    "SQS_QUEUE_NAME", "DYNAMODB_TABLE", "RELAY_SQS_BATCH", "RELAY_DYNAMODB_BATCH",
+    "RELAY_LEASE_SECONDS", "RELAY_POLL_INTERVAL_MS", "OUTBOX_RETENTION_SECONDS",
+    "RELAY_BACKOFF_BASE_MS", "RELAY_BACKOFF_MAX_MS", "RELAY_BREAKER_OPEN_SECONDS",
 )
 # Settings only `sre-playground grade-service` reads (its start-up faults).
 GRADE_SERVICE_SETTINGS = ("GRADE_ERROR_RATE", "GRADE_LATENCY_MS", "GRADE_LATENCY_JITTER_MS")
@@ -700,3 +707,147 @@ def metric_value(metrics_text: str, name: str, labels: Mapping[str, str] | None 
         if found == wanted:
             return float(value)
     return 0.0
+
+
+# --------------------------------------------------------------------------------------------
+# moto_server (the AWS emulator: SQS, DynamoDB) and a TCP proxy that can cut a link
+
+
+MOTO_REGION = "us-east-1"
+
+
+class MotoServer:
+    """A real ``moto_server`` on a free loopback port. Its state lives in memory: restarting it
+    loses every queue and table, so an outage is simulated with a TcpProxy in front of it."""
+
+    def __init__(self, workdir: Path, port: int | None = None):
+        self.workdir = Path(workdir)
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        self.port = port or free_port()
+        self.process = ManagedProcess(["moto_server", "-H", LOOPBACK, "-p", str(self.port)],
+                                      self.workdir / "moto.log", name="moto_server")
+
+    @property
+    def url(self) -> str:
+        return f"http://{LOOPBACK}:{self.port}"
+
+    def start(self) -> "MotoServer":
+        self.process.start()
+        self.process.wait_for_port(LOOPBACK, self.port, timeout=30)
+        return self
+
+    def stop(self) -> None:
+        self.process.stop(timeout=5)
+
+    def boto3(self, service: str):
+        """A boto3 client of ``service`` ("sqs", "dynamodb") talking to this moto directly."""
+        import boto3  # imported here: only the AWS suites need it
+        return boto3.client(service, endpoint_url=self.url, region_name=MOTO_REGION,
+                            aws_access_key_id="test", aws_secret_access_key="test")
+
+
+def start_moto(workdir: Path) -> MotoServer:
+    return MotoServer(workdir).start()
+
+
+def aws_env(endpoint_url: str, sqs: bool = True, dynamodb: bool = True) -> dict[str, str]:
+    """The settings that point `serve` (or `worker`) at an emulator, provisioning on."""
+    return {"AWS_ENDPOINT_URL": endpoint_url, "AWS_REGION": MOTO_REGION,
+            "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test",
+            "ENABLE_SQS": "true" if sqs else "false",
+            "ENABLE_DYNAMODB": "true" if dynamodb else "false", "AWS_AUTO_PROVISION": "true"}
+
+
+class TcpProxy:
+    """Forwards a free loopback port to ``target_port``, byte for byte, in a thread.
+
+    ``cut()`` is a network partition: open connections are reset and new ones refused (the
+    listening socket closes), while the target keeps running with its state. ``restore()``
+    listens again on the same port."""
+
+    def __init__(self, target_port: int, port: int | None = None):
+        import threading
+        self.target_port = target_port
+        self.port = port or free_port()
+        self._threading = threading
+        self._lock = threading.Lock()
+        self._listener: socket.socket | None = None
+        self._connections: list[socket.socket] = []
+        self._accepting: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://{LOOPBACK}:{self.port}"
+
+    def start(self) -> "TcpProxy":
+        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind((LOOPBACK, self.port))
+        listener.listen(128)
+        self._listener = listener
+        self._accepting = self._threading.Thread(target=self._accept, args=(listener,),
+                                                 daemon=True)
+        self._accepting.start()
+        return self
+
+    restore = start
+
+    def cut(self) -> None:
+        with self._lock:
+            listener, self._listener = self._listener, None
+            connections, self._connections = self._connections, []
+        if listener is not None:
+            listener.close()
+        for connection in connections:
+            try:  # RST rather than FIN: the peer sees the link die, not a clean close
+                connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                      b"\x01\x00\x00\x00\x00\x00\x00\x00")
+                connection.close()
+            except OSError:
+                pass
+        if self._accepting is not None:
+            self._accepting.join(timeout=5)
+
+    stop = cut
+
+    def _accept(self, listener: socket.socket) -> None:
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return  # cut
+            try:
+                upstream = socket.create_connection((LOOPBACK, self.target_port), timeout=5)
+            except OSError:
+                client.close()
+                continue
+            with self._lock:
+                if self._listener is not listener:
+                    client.close()
+                    upstream.close()
+                    return
+                self._connections += [client, upstream]
+            for source, sink in ((client, upstream), (upstream, client)):
+                self._threading.Thread(target=self._pipe, args=(source, sink),
+                                       daemon=True).start()
+
+    @staticmethod
+    def _pipe(source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while True:
+                data = source.recv(65536)
+                if not data:
+                    break
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for sock in (source, sink):
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+
+def start_proxy(target_port: int) -> TcpProxy:
+    return TcpProxy(target_port).start()
