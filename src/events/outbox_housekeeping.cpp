@@ -47,7 +47,7 @@ void OutboxHousekeeping::stop() {
   stopping_.store(true, std::memory_order_release);
   if (started_.load(std::memory_order_acquire)) {
     asio::post(executor_, [this] {
-      if (timer_) {
+      if (timer_ != nullptr) {
         timer_->cancel();
       }
     });
@@ -79,7 +79,8 @@ asio::awaitable<int> OutboxHousekeeping::pass(bool prune) {
 }
 
 asio::awaitable<int> OutboxHousekeeping::run() {
-  timer_ = std::make_unique<asio::steady_timer>(executor_);
+  asio::steady_timer timer(executor_);
+  timer_ = &timer;
   auto next_prune = std::chrono::steady_clock::now();
   while (!stopping_.load(std::memory_order_acquire)) {
     const auto now = std::chrono::steady_clock::now();
@@ -94,6 +95,7 @@ asio::awaitable<int> OutboxHousekeeping::run() {
     timer_->expires_after(options_.housekeeping_interval);
     co_await timer_->async_wait(asio::as_tuple(asio::use_awaitable));
   }
+  timer_ = nullptr;
   co_return 0;
 }
 

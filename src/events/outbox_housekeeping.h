@@ -45,7 +45,8 @@ class OutboxHousekeeping {
   std::atomic<bool> started_{false};
   std::atomic<bool> stopping_{false};
   boost::asio::any_io_executor executor_;
-  std::unique_ptr<boost::asio::steady_timer> timer_;  // on the executor's thread only
+  // A local of run() (see RelayLoop), used on the executor's thread only.
+  boost::asio::steady_timer* timer_ = nullptr;
   std::promise<void> ended_;
   std::future<void> ended_future_ = ended_.get_future();
 };

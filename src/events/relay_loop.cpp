@@ -110,7 +110,7 @@ void RelayLoop::wake() {
   if (!wake_requested_.exchange(true, std::memory_order_acq_rel) &&
       started_.load(std::memory_order_acquire)) {
     asio::post(executor_, [this] {
-      if (idle_timer_) {
+      if (idle_timer_ != nullptr) {
         idle_timer_->cancel();
       }
     });
@@ -121,7 +121,7 @@ void RelayLoop::stop() {
   stopping_.store(true, std::memory_order_release);
   if (started_.load(std::memory_order_acquire)) {
     asio::post(executor_, [this] {
-      if (idle_timer_) {
+      if (idle_timer_ != nullptr) {
         idle_timer_->cancel();
         backoff_timer_->cancel();
       }
@@ -256,8 +256,10 @@ asio::awaitable<int> RelayLoop::settle(const std::vector<OutboxMessage>& batch,
 }
 
 asio::awaitable<int> RelayLoop::run() {
-  idle_timer_ = std::make_unique<asio::steady_timer>(executor_);
-  backoff_timer_ = std::make_unique<asio::steady_timer>(executor_);
+  asio::steady_timer idle_timer(executor_);
+  asio::steady_timer backoff_timer(executor_);
+  idle_timer_ = &idle_timer;
+  backoff_timer_ = &backoff_timer;
   int failures = 0;
   bool prepared = false;
   while (!stopping_.load(std::memory_order_acquire)) {
@@ -309,6 +311,8 @@ asio::awaitable<int> RelayLoop::run() {
       failures = 0;
     }
   }
+  idle_timer_ = nullptr;
+  backoff_timer_ = nullptr;
   co_return 0;
 }
 

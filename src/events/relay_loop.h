@@ -77,9 +77,10 @@ class RelayLoop {
   std::atomic<bool> stopping_{false};
   std::atomic<bool> wake_requested_{false};
   boost::asio::any_io_executor executor_;
-  // Created and used on the executor's thread only.
-  std::unique_ptr<boost::asio::steady_timer> idle_timer_;     // wake() and stop() cancel it
-  std::unique_ptr<boost::asio::steady_timer> backoff_timer_;  // only stop() cancels it
+  // Locals of run(), used on the executor's thread only; null when run() is not running. They
+  // live in the coroutine's frame so that they go with the event loop whatever happens.
+  boost::asio::steady_timer* idle_timer_ = nullptr;     // wake() and stop() cancel it
+  boost::asio::steady_timer* backoff_timer_ = nullptr;  // only stop() cancels it
   std::promise<void> ended_;
   std::future<void> ended_future_ = ended_.get_future();
 };
