@@ -17,7 +17,7 @@ constexpr std::chrono::hours kLastKnownGradesSharedTtl{24};
 }  // namespace
 
 App::App(const ServeConfig& config, store::StudentStore& store, store::EventStore& events,
-         Lifecycle& lifecycle, unsigned io_threads)
+         Lifecycle& lifecycle, unsigned io_threads, students::OutboxWritten outbox_written)
     : http_(config.api.app_name, config.service.access_log_sample_rate),
       redis_(make_shared_redis(config.redis, http_.metrics())),
       shared_cache_(redis_ ? std::make_unique<cache::RedisCache>(*redis_) : nullptr),
@@ -29,7 +29,8 @@ App::App(const ServeConfig& config, store::StudentStore& store, store::EventStor
               ? std::make_unique<RateLimiting>(config.rate_limit, redis_.get(), http_.metrics())
               : nullptr),
       student_service_(std::make_unique<students::StudentService>(
-          store, http_.metrics(), student_responses_.get(), config.students)),
+          store, http_.metrics(), student_responses_.get(), config.students,
+          std::move(outbox_written))),
       students_(std::make_unique<StudentsApi>(*student_service_, student_responses_.get())),
       stats_(std::make_unique<StatsApi>(events)),
       audit_(std::make_unique<AuditApi>(events)),

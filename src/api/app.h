@@ -31,8 +31,9 @@ namespace sre::api {
 class App {
  public:
   // `events`: what the worker counted and the local audit log (the same database as `store`).
+  // `outbox_written`: called after every commit that wrote outbox rows (wakes the relay).
   App(const ServeConfig& config, store::StudentStore& store, store::EventStore& events,
-      Lifecycle& lifecycle, unsigned io_threads);
+      Lifecycle& lifecycle, unsigned io_threads, students::OutboxWritten outbox_written = {});
 
   http::asio::awaitable<http::Response> handle(http::RequestContext& ctx) {
     return http_.handle(ctx);

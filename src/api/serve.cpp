@@ -1,11 +1,14 @@
 #include "api/serve.h"
 
 #include <boost/json/object.hpp>
+#include <future>
 
 #include "api/app.h"
 #include "api/lifecycle.h"
+#include "aws/aws_metrics.h"
 #include "core/build_info.h"
 #include "core/log.h"
+#include "events/outbox_relay.h"
 #include "http/server.h"
 #include "http/server_settings.h"
 #include "service/run_until_signal.h"
@@ -24,6 +27,23 @@ boost::json::object config_json(const ServeConfig& config) {
   return out;
 }
 
+// How long shutdown waits for the relay's loops to finish the batch in hand: one AWS call and
+// the store's bookkeeping.
+constexpr std::chrono::seconds kRelayStopTimeout{10};
+
+// The credentials the relay signs with; nullopt (after a log line) when a *_FILE is unusable.
+std::optional<aws::Credentials> relay_credentials(const ServeConfig& config) {
+  if (!config.aws.enable_sqs && !config.aws.enable_dynamodb) {
+    return aws::Credentials{};
+  }
+  auto loaded = aws::load_credentials(config.aws);
+  if (auto* error = std::get_if<std::string>(&loaded)) {
+    log::error("startup failed", {{"error", *error}});
+    return std::nullopt;
+  }
+  return std::get<aws::Credentials>(loaded);
+}
+
 }  // namespace
 
 int serve(const ServeConfig& config) {
@@ -36,23 +56,44 @@ int serve(const ServeConfig& config) {
                          {"io_threads", threads},
                          {"config", config_json(config)}});
 
+  auto credentials = relay_credentials(config);
+  if (!credentials) {
+    log::shutdown();
+    return 1;
+  }
+
   int exit_code = 0;
   {
     auto database = store::open_database(config.store, config.api.app_name);
     store::StartupMigration migration(*database, config.store.auto_migrate);
     Lifecycle lifecycle;
-    App app(config, *database, *database, lifecycle, threads);
+    // Created right after the App (its metrics must exist before the first scrape); the App's
+    // student service rings it after every commit that wrote outbox rows, which only happens
+    // once the server runs.
+    std::unique_ptr<events::OutboxRelay> relay;
+    App app(config, *database, *database, lifecycle, threads, [&relay] { relay->wake(); });
     if (auto driver_metrics = database->metrics()) {
       app.metrics().add_collectable(driver_metrics);
     }
+    aws::AwsMetrics aws_metrics(app.metrics());
+    relay = std::make_unique<events::OutboxRelay>(
+        events::RelaySetup{config.relay, config.aws, *credentials,
+                           config.aws.auto_provision_in(config.api.environment)},
+        *database, app.metrics(), aws_metrics);
 
+    // The relay runs on I/O thread 0's event loop (the store's calls need an I/O thread).
+    std::promise<http::asio::any_io_executor> relay_thread;
+    auto relay_executor = relay_thread.get_future().share();
     http::Server server(
         server_options, [&app](http::RequestContext& ctx) { return app.handle(ctx); },
         [&app](http::RequestContext& ctx, http::Response& response) {
           app.on_rejected(ctx, response);
         },
-        [&app](unsigned index, const http::asio::any_io_executor& executor) {
+        [&app, &relay_thread](unsigned index, const http::asio::any_io_executor& executor) {
           app.on_io_thread_start(index, executor);
+          if (index == 0) {
+            relay_thread.set_value(executor);
+          }
         });
 
     const service::RunOptions run{.host = config.server.host,
@@ -62,10 +103,13 @@ int serve(const ServeConfig& config) {
         server, run,
         {// PostgreSQL may not be up yet: then the schema is prepared in the background and the
          // service turns ready when it is; a tampered migration history stops the process.
+         // The relay starts with readiness: the outbox tables exist from then on.
          .on_listening =
-             [&lifecycle, &database, &migration](const service::FailStartup& fail) {
+             [&lifecycle, &database, &migration, &relay,
+              relay_executor](const service::FailStartup& fail) {
                migration.start(
-                   [&lifecycle, &database] {
+                   [&lifecycle, &database, &relay, relay_executor] {
+                     relay->start(relay_executor.get());
                      lifecycle.mark_ready();
                      log::info("ready", {{"database", database->engine()},
                                          {"location", database->location()}});
@@ -75,6 +119,9 @@ int serve(const ServeConfig& config) {
          .on_signal = [&lifecycle] { lifecycle.begin_draining(); },
          // Its callbacks use the main loop and the lifecycle.
          .on_loop_end = [&migration] { migration.stop(); }});
+    // No request is in flight any more: the relay finishes the batch in hand, then the event
+    // loops it runs on stop.
+    relay->stop(kRelayStopTimeout);
     server.stop();
   }
   log::info("stopped", {{"exit_code", exit_code}});

@@ -5,9 +5,11 @@
 #include <vector>
 
 #include "api/api_options.h"
+#include "aws/aws_options.h"
 #include "cache/cache_options.h"
 #include "core/config.h"
 #include "core/log_options.h"
+#include "events/relay_options.h"
 #include "grades/grades_options.h"
 #include "http/server.h"
 #include "ratelimit/rate_limit_options.h"
@@ -31,6 +33,8 @@ struct ServeConfig {
   ratelimit::RateLimitOptions rate_limit;
   grades::GradesOptions grades;
   resilience::LoadShedderOptions load_shedding;
+  aws::AwsOptions aws;
+  events::RelayOptions relay;
 };
 
 const std::vector<core::Setting<ServeConfig>>& serve_settings();

@@ -20,7 +20,7 @@ struct Delivery {
   std::vector<std::int64_t> delivered;  // acknowledged: mark delivered
   std::vector<std::int64_t> failed;     // not acknowledged this time: release, send again later
   std::vector<std::pair<std::int64_t, std::string>> refused;  // refused for good, and why
-  std::optional<aws::AwsError> call_error;  // set when the call failed as a whole
+  std::optional<aws::AwsError> call_error;                    // set when the call failed as a whole
 };
 
 // What a failed call as a whole says about the rows it carried.

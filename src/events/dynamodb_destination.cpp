@@ -46,9 +46,8 @@ asio::awaitable<aws::Result<aws::Done>> DynamoDbDestination::prepare() {
     co_return aws::Result<aws::Done>::failure(std::move(status.error));
   }
   if (*status.value != "ACTIVE") {
-    co_return aws::Result<aws::Done>::failure(
-        aws::AwsError{200, "TableNotActive", "table " + schema_.name + " is " + *status.value,
-                      true});
+    co_return aws::Result<aws::Done>::failure(aws::AwsError{
+        200, "TableNotActive", "table " + schema_.name + " is " + *status.value, true});
   }
   co_return aws::Result<aws::Done>{aws::Done{}, {}};
 }

@@ -21,8 +21,7 @@ class DynamoDbDestination : public Destination {
   const std::string& name() const override { return name_; }
   int batch_size() const override { return batch_size_; }
   boost::asio::awaitable<aws::Result<aws::Done>> prepare() override;
-  boost::asio::awaitable<Delivery> deliver(
-      const std::vector<store::OutboxMessage>& batch) override;
+  boost::asio::awaitable<Delivery> deliver(const std::vector<store::OutboxMessage>& batch) override;
 
   // BatchWriteItem calls per delivery for items left unprocessed (after the first call).
   static constexpr int kUnprocessedRetries = 3;

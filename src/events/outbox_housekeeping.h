@@ -4,10 +4,10 @@
 // Several instances may do it at once: reading a count and deleting old rows both are.
 #pragma once
 
+#include <atomic>
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <atomic>
 #include <future>
 #include <memory>
 #include <vector>

@@ -12,8 +12,8 @@ aws::ServiceAddress address_of(const RelaySetup& setup) {
 
 }  // namespace
 
-OutboxRelay::OutboxRelay(const RelaySetup& setup, store::EventStore& store,
-                         obs::Metrics& metrics, aws::AwsMetrics& aws_metrics) {
+OutboxRelay::OutboxRelay(const RelaySetup& setup, store::EventStore& store, obs::Metrics& metrics,
+                         aws::AwsMetrics& aws_metrics) {
   std::vector<store::OutboxTopic> watched{store::OutboxTopic::events};
   if (setup.aws.enable_sqs) {
     sqs_ = std::make_unique<aws::SqsClient>(address_of(setup), aws_metrics);
@@ -40,8 +40,7 @@ void OutboxRelay::start(const boost::asio::any_io_executor& executor) {
     loop->start(executor);
   }
   housekeeping_->start(executor);
-  log::info("outbox relay started",
-            {{"sqs", sqs_ != nullptr}, {"dynamodb", dynamodb_ != nullptr}});
+  log::info("outbox relay started", {{"sqs", sqs_ != nullptr}, {"dynamodb", dynamodb_ != nullptr}});
 }
 
 void OutboxRelay::wake() {

@@ -56,10 +56,11 @@ void log_refused(const Destination& destination, std::int64_t sequence, const st
 
 void log_breaker(const std::string& name, const resilience::BreakerTransition& transition) {
   log::write(transition.to == resilience::BreakerState::open ? log::Level::warn : log::Level::info,
-             "circuit breaker transition", {{"breaker", name},
-                                            {"from", resilience::to_string(transition.from)},
-                                            {"to", resilience::to_string(transition.to)},
-                                            {"reason", resilience::to_string(transition.reason)}});
+             "circuit breaker transition",
+             {{"breaker", name},
+              {"from", resilience::to_string(transition.from)},
+              {"to", resilience::to_string(transition.to)},
+              {"reason", resilience::to_string(transition.reason)}});
 }
 
 void log_unexpected(const Destination& destination, const char* what) {

@@ -16,10 +16,10 @@
 // (at least once; consumers deduplicate).
 #pragma once
 
+#include <atomic>
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <atomic>
 #include <future>
 #include <memory>
 #include <optional>

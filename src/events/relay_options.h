@@ -21,7 +21,8 @@ struct RelayOptions {
   // The relay is woken by every commit in this process; the poll finds rows written by other
   // instances (and is the fallback if a wake-up is missed).
   std::chrono::milliseconds poll_interval{500};
-  resilience::BackoffPolicy backoff{std::chrono::milliseconds(100), std::chrono::milliseconds(5000)};
+  resilience::BackoffPolicy backoff{std::chrono::milliseconds(100),
+                                    std::chrono::milliseconds(5000)};
   resilience::CircuitBreakerOptions breaker{
       .consecutive_failure_threshold = 3,
       .failure_rate_threshold = 0.5,

@@ -30,11 +30,19 @@ Delivery failed_call(const std::vector<store::OutboxMessage>& batch, aws::AwsErr
 
 SqsDestination::SqsDestination(aws::SqsClient& sqs, std::string queue_name, bool provision,
                                int batch_size)
-    : sqs_(sqs), queue_name_(std::move(queue_name)), provision_(provision), batch_size_(batch_size) {}
+    : sqs_(sqs),
+      queue_name_(std::move(queue_name)),
+      provision_(provision),
+      batch_size_(batch_size) {}
 
 asio::awaitable<aws::Result<aws::Done>> SqsDestination::prepare() {
-  auto url = provision_ ? co_await aws::provision_queue(sqs_, queue_name_, aws::kMaxReceiveCount)
-                        : co_await sqs_.get_queue_url(queue_name_);
+  // Not a conditional expression around co_await: g++ 12 miscompiles that (see README).
+  aws::Result<std::string> url;
+  if (provision_) {
+    url = co_await aws::provision_queue(sqs_, queue_name_, aws::kMaxReceiveCount);
+  } else {
+    url = co_await sqs_.get_queue_url(queue_name_);
+  }
   if (!url.ok()) {
     co_return aws::Result<aws::Done>::failure(std::move(url.error));
   }
@@ -58,8 +66,7 @@ asio::awaitable<Delivery> SqsDestination::deliver(const std::vector<store::Outbo
   }
   for (const auto& failure : sent.value->failed) {
     if (failure.sender_fault) {
-      delivery.refused.emplace_back(sequence_of(failure.id),
-                                    failure.code + ": " + failure.message);
+      delivery.refused.emplace_back(sequence_of(failure.id), failure.code + ": " + failure.message);
     } else {
       delivery.failed.push_back(sequence_of(failure.id));
     }

@@ -19,8 +19,7 @@ class SqsDestination : public Destination {
   const std::string& name() const override { return name_; }
   int batch_size() const override { return batch_size_; }
   boost::asio::awaitable<aws::Result<aws::Done>> prepare() override;
-  boost::asio::awaitable<Delivery> deliver(
-      const std::vector<store::OutboxMessage>& batch) override;
+  boost::asio::awaitable<Delivery> deliver(const std::vector<store::OutboxMessage>& batch) override;
 
  private:
   std::string name_ = "sqs";

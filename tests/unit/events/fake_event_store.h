@@ -24,9 +24,11 @@ class FakeEventStore : public store::EventStore {
   };
 
   void add(store::OutboxTopic topic, std::int64_t sequence, std::string body) {
-    rows_[topic].push_back({{sequence, "id-" + std::to_string(sequence), "STU-00000000",
-                             std::move(body), 0.0, 0},
-                            false, false, ""});
+    rows_[topic].push_back(
+        {{sequence, "id-" + std::to_string(sequence), "STU-00000000", std::move(body), 0.0, 0},
+         false,
+         false,
+         ""});
   }
   std::vector<Row>& rows(store::OutboxTopic topic) { return rows_[topic]; }
   int claims = 0;
@@ -47,36 +49,36 @@ class FakeEventStore : public store::EventStore {
     }
     co_return out;
   }
-  // The void operations are plain functions that do their work at once and return a finished
-  // coroutine (g++ 12 shifts the arguments of member coroutines returning awaitable<void>).
-  boost::asio::awaitable<void> mark_delivered(store::OutboxTopic topic,
-                                              std::vector<std::int64_t> sequences) override {
+  // The bookkeeping operations are plain functions that do their work at once and return a
+  // finished coroutine: a failure throws at the call, like a store that cannot be reached.
+  boost::asio::awaitable<std::int64_t> mark_delivered(
+      store::OutboxTopic topic, std::vector<std::int64_t> sequences) override {
     check();
     for (auto sequence : sequences) {
       find(topic, sequence).delivered = true;
       find(topic, sequence).leased = false;
     }
-    return finished();
+    return changed(static_cast<std::int64_t>(sequences.size()));
   }
-  boost::asio::awaitable<void> release(store::OutboxTopic topic,
-                                       std::vector<std::int64_t> sequences) override {
+  boost::asio::awaitable<std::int64_t> release(store::OutboxTopic topic,
+                                               std::vector<std::int64_t> sequences) override {
     check();
     ++releases;
     for (auto sequence : sequences) {
       find(topic, sequence).leased = false;
       ++find(topic, sequence).message.attempts;
     }
-    return finished();
+    return changed(static_cast<std::int64_t>(sequences.size()));
   }
-  boost::asio::awaitable<void> mark_undeliverable(store::OutboxTopic topic,
-                                                  std::vector<std::int64_t> sequences,
-                                                  std::string reason) override {
+  boost::asio::awaitable<std::int64_t> mark_undeliverable(store::OutboxTopic topic,
+                                                          std::vector<std::int64_t> sequences,
+                                                          std::string reason) override {
     check();
     for (auto sequence : sequences) {
       find(topic, sequence).undeliverable = reason;
       find(topic, sequence).leased = false;
     }
-    return finished();
+    return changed(static_cast<std::int64_t>(sequences.size()));
   }
   boost::asio::awaitable<store::OutboxBacklog> backlog(store::OutboxTopic topic) override {
     check();
@@ -90,8 +92,8 @@ class FakeEventStore : public store::EventStore {
     }
     co_return backlog;
   }
-  boost::asio::awaitable<std::int64_t> prune_delivered(store::OutboxTopic topic,
-                                                       std::chrono::seconds /*retention*/) override {
+  boost::asio::awaitable<std::int64_t> prune_delivered(
+      store::OutboxTopic topic, std::chrono::seconds /*retention*/) override {
     check();
     auto& rows = rows_[topic];
     auto before = rows.size();
@@ -114,7 +116,7 @@ class FakeEventStore : public store::EventStore {
   }
 
  private:
-  static boost::asio::awaitable<void> finished() { co_return; }
+  static boost::asio::awaitable<std::int64_t> changed(std::int64_t rows) { co_return rows; }
   void check() const {
     if (unavailable) {
       throw store::StoreUnavailable("fake store is down");

@@ -75,8 +75,8 @@ RelayOptions fast_options() {
 class RelayLoopTest : public ::testing::Test {
  protected:
   void start(const RelayOptions& options = fast_options()) {
-    loop_ = std::make_unique<RelayLoop>(OutboxTopic::events, destination_, store_, options,
-                                        metrics_);
+    loop_ =
+        std::make_unique<RelayLoop>(OutboxTopic::events, destination_, store_, options, metrics_);
     loop_->start(ioc_.get_executor());
     thread_ = std::thread([this] { ioc_.run(); });
   }
@@ -202,7 +202,8 @@ TEST_F(RelayLoopTest, TransientFailuresOpenTheBreakerAndAProbeClosesIt) {
                          batch, aws::AwsError{0, "Transport", "connection refused", true});
   };
   start();
-  ASSERT_TRUE(eventually([&] { return loop_->breaker().state() == resilience::BreakerState::open; }));
+  ASSERT_TRUE(
+      eventually([&] { return loop_->breaker().state() == resilience::BreakerState::open; }));
   // While open, batches are released without a call.
   const auto calls_when_open = on_loop([&] { return destination_.batch_sizes.size(); });
   std::this_thread::sleep_for(50ms);
