@@ -46,8 +46,10 @@ class AwsClientsTest : public ::testing::Test {
   static void TearDownTestSuite() { moto_.reset(); }
 
   static ServiceAddress address(std::string port) {
+    // Generous: moto's first answer of each service loads that service (seconds on a busy
+    // machine), and these tests are not about timeouts.
     return {Endpoint{"127.0.0.1", std::move(port)}, Credentials{"test", "test", ""}, "us-east-1",
-            2000ms};
+            10000ms};
   }
   ServiceAddress moto() const { return address(moto_->port()); }
 

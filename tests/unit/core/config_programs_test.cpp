@@ -80,7 +80,29 @@ TEST(ServeSettings, EverySettingOnceAndNoOther) {
                                                   "RATE_LIMIT_ENABLED",
                                                   "RATE_LIMITS",
                                                   "TRUSTED_PROXIES",
-                                                  "RATE_LIMIT_IPV6_PREFIX"}));
+                                                  "RATE_LIMIT_IPV6_PREFIX",
+                                                  "ENABLE_SQS",
+                                                  "ENABLE_DYNAMODB",
+                                                  "AWS_ENDPOINT_URL",
+                                                  "AWS_REGION",
+                                                  "AWS_ACCESS_KEY_ID",
+                                                  "AWS_ACCESS_KEY_ID_FILE",
+                                                  "AWS_SECRET_ACCESS_KEY",
+                                                  "AWS_SECRET_ACCESS_KEY_FILE",
+                                                  "AWS_SESSION_TOKEN",
+                                                  "AWS_SESSION_TOKEN_FILE",
+                                                  "AWS_TIMEOUT_MS",
+                                                  "AWS_AUTO_PROVISION",
+                                                  "SQS_QUEUE_NAME",
+                                                  "DYNAMODB_TABLE",
+                                                  "RELAY_SQS_BATCH",
+                                                  "RELAY_DYNAMODB_BATCH",
+                                                  "RELAY_LEASE_SECONDS",
+                                                  "RELAY_POLL_INTERVAL_MS",
+                                                  "OUTBOX_RETENTION_SECONDS",
+                                                  "RELAY_BACKOFF_BASE_MS",
+                                                  "RELAY_BACKOFF_MAX_MS",
+                                                  "RELAY_BREAKER_OPEN_SECONDS"}));
 }
 
 TEST(ServeSettings, EachPartGetsItsOwnValues) {
