@@ -41,6 +41,7 @@ EXPECTED_ALERTS = {
     "SrePlaygroundDatabaseUnavailable": "page",
     "SrePlaygroundDatabasePoolExhausted": "ticket",
     "SrePlaygroundRedisUnavailable": "ticket",
+    "SrePlaygroundOutboxStale": "page",
 }
 # The burn-rate alerts of the objectives: four rules each, two paging and two ticketing.
 EXPECTED_SLO_ALERTS = {
