@@ -109,8 +109,8 @@ int serve(const ServeConfig& config) {
               relay_executor](const service::FailStartup& fail) {
                migration.start(
                    [&lifecycle, &database, &relay, relay_executor] {
-                     relay->start(relay_executor.get());
                      lifecycle.mark_ready();
+                     relay->start(relay_executor.get());
                      log::info("ready", {{"database", database->engine()},
                                          {"location", database->location()}});
                    },
