@@ -103,6 +103,14 @@ def audit_items(dynamodb) -> list[dict]:
             return items
 
 
+def pending_events(data_dir) -> int:
+    """Event rows neither delivered nor given up on, read from the SQLite file itself (the
+    outbox_pending gauge is refreshed every 2 s and may lag)."""
+    with sqlite3.connect(data_dir / "sre-playground.db") as db:
+        return db.execute("SELECT count(*) FROM outbox_events WHERE delivered_at IS NULL"
+                          " AND undeliverable_reason IS NULL").fetchone()[0]
+
+
 def outbox_event_ids(data_dir) -> list[str]:
     with sqlite3.connect(data_dir / "sre-playground.db") as db:
         return [row[0] for row in db.execute("SELECT event_id FROM outbox_events")]
@@ -255,10 +263,8 @@ def test_a_sigkilled_api_loses_no_event_and_resends_only_the_same_ones(tmp_path,
 
     restarted = harness.start_sre_playground(workdir, env=env, port=server.port)
     try:
-        rapi = restarted.client()
-        harness.poll(lambda: metric(rapi, "outbox_pending", topic="events") == 0
-                     and metric(rapi, "outbox_oldest_pending_age_seconds", topic="events") == 0,
-                     30, what="the outbox to drain after the restart")
+        harness.poll(lambda: pending_events(restarted.data_dir) == 0, 30,
+                     what="the outbox to drain after the restart")
         written = outbox_event_ids(restarted.data_dir)
     finally:
         restarted.stop()
@@ -293,8 +299,9 @@ def test_two_instances_on_one_postgres_send_no_event_twice(tmp_path, moto, new_d
             batches = list(pool.map(lambda n: create_students(clients[n % 2], 50, f"Two{n}"),
                                     range(4)))
         ids = [sid for batch in batches for sid in batch]
-        harness.poll(lambda: all(metric(c, "outbox_pending", topic="events") == 0
-                                 for c in clients), 30, what="both to see an empty outbox")
+        # (Not the outbox_pending gauge: it is refreshed every 2 s and may still say 0.)
+        harness.poll(lambda: sum(metric(c, "events_published_total", destination="sqs")
+                                 for c in clients) >= 200, 30, what="200 events published")
         published = [metric(c, "events_published_total", destination="sqs") for c in clients]
     finally:
         first.stop()
