@@ -7,6 +7,8 @@ usage:
   relay_probe.py drain URL TOTAL TIMEOUT   waits until events_published_total{sqs} reaches
                                            TOTAL; prints the relay's rate over that time:
                                            events=N seconds=S events_per_s=R
+  relay_probe.py batch_ms URL              mean SendMessageBatch latency in ms, from the API's
+                                           aws_request_duration_seconds
   relay_probe.py ages URL                  prints the outbox_delivery_age_seconds{sqs}
                                            buckets as JSON (le -> cumulative count)
   relay_probe.py quantiles BEFORE AFTER    p50/p99 in ms of the observations between two
@@ -90,6 +92,18 @@ def drain(url, total, timeout):
     sys.exit(f"relay_probe: only {published(url):.0f} of {total} events published in {timeout}s")
 
 
+def batch_ms(url):
+    total = count = 0.0
+    for line in metrics(url).splitlines():
+        if 'operation="SendMessageBatch"' in line and line.startswith("aws_request_duration_seconds_"):
+            value = float(line.rsplit(" ", 1)[1])
+            if line.startswith("aws_request_duration_seconds_sum"):
+                total = value
+            elif line.startswith("aws_request_duration_seconds_count"):
+                count = value
+    print(f"{total / count * 1000:.1f}" if count else "0")
+
+
 def ages(url):
     buckets = {}
     for line in metrics(url).splitlines():
@@ -130,6 +144,8 @@ def main(argv):
         create(argv[2], int(argv[3]), float(argv[4]) if len(argv) > 4 else 0)
     elif command == "drain":
         drain(argv[2], float(argv[3]), float(argv[4]))
+    elif command == "batch_ms":
+        batch_ms(argv[2])
     elif command == "ages":
         ages(argv[2])
     elif command == "quantiles":
