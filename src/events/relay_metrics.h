@@ -46,9 +46,9 @@ class DeliveryMetrics {
  public:
   // Upper bounds in seconds of commit-to-acknowledgement: fine around the objective (250 ms
   // at p99), coarse beyond, where an outage stretches it to minutes.
-  static constexpr std::array<double, 20> kBuckets = {
-      0.005, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1,  0.15, 0.2,  0.25,
-      0.3,   0.4,  0.5,  1.0,  2.5,  5.0,   10.0, 30.0, 60.0, 300.0};
+  static constexpr std::array<double, 20> kBuckets = {0.005, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1,
+                                                      0.15,  0.2,  0.25, 0.3,  0.4,  0.5,   1.0,
+                                                      2.5,   5.0,  10.0, 30.0, 60.0, 300.0};
 
   DeliveryMetrics(obs::Metrics& metrics, const std::string& destination);
 
