@@ -45,6 +45,12 @@ class App {
   // Called by each I/O thread before its event loop runs (per-thread cache and Redis state).
   void on_io_thread_start(unsigned index, const http::asio::any_io_executor& executor);
 
+  // ENABLE_DYNAMODB: GET /api/v1/students/{id}/audit reads `table` of `dynamodb` (which must
+  // outlive the App) instead of the local audit table. Call before serving.
+  void read_audit_from_dynamodb(aws::DynamoDbClient& dynamodb, const std::string& table) {
+    audit_->read_from_dynamodb(dynamodb, table);
+  }
+
   const http::Router& router() const { return http_.router(); }
   obs::Metrics& metrics() { return http_.metrics(); }
 
