@@ -6,6 +6,7 @@
 #include "api/app.h"
 #include "api/lifecycle.h"
 #include "aws/aws_metrics.h"
+#include "aws/dynamodb_client.h"
 #include "core/build_info.h"
 #include "core/log.h"
 #include "events/outbox_relay.h"
@@ -76,6 +77,15 @@ int serve(const ServeConfig& config) {
       app.metrics().add_collectable(driver_metrics);
     }
     aws::AwsMetrics aws_metrics(app.metrics());
+    // ENABLE_DYNAMODB: the audit endpoint reads the audit table the relay fills.
+    std::unique_ptr<aws::DynamoDbClient> audit_table;
+    if (config.aws.enable_dynamodb) {
+      audit_table = std::make_unique<aws::DynamoDbClient>(
+          aws::ServiceAddress{config.aws.endpoint, *credentials, config.aws.region,
+                              config.aws.timeout},
+          aws_metrics);
+      app.read_audit_from_dynamodb(*audit_table, config.aws.dynamodb_table);
+    }
     relay = std::make_unique<events::OutboxRelay>(
         events::RelaySetup{config.relay, config.aws, *credentials,
                            config.aws.auto_provision_in(config.api.environment)},
