@@ -42,6 +42,7 @@ EXPECTED_ALERTS = {
     "SrePlaygroundDatabasePoolExhausted": "ticket",
     "SrePlaygroundRedisUnavailable": "ticket",
     "SrePlaygroundOutboxStale": "page",
+    "SrePlaygroundWorkerStalled": "page",
 }
 # The burn-rate alerts of the objectives: four rules each, two paging and two ticketing.
 EXPECTED_SLO_ALERTS = {
