@@ -53,6 +53,7 @@ class App {
 
   const http::Router& router() const { return http_.router(); }
   obs::Metrics& metrics() { return http_.metrics(); }
+  students::StudentService& student_service() { return *student_service_; }
 
  private:
   service::HttpApp http_;

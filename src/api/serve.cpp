@@ -90,6 +90,8 @@ int serve(const ServeConfig& config) {
         events::RelaySetup{config.relay, config.aws, *credentials,
                            config.aws.auto_provision_in(config.api.environment)},
         *database, app.metrics(), aws_metrics);
+    relay->prune_also({"idempotency_keys",
+                       [&app] { return app.student_service().prune_expired_idempotency_keys(); }});
 
     // The relay runs on I/O thread 0's event loop (the store's calls need an I/O thread).
     std::promise<http::asio::any_io_executor> relay_thread;

@@ -15,9 +15,9 @@ namespace {
 
 constexpr auto kPruneEvery = std::chrono::seconds(60);
 
-void log_failed(std::string_view step, store::OutboxTopic topic, const std::exception& e) {
-  log::warn("outbox housekeeping failed",
-            {{"step", step}, {"topic", to_string(topic)}, {"error", e.what()}});
+// `table`: the topic's name, or a PruneTask's.
+void log_failed(std::string_view step, std::string_view table, const std::exception& e) {
+  log::warn("outbox housekeeping failed", {{"step", step}, {"topic", table}, {"error", e.what()}});
 }
 
 void log_pruned(store::OutboxTopic topic, std::int64_t rows) {
@@ -72,7 +72,16 @@ asio::awaitable<int> OutboxHousekeeping::pass(bool prune) {
         }
       }
     } catch (const std::exception& e) {
-      log_failed(prune ? "prune" : "backlog", topic->topic, e);
+      log_failed(prune ? "prune" : "backlog", to_string(topic->topic), e);
+    }
+  }
+  if (prune) {
+    for (const auto& task : prune_tasks_) {
+      try {
+        co_await task.prune();
+      } catch (const std::exception& e) {
+        log_failed("prune", task.name, e);
+      }
     }
   }
   co_return 0;

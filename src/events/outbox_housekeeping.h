@@ -1,6 +1,7 @@
 // The outbox's upkeep, on the relay's executor: every few seconds the backlog gauges of each
 // topic (pending rows, the oldest one's age, rows given up on) are refreshed from the
-// database, and once a minute delivered rows older than the retention are deleted.
+// database, and once a minute delivered rows older than the retention are deleted, along with
+// whatever else the write path leaves to expire (prune_also: the idempotency keys).
 // Several instances may do it at once: reading a count and deleting old rows both are.
 #pragma once
 
@@ -8,8 +9,11 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <cstdint>
+#include <functional>
 #include <future>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "events/relay_metrics.h"
@@ -27,6 +31,15 @@ class OutboxHousekeeping {
   OutboxHousekeeping(const OutboxHousekeeping&) = delete;
   OutboxHousekeeping& operator=(const OutboxHousekeeping&) = delete;
 
+  // Another table pruned on the same schedule: `prune` deletes what has expired, counts it in
+  // its own metric and returns how many rows; a failure is logged with `name` and retried at
+  // the next prune. Call before start().
+  struct PruneTask {
+    std::string name;
+    std::function<boost::asio::awaitable<std::int64_t>()> prune;
+  };
+  void prune_also(PruneTask task) { prune_tasks_.push_back(std::move(task)); }
+
   void start(const boost::asio::any_io_executor& executor);
   void stop();
   bool wait(std::chrono::milliseconds timeout);
@@ -40,6 +53,7 @@ class OutboxHousekeeping {
   boost::asio::awaitable<int> pass(bool prune);
 
   std::vector<std::unique_ptr<Topic>> topics_;
+  std::vector<PruneTask> prune_tasks_;
   store::EventStore& store_;
   RelayOptions options_;
   std::atomic<bool> started_{false};

@@ -44,6 +44,10 @@ class OutboxRelay {
   OutboxRelay(const OutboxRelay&) = delete;
   OutboxRelay& operator=(const OutboxRelay&) = delete;
 
+  // Another table pruned with the outbox (see OutboxHousekeeping); call before start().
+  void prune_also(OutboxHousekeeping::PruneTask task) {
+    housekeeping_->prune_also(std::move(task));
+  }
   void start(const boost::asio::any_io_executor& executor);
   // From any thread, cheap: outbox rows were committed.
   void wake();

@@ -72,7 +72,18 @@ StudentService::StudentService(store::StudentStore& store, obs::Metrics& metrics
       key_reused_(counter(metrics, "idempotency_key_conflicts_total",
                           "Creates refused: Idempotency-Key reused with a different body")),
       write_conflicts_(counter(metrics, "student_write_conflicts_total",
-                               "Updates and deletes redone because the row changed meanwhile")) {}
+                               "Updates and deletes redone because the row changed meanwhile")),
+      keys_pruned_(counter(metrics, "idempotency_keys_pruned_total",
+                           "Idempotency keys deleted after IDEMPOTENCY_KEY_TTL_SECONDS")) {}
+
+asio::awaitable<std::int64_t> StudentService::prune_expired_idempotency_keys() {
+  const std::int64_t rows = co_await store_.prune_idempotency_keys(options_.idempotency_ttl);
+  keys_pruned_->Increment(static_cast<double>(rows));
+  if (rows > 0) {
+    log::info("expired idempotency keys pruned", {{"rows", rows}});
+  }
+  co_return rows;
+}
 
 store::OutboxRecords StudentService::records_of(domain::StudentChange change) const {
   change.event_id = core::generate_uuid_v4();

@@ -95,6 +95,10 @@ class StudentService {
                                                                 WriteContext context);
   // False when there was no such student.
   boost::asio::awaitable<bool> remove(std::string student_id, WriteContext context);
+  // Deletes the idempotency keys older than IDEMPOTENCY_KEY_TTL_SECONDS (an expired key is
+  // already unknown to create(); this keeps the table as small as a day of creates). Returns
+  // how many; throws store::StoreUnavailable like every store call.
+  boost::asio::awaitable<std::int64_t> prune_expired_idempotency_keys();
 
  private:
   boost::asio::awaitable<std::optional<CreateResult>> answer_of_stored_key(
@@ -110,6 +114,7 @@ class StudentService {
   prometheus::Counter* replayed_;
   prometheus::Counter* key_reused_;
   prometheus::Counter* write_conflicts_;
+  prometheus::Counter* keys_pruned_;
 };
 
 }  // namespace sre::students

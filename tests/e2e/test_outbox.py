@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from checks import STUDENTS, assert_json, student_path
-from harness import raw_request
+from harness import metric_value, poll, raw_request
 
 BODY = {"first_name": "Ada", "last_name": "Lovelace", "grade": 7}
 
@@ -178,6 +178,27 @@ def test_concurrent_retries_with_one_key_create_one_student(engine):
     assert {status for status, _ in answers} == {201}, answers
     assert len({sid for _, sid in answers}) == 1, answers
     assert db.rows("SELECT count(*) FROM students") == [("1",)]
+
+
+def test_expired_idempotency_keys_are_pruned(engine, start_server):
+    srv, db = engine()
+    api = srv.client()
+    for key in ("old", "new"):
+        assert api.post(STUDENTS, json=BODY, headers={"Idempotency-Key": key}).status_code == 201
+    # "old" was stored long before the default IDEMPOTENCY_KEY_TTL_SECONDS (24 h); the same
+    # RFC 3339 text is a timestamptz on PostgreSQL and compares as text on SQLite.
+    db.execute("UPDATE idempotency_keys SET stored_at = '2000-01-01T00:00:00.000000Z' "
+               "WHERE key = 'old'")
+    # Every instance prunes once it is ready, then once a minute: a second one on the same
+    # database deletes the expired key and keeps the other.
+    second = start_server(env={k: v for k, v in srv.env.items() if k != "PORT"})
+    poll(lambda: db.rows("SELECT key FROM idempotency_keys") == [("new",)], timeout=10,
+         what="only the unexpired key left")
+    assert metric_value(second.client().get("/metrics").text,
+                        "idempotency_keys_pruned_total") == 1
+    # The key is free again: a new request under it creates a new student.
+    reused = api.post(STUDENTS, json=BODY, headers={"Idempotency-Key": "old"})
+    assert reused.status_code == 201 and "Idempotent-Replayed" not in reused.headers
 
 
 @pytest.mark.parametrize("headers", [
