@@ -41,10 +41,16 @@ int main(int argc, char** argv) {
   slo->require_subcommand(1);
   auto* slo_generate = slo->add_subcommand(
       "generate", "Write the Prometheus rules of monitoring/slo.yaml (run from the repo root)");
-  sre::slo::GeneratePaths slo_paths;
-  slo_generate->add_option("--spec", slo_paths.spec, "The objectives")->capture_default_str();
-  slo_generate->add_option("--rules", slo_paths.rules, "Recording rules and alerts written")
+  sre::slo::GenerateOptions slo_options;
+  slo_generate->add_option("--spec", slo_options.spec, "The objectives")->capture_default_str();
+  slo_generate->add_option("--rules", slo_options.rules, "Recording rules and alerts written")
       ->capture_default_str();
+  slo_generate
+      ->add_option("--time-scale", slo_options.time_scale,
+                   "Compress every window by this factor, for tests and demos (0.01: 1h reads "
+                   "36s); the committed rules use 1")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0001, 1.0));
 
   try {
     cli.parse(argc, argv);
@@ -93,7 +99,7 @@ int main(int argc, char** argv) {
     });
   }
   if (*slo_generate) {
-    return sre::slo::generate(slo_paths);
+    return sre::slo::generate(slo_options);
   }
   return 2;
 }

@@ -25,21 +25,21 @@ bool write_file(const std::string& path, const std::string& text) {
 
 }  // namespace
 
-int generate(const GeneratePaths& paths) {
-  std::ifstream in(paths.spec, std::ios::binary);
+int generate(const GenerateOptions& options) {
+  std::ifstream in(options.spec, std::ios::binary);
   if (!in) {
-    std::fprintf(stderr, "sre-playground slo generate: cannot read %s\n", paths.spec.c_str());
+    std::fprintf(stderr, "sre-playground slo generate: cannot read %s\n", options.spec.c_str());
     return 1;
   }
   std::stringstream text;
   text << in.rdbuf();
   auto parsed = parse_slo_spec(text.str());
   if (!parsed.spec) {
-    std::fprintf(stderr, "sre-playground slo generate: %s: %s\n", paths.spec.c_str(),
+    std::fprintf(stderr, "sre-playground slo generate: %s: %s\n", options.spec.c_str(),
                  parsed.error.c_str());
     return 1;
   }
-  return write_file(paths.rules, render_rules(*parsed.spec)) ? 0 : 1;
+  return write_file(options.rules, render_rules(*parsed.spec, options.time_scale)) ? 0 : 1;
 }
 
 }  // namespace sre::slo

@@ -7,13 +7,14 @@
 
 namespace sre::slo {
 
-struct GeneratePaths {
+struct GenerateOptions {
   std::string spec = "monitoring/slo.yaml";
   std::string rules = "monitoring/prometheus/rules/slo.rules.yml";
+  double time_scale = 1.0;  // in (0, 1]: below 1, windows compressed (rules_file.h)
 };
 
 // Exit codes: 0 written, 1 the spec is unreadable or invalid, or an output cannot be written
 // (one line on stderr says which).
-int generate(const GeneratePaths& paths);
+int generate(const GenerateOptions& options);
 
 }  // namespace sre::slo

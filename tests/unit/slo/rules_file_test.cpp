@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
 
 namespace sre::slo {
 namespace {
@@ -41,6 +42,29 @@ TEST(RenderRules, RecordsTheErrorRatioOverEveryAlertWindowAndTheObjectivesWindow
   }
   EXPECT_EQ(error_ratio_record("5m"), "job_slo:sli_errors_per_events:ratio_rate5m");
   EXPECT_EQ(count(rules, "        labels:\n          slo: api-availability\n"), 8U);
+}
+
+TEST(RenderRules, ATimeScaleCompressesTheRangesAndKeepsTheNames) {
+  EXPECT_EQ(scaled_range("1h", 1.0), "1h");
+  EXPECT_EQ(scaled_range("1h", 0.01), "36s");
+  EXPECT_EQ(scaled_range("5m", 0.01), "3s");
+  EXPECT_EQ(scaled_range("30d", 0.01), "25920s");
+  EXPECT_EQ(scaled_range("5m", 0.005), "1500ms");
+  EXPECT_EQ(scaled_range("5m", 0.0001), "1s");  // a rate needs two scrapes: never below 1 s
+
+  const auto rules = render_rules({{availability()}}, 0.01);
+  for (const auto& [window, range] : {std::pair{"5m", "3s"}, std::pair{"1h", "36s"},
+                                      std::pair{"3d", "2592s"}, std::pair{"30d", "25920s"}}) {
+    EXPECT_EQ(count(rules, "- record: " + error_ratio_record(window) + "\n"), 1U) << window;
+    EXPECT_NE(rules.find(std::string("sum by (job) (rate(t[") + range + "]))"), std::string::npos)
+        << window;
+  }
+  EXPECT_EQ(rules.find("[1h]"), std::string::npos);
+  // The alerts read the same recorded names: routing and dashboards do not change.
+  EXPECT_NE(rules.find(error_ratio_record("1h") + "{slo=\"api-availability\"} > (14.4 * 0.001)"),
+            std::string::npos);
+  EXPECT_NE(rules.find("# TIME SCALE 0.01"), std::string::npos);
+  EXPECT_EQ(render_rules({{availability()}}).find("TIME SCALE"), std::string::npos);
 }
 
 TEST(RenderRules, AnErrorsSliIsZeroNotMissingWithoutErrors) {
