@@ -26,7 +26,7 @@ void log_pruned(store::OutboxTopic topic, std::int64_t rows) {
 
 }  // namespace
 
-OutboxHousekeeping::OutboxHousekeeping(std::vector<store::OutboxTopic> topics,
+OutboxHousekeeping::OutboxHousekeeping(const std::vector<store::OutboxTopic>& topics,
                                        store::EventStore& store, const RelayOptions& options,
                                        obs::Metrics& metrics)
     : store_(store), options_(options) {

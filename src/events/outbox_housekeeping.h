@@ -26,7 +26,7 @@ class OutboxHousekeeping {
  public:
   // `topics`: the tables to watch and prune (audit only when DynamoDB receives it: otherwise
   // the audit table is the audit log, never delivered and never pruned).
-  OutboxHousekeeping(std::vector<store::OutboxTopic> topics, store::EventStore& store,
+  OutboxHousekeeping(const std::vector<store::OutboxTopic>& topics, store::EventStore& store,
                      const RelayOptions& options, obs::Metrics& metrics);
   OutboxHousekeeping(const OutboxHousekeeping&) = delete;
   OutboxHousekeeping& operator=(const OutboxHousekeeping&) = delete;
