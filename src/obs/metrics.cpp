@@ -2,6 +2,7 @@
 
 #include <prometheus/text_serializer.h>
 
+#include <algorithm>
 #include <sstream>
 
 #include "core/build_info.h"
@@ -42,11 +43,21 @@ std::string Metrics::render() const {
   if (dropped > log_dropped_->Value()) {
     log_dropped_->Increment(dropped - log_dropped_->Value());
   }
+  // Several collectables may each hold part of one family (the relay's delivery age, one per
+  // destination): merged into one family, because a second HELP/TYPE for a name is invalid
+  // text format (strict parsers such as `promtool check metrics` reject the whole scrape).
   std::vector<prometheus::MetricFamily> families;
   for (const auto& collectable : collectables_) {
-    auto collected = collectable->Collect();
-    families.insert(families.end(), std::make_move_iterator(collected.begin()),
-                    std::make_move_iterator(collected.end()));
+    for (auto& family : collectable->Collect()) {
+      auto same = std::find_if(families.begin(), families.end(),
+                               [&family](const auto& seen) { return seen.name == family.name; });
+      if (same == families.end()) {
+        families.push_back(std::move(family));
+      } else {
+        same->metric.insert(same->metric.end(), std::make_move_iterator(family.metric.begin()),
+                            std::make_move_iterator(family.metric.end()));
+      }
+    }
   }
   std::ostringstream out;
   prometheus::TextSerializer().Serialize(out, families);
