@@ -17,8 +17,10 @@ class Part : public prometheus::Collectable {
     prometheus::ClientMetric metric;
     metric.label = {{"part", label_}};
     metric.gauge.value = 1;
-    return {prometheus::MetricFamily{"part_of_a_family", "A family collected in two parts",
-                                     prometheus::MetricType::Gauge, {metric}}};
+    return {prometheus::MetricFamily{"part_of_a_family",
+                                     "A family collected in two parts",
+                                     prometheus::MetricType::Gauge,
+                                     {metric}}};
   }
 
  private:
