@@ -19,10 +19,12 @@ Grafana is not run here. Instead:
 """
 from __future__ import annotations
 
+import concurrent.futures
 import json
 import math
 import re
 import subprocess
+from contextlib import closing
 
 import pytest
 import requests
@@ -311,8 +313,9 @@ def test_every_panel_query_is_valid_and_returns_data(stack):
         if name == "overview.json":  # every process is a choice of the job variable
             assert values["job"] == grafana_regex(sorted([API_JOB, GRADES_JOB, WORKER_JOB]))
         for where, expr in queries_of(dashboard):
+            # valid with a short interval too (the alerts annotation may well be empty)
+            query(stack.prom, substitute(expr, {**values, "__rate_interval": "5s"}))
             concrete = substitute(expr, values)
-            query(stack.prom, concrete)  # valid (the alerts annotation may well be empty)
             if where.startswith("panel"):
                 pending[f"{name} {where}"] = concrete
 
@@ -366,17 +369,29 @@ def series_of(text: str) -> set[str]:
 
 @pytest.mark.slow
 def test_unknown_student_ids_and_paths_add_no_series(stack):
-    client = stack.client
+    """On the API (student reads and grades, unknown paths) and the grade service (grades of
+    unknown students). The worker and the grade service route with the API's router and count
+    with its HTTP metrics, so an unknown path is `unmatched` there too."""
+    def requests_for(ids: range) -> None:
+        # one client per process and thread (a requests session is not shared across threads)
+        with closing(harness.ApiClient(stack.api.base_url)) as api, \
+                closing(harness.ApiClient(stack.grades.base_url)) as grades:
+            for i in ids:
+                assert api.get(f"{STUDENTS}/STU-{i:08X}").status_code == 404
+                assert api.get(f"/no/such/path/{i}").status_code == 404
+                assert api.get(f"{STUDENTS}/STU-{i:08X}/grades").status_code == 200  # fallback
+                assert grades.get(f"/grades/STU-{i:08X}").status_code == 200
 
-    def requests_for(i: int) -> None:
-        assert client.get(f"{STUDENTS}/STU-{i:08X}").status_code == 404
-        assert client.get(f"/no/such/path/{i}").status_code == 404
-        assert client.get(f"{STUDENTS}/STU-{i:08X}/grades").status_code == 200  # fallback
+    def series() -> set[str]:
+        return {f"{name} {line}" for name, text in stack.metrics_texts().items()
+                for line in series_of(text)}
 
-    requests_for(0)  # the first of each kind creates its series (route template, status)
-    before = series_of(client.get("/metrics").text)
-    for i in range(1, 1001):
-        requests_for(i)
-    after = series_of(client.get("/metrics").text)
+    # The first request of each kind creates its series (route template, status): made
+    # before counting. Then 1,000 more ids and paths, from four threads.
+    requests_for(range(1))
+    before = series()
+    with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(requests_for, [range(start, start + 250) for start in range(1, 1001, 250)]))
+    after = series()
     assert after - before == set(), sorted(after - before)[:20]
-    assert not any("STU-" in series or "/no/such/path/" in series for series in after)
+    assert not any("STU-" in line or "/no/such/path/" in line for line in after)
