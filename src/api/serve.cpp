@@ -107,6 +107,7 @@ int serve(const ServeConfig& config) {
             relay_thread.set_value(executor);
           }
         });
+    server.track_refusals(app.metrics().registry());
 
     const service::RunOptions run{.host = config.server.host,
                                   .drain_delay = config.service.shutdown_delay,

@@ -145,6 +145,7 @@ asio::awaitable<void> Connection::run(const std::atomic<bool>& stop_when_idle) {
     ctx.url = *url;
 
     disarm();  // the handler's own time is bounded by its own deadlines, not ours
+    served_any_ = true;
     Response response = co_await handler_(ctx);
     const bool keep_alive = ctx.request.keep_alive() && !draining_;
     const bool head_only = ctx.request.method() == Verb::head;
@@ -152,6 +153,16 @@ asio::awaitable<void> Connection::run(const std::atomic<bool>& stop_when_idle) {
       break;
     }
   }
+  boost::system::error_code ignored;
+  socket_.shutdown(tcp::socket::shutdown_both, ignored);
+  socket_.close(ignored);
+}
+
+asio::awaitable<void> Connection::refuse_over_cap() {
+  Response refused = local_reply::protocol_error(Status::service_unavailable,
+                                                 "Too many connections from this client");
+  refused.set(beast_http::field::retry_after, "1");
+  co_await write(refused, false, false);
   boost::system::error_code ignored;
   socket_.shutdown(tcp::socket::shutdown_both, ignored);
   socket_.close(ignored);
@@ -168,7 +179,9 @@ asio::awaitable<bool> Connection::await_request_start(const std::atomic<bool>& s
     if (stop_when_idle) {
       co_return false;
     }
-    arm(options_.idle_timeout);
+    // A new connection must start its first request as promptly as any request must arrive:
+    // one that never sends a byte should not hold a descriptor for the whole idle timeout.
+    arm(served_any_ ? options_.idle_timeout : options_.request_timeout);
     auto [ec, n] = co_await socket_.async_read_some(
         buffer_.prepare(std::min(kReadChunk, buffer_.max_size() - buffer_.size())), nothrow);
     if (ec) {

@@ -49,6 +49,8 @@ class Connection {
   // Serves requests until the client leaves, an error or timeout occurs, or shutdown.
   // `stop_when_idle` is checked each time the connection becomes idle.
   asio::awaitable<void> run(const std::atomic<bool>& stop_when_idle);
+  // Answers 503 without reading anything and closes: the client holds too many connections.
+  asio::awaitable<void> refuse_over_cap();
 
  private:
   // Waits, under the idle timeout, until the buffer holds the start of a request, skipping
@@ -82,6 +84,7 @@ class Connection {
   boost::beast::flat_buffer buffer_;
   std::string wire_;  // the rendered response, reused across requests
   ConnectionWatch watch_;
+  bool served_any_ = false;  // false until the first request was read
 };
 
 }  // namespace sre::http

@@ -11,6 +11,12 @@ void route_request(const Router& router, RequestContext& ctx) {
   std::vector<std::string> segments;  // percent-decoded
   segments.reserve(ctx.url.segments().size());
   for (auto segment : ctx.url.segments()) {
+    // A dot segment ("." or "..", spelled out or percent-encoded) names no route: a proxy
+    // in front may resolve it, we do not, so such a path is refused (404) rather than
+    // routed somewhere the two of us disagree about.
+    if (segment == "." || segment == "..") {
+      return;
+    }
     segments.push_back(segment);
   }
   auto match = router.match(ctx.request.method(), segments);

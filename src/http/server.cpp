@@ -1,5 +1,8 @@
 #include "http/server.h"
 
+#include <prometheus/counter.h>
+#include <prometheus/registry.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 
 #include <boost/asio/as_tuple.hpp>
@@ -30,6 +33,23 @@ constexpr std::chrono::milliseconds kSweepInterval{250};
 
 using ReusePort = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
 
+// Every connection is a file descriptor, and the soft limit a process starts with (often
+// 1024, sometimes 256) is far below what the hard limit allows: raise it, so that idle or
+// hostile connections run into the per-connection limits here rather than into EMFILE.
+void raise_open_file_limit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max) {
+    return;
+  }
+  const rlim_t before = limit.rlim_cur;
+  limit.rlim_cur = limit.rlim_max;
+  if (setrlimit(RLIMIT_NOFILE, &limit) != 0) {
+    log::warn("could not raise the open-file limit", {{"soft", before}, {"hard", limit.rlim_max}});
+    return;
+  }
+  log::info("raised the open-file limit", {{"from", before}, {"to", limit.rlim_max}});
+}
+
 }  // namespace
 
 struct Server::Worker {
@@ -53,13 +73,25 @@ Server::Server(ServerOptions options, Handler handler, RejectionObserver on_reje
     : options_(std::move(options)),
       handler_(std::move(handler)),
       on_rejected_(std::move(on_rejected)),
-      on_thread_start_(std::move(on_thread_start)) {}
+      on_thread_start_(std::move(on_thread_start)),
+      client_connections_(options_.max_connections_per_client) {}
+
+void Server::track_refusals(prometheus::Registry& registry) {
+  client_connections_.count_refusals_in(
+      &prometheus::BuildCounter()
+           .Name("http_connections_refused_total")
+           .Help("New connections answered 503 and closed because their client already held "
+                 "MAX_CONNECTIONS_PER_CLIENT")
+           .Register(registry)
+           .Add({}));
+}
 
 Server::~Server() {
   stop();
 }
 
 void Server::start() {
+  raise_open_file_limit();
   auto address = asio::ip::make_address(options_.host);
   if (options_.port != 0) {
     // SO_REUSEPORT would let us share the port with another running instance, silently
@@ -177,15 +209,25 @@ asio::awaitable<void> Server::sweep_timeouts(Worker& worker) {
 
 asio::awaitable<void> Server::serve_connection(Worker& worker, tcp::socket socket,
                                                log::RequestLogContext& log_context) {
+  boost::system::error_code no_peer;
+  const auto client = socket.remote_endpoint(no_peer).address();
+  const bool admitted = no_peer || client_connections_.try_open(client);
   Connection connection(std::move(socket), options_, handler_, on_rejected_, draining_,
                         log_context);
   worker.connections.push_front(&connection.watch());
   auto registration = worker.connections.begin();
   ++open_connections_;
   try {
-    co_await connection.run(closing_idle_);
+    if (admitted) {
+      co_await connection.run(closing_idle_);
+    } else {
+      co_await connection.refuse_over_cap();
+    }
   } catch (const std::exception& e) {
     log::error("connection failed", {{"error", e.what()}});
+  }
+  if (admitted && !no_peer) {
+    client_connections_.close(client);
   }
   worker.connections.erase(registration);
   worker.free_log_contexts.push_back(&log_context);

@@ -23,8 +23,13 @@
 #include <thread>
 #include <vector>
 
+#include "http/client_connections.h"
 #include "http/connection.h"
 #include "http/types.h"
+
+namespace prometheus {
+class Registry;
+}
 
 namespace sre::http {
 
@@ -36,6 +41,7 @@ struct ServerOptions {
   std::size_t max_header_bytes = std::size_t{8} * 1024;
   std::chrono::seconds request_timeout{10};
   std::chrono::seconds idle_timeout{60};
+  unsigned max_connections_per_client = 512;  // 0: no cap (see client_connections.h)
 };
 
 // Called on each I/O thread as it starts, with its index (0-based) and its event loop's
@@ -51,7 +57,12 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  // Binds every acceptor (throws std::system_error, e.g. address in use) and starts threads.
+  // Counts connections refused for the per-client cap in `registry`
+  // (http_connections_refused_total). Call before start().
+  void track_refusals(prometheus::Registry& registry);
+
+  // Raises the open-file limit, binds every acceptor (throws std::system_error, e.g. address
+  // in use) and starts threads.
   void start();
   void begin_draining();
   void stop_accepting();
@@ -77,6 +88,7 @@ class Server {
   std::atomic<bool> draining_{false};
   std::atomic<bool> closing_idle_{false};  // after stop_accepting(): idle connections close
   std::atomic<std::size_t> open_connections_{0};
+  ClientConnections client_connections_;
 };
 
 }  // namespace sre::http

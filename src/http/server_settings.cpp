@@ -24,10 +24,15 @@ std::vector<core::Setting<ServerOptions>> server_settings(std::string port_help)
               "Largest accepted request head; larger gets 431"),
       setting("REQUEST_TIMEOUT_SECONDS", &ServerOptions::request_timeout,
               core::duration_in<seconds>(1, max_int),
-              "A started request must arrive completely within this"),
+              "A started request must arrive completely within this (and a new connection's "
+              "first byte)"),
       setting("IDLE_TIMEOUT_SECONDS", &ServerOptions::idle_timeout,
               core::duration_in<seconds>(1, max_int),
               "Idle keep-alive connections are closed after this"),
+      setting("MAX_CONNECTIONS_PER_CLIENT", &ServerOptions::max_connections_per_client,
+              core::integer_in<unsigned>(0, 1000000),
+              "Open connections one client IP may hold; more get 503 (0: no cap; raise it "
+              "behind a proxy)"),
   };
 }
 

@@ -55,8 +55,8 @@ class PolicyTable {
 };
 
 // The seed's limits: everything 100/min burst 110, creating students 10/min burst 15, tokens
-// 5/min burst 5. (Probes, the health report and metrics are never limited: see
-// never_rate_limited() in ratelimit/rate_limit_middleware.h.)
+// 5/min burst 5. (Probes and the health report are never limited, metrics scrapes have a
+// limit of their own: see ratelimit/rate_limit_middleware.h.)
 inline constexpr std::string_view kDefaultRateLimits =
     "* 100/min burst 110; POST /api/v1/students 10/min burst 15; "
     "POST /auth/token 5/min burst 5";

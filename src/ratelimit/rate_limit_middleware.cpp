@@ -24,18 +24,22 @@ std::string sf_string(std::string_view text) {
 
 RateLimitMiddleware::RateLimitMiddleware(RateLimiter& limiter, const RateLimitOptions& options)
     : limiter_(limiter), trusted_(options.trusted_proxies), ipv6_prefix_(options.ipv6_prefix) {
-  for (const auto& policy : limiter_.policies().policies()) {
+  auto format_texts_of = [this](const Policy& policy) {
     std::string quoted = sf_string(policy.name);
     std::string header =
         fmt::format("{};q={};w={}", quoted, policy.rate.limit, policy.rate.window.count());
     policy_texts_.push_back(
         {std::move(quoted), std::to_string(policy.rate.burst), std::move(header)});
+  };
+  for (const auto& policy : limiter_.policies().policies()) {
+    format_texts_of(policy);
   }
+  format_texts_of(limiter_.scrape_policy());  // index_of() puts it last
 }
 
 void RateLimitMiddleware::add_headers(http::Response& response, const Policy& policy,
                                       const Decision& decision) const {
-  const auto index = static_cast<std::size_t>(&policy - limiter_.policies().policies().data());
+  const auto index = limiter_.index_of(policy);
   const auto reset = ceil_seconds(decision.reset_us);
   const PolicyText& text = policy_texts_[index];
   response.set("X-RateLimit-Limit", text.burst);
@@ -48,7 +52,7 @@ void RateLimitMiddleware::add_headers(http::Response& response, const Policy& po
 
 bool never_rate_limited(http::RouteTag tag) {
   return tag == http::RouteTag::liveness || tag == http::RouteTag::readiness ||
-         tag == http::RouteTag::health_report || tag == http::RouteTag::metrics;
+         tag == http::RouteTag::health_report;
 }
 
 http::asio::awaitable<http::Response> RateLimitMiddleware::handle(http::RequestContext& ctx,
@@ -56,8 +60,10 @@ http::asio::awaitable<http::Response> RateLimitMiddleware::handle(http::RequestC
   if (ctx.route != nullptr && never_rate_limited(ctx.route->tag)) {
     co_return co_await next(ctx);
   }
+  const bool scrape = ctx.route != nullptr && ctx.route->tag == http::RouteTag::metrics;
   const Policy* policy =
-      limiter_.policies().match(ctx.request.method_string(), ctx.route_template());
+      scrape ? &limiter_.scrape_policy()
+             : limiter_.policies().match(ctx.request.method_string(), ctx.route_template());
   if (policy == nullptr || policy->exempt) {
     co_return co_await next(ctx);
   }

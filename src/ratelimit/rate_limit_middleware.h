@@ -11,9 +11,11 @@
 // and a refusal is 429 {"error":"Rate limit exceeded","retry_after":N} with Retry-After: N.
 //
 // Never limited, whatever the rules say (by route tag, see never_rate_limited()): liveness
-// and readiness probes, the /health report and metrics. A throttled probe makes an
-// orchestrator restart a healthy instance or pull it from the load balancer; a throttled
-// scrape blinds the people handling the incident.
+// and readiness probes and the /health report. A throttled probe makes an orchestrator
+// restart a healthy instance or pull it from the load balancer. Metrics scrapes get their
+// own built-in limit instead of RATE_LIMITS' (RateLimiter::scrape_policy(): 10/s, burst 20
+// per client): no scraper comes near it, so a scrape is never throttled, while /metrics
+// cannot be used to amplify load.
 #pragma once
 
 #include <string>

@@ -15,10 +15,21 @@ prometheus::Counter& local_evictions(obs::Metrics& metrics) {
       .Add({});
 }
 
+Policy scrape_policy() {
+  Policy policy;
+  policy.name = "metrics scrape";
+  policy.path = "/metrics";
+  policy.rate = Rate{10, std::chrono::seconds(1), 20};
+  return policy;
+}
+
 }  // namespace
 
 RateLimiter::RateLimiter(PolicyTable policies, redis::RedisClient* redis, obs::Metrics& metrics)
-    : policies_(std::move(policies)), redis_(redis), local_(&local_evictions(metrics)) {
+    : policies_(std::move(policies)),
+      scrape_(scrape_policy()),
+      redis_(redis),
+      local_(&local_evictions(metrics)) {
   if (redis_ != nullptr) {
     redis_limiter_ = std::make_unique<RedisLimiter>(*redis_);
   }
@@ -26,15 +37,19 @@ RateLimiter::RateLimiter(PolicyTable policies, redis::RedisClient* redis, obs::M
                         .Name("rate_limit_decisions_total")
                         .Help("Rate-limit decisions by policy and outcome (allowed, limited)")
                         .Register(metrics.registry());
-  for (const auto& policy : policies_.policies()) {
+  auto count_decisions_of = [&](const Policy& policy) {
     if (policy.exempt) {
       allowed_.push_back(nullptr);
       limited_.push_back(nullptr);
-      continue;
+      return;
     }
     allowed_.push_back(&decisions.Add({{"policy", policy.name}, {"outcome", "allowed"}}));
     limited_.push_back(&decisions.Add({{"policy", policy.name}, {"outcome", "limited"}}));
+  };
+  for (const auto& policy : policies_.policies()) {
+    count_decisions_of(policy);
   }
+  count_decisions_of(scrape_);
   fallback_decisions_ = &prometheus::BuildCounter()
                              .Name("rate_limit_fallback_decisions_total")
                              .Help(

@@ -29,20 +29,27 @@ class RateLimiter {
   RateLimiter(PolicyTable policies, redis::RedisClient* redis, obs::Metrics& metrics);
 
   const PolicyTable& policies() const { return policies_; }
+  // The limit on metrics scrapes, whatever RATE_LIMITS says: far above what any Prometheus
+  // needs (one scrape per interval), far below what makes /metrics an amplifier (each
+  // answer renders every series; thousands a second slowed everyone else down).
+  const Policy& scrape_policy() const { return scrape_; }
+  // Dense index of `policy`: one of policies(), then the scrape policy.
+  std::size_t index_of(const Policy& policy) const {
+    return &policy == &scrape_ ? policies_.policies().size()
+                               : static_cast<std::size_t>(&policy - policies_.policies().data());
+  }
 
   // Takes a token for `identity` under `policy` (one of policies()). References must outlive
   // the call.
   boost::asio::awaitable<Decision> decide(const Policy& policy, const std::string& identity);
 
  private:
-  std::size_t index_of(const Policy& policy) const {
-    return static_cast<std::size_t>(&policy - policies_.policies().data());
-  }
   void count(std::size_t index, bool allowed);
   void enter_fallback();
   void leave_fallback();
 
   PolicyTable policies_;
+  Policy scrape_;
   redis::RedisClient* redis_;
   std::unique_ptr<RedisLimiter> redis_limiter_;
   LocalLimiter local_;

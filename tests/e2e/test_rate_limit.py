@@ -3,6 +3,8 @@ response, 429 bodies, exempt routes, the limit shared by two instances through R
 X-Forwarded-For believed only from a trusted proxy. Invalid settings refuse to start."""
 from __future__ import annotations
 
+import time
+
 import pytest
 
 import harness
@@ -69,19 +71,35 @@ def test_headers_on_every_limited_response_and_exempt_routes(start_server):
     assert listed.headers["X-RateLimit-Limit"] == "110"
     missing = api.get("/no/such/path")
     assert missing.status_code == 404 and "RateLimit" in missing.headers, "scanners count too"
-    for path in ("/health", "/health/live", "/health/ready", "/metrics"):
+    for path in ("/health", "/health/live", "/health/ready"):
         response = api.get(path)
         assert not any(h in response.headers for h in LIMIT_HEADERS), (path, response.headers)
+    assert api.get("/metrics").headers["RateLimit-Policy"] == '"metrics scrape";q=10;w=1'
 
 
-def test_probes_health_report_and_metrics_are_never_limited_whatever_the_rules(start_server):
+def test_metrics_has_its_own_limit_far_above_any_scraper(start_server):
+    """/metrics renders every series per request: thousands a second slowed every other
+    client down. RATE_LIMITS cannot exempt it; a scraper (one request per interval) never
+    meets the built-in 10/s, burst 20."""
+    srv = start_server(env={"RATE_LIMIT_ENABLED": "true", "RATE_LIMITS": "/metrics exempt"})
+    api = srv.client()
+    statuses = [api.get("/metrics").status_code for _ in range(60)]
+    assert statuses[:20] == [200] * 20, statuses
+    assert statuses.count(429) >= 20, statuses
+    assert [api.get("/health/live").status_code for _ in range(60)] == [200] * 60
+    time.sleep(1.1)
+    assert api.get("/metrics").status_code == 200, "a scrape a second later is served"
+
+
+def test_probes_health_report_and_metrics_ignore_the_rules(start_server):
     # A rule that would limit everything to one request an hour: the tagged routes ignore it.
     srv = start_server(env={"RATE_LIMIT_ENABLED": "true", "RATE_LIMITS": "* 1/h burst 1"})
     api = srv.client()
-    for path in ("/health/live", "/health/ready", "/health", "/metrics"):
+    for path in ("/health/live", "/health/ready", "/health", "/metrics"):  # 5 < the scrape burst
         statuses = [api.get(path).status_code for _ in range(5)]
         assert statuses == [200] * 5, (path, statuses)
-        assert not any(h in api.get(path).headers for h in LIMIT_HEADERS), path
+        if path != "/metrics":
+            assert not any(h in api.get(path).headers for h in LIMIT_HEADERS), path
     assert [api.get("/").status_code for _ in range(2)] == [200, 429], "the rest is limited"
 
 

@@ -48,6 +48,7 @@ TEST(ServeSettings, EverySettingOnceAndNoOther) {
                                                   "MAX_HEADER_BYTES",
                                                   "REQUEST_TIMEOUT_SECONDS",
                                                   "IDLE_TIMEOUT_SECONDS",
+                                                  "MAX_CONNECTIONS_PER_CLIENT",
                                                   "WEB_DIR",
                                                   "DB_POOL_SIZE",
                                                   "DB_STATEMENT_TIMEOUT_MS",
@@ -152,10 +153,10 @@ TEST(ServeSettings, DescribeShowsEveryRowWithSecretsRedacted) {
 
 TEST(GradeServiceSettings, Port8001AndOnlyItsSettings) {
   EXPECT_EQ(names(grade_service::settings()),
-            (std::vector<std::string>{"HOST", "PORT", "WORKER_THREADS", "MAX_BODY_BYTES",
-                                      "MAX_HEADER_BYTES", "REQUEST_TIMEOUT_SECONDS",
-                                      "IDLE_TIMEOUT_SECONDS", "LOG_LEVEL", "GRADE_ERROR_RATE",
-                                      "GRADE_LATENCY_MS", "GRADE_LATENCY_JITTER_MS"}));
+            (std::vector<std::string>{
+                "HOST", "PORT", "WORKER_THREADS", "MAX_BODY_BYTES", "MAX_HEADER_BYTES",
+                "REQUEST_TIMEOUT_SECONDS", "IDLE_TIMEOUT_SECONDS", "MAX_CONNECTIONS_PER_CLIENT",
+                "LOG_LEVEL", "GRADE_ERROR_RATE", "GRADE_LATENCY_MS", "GRADE_LATENCY_JITTER_MS"}));
   auto built = core::build(grade_service::settings(), {{"GRADE_LATENCY_MS", "2000"}});
   ASSERT_TRUE(built.options) << built.error;
   EXPECT_EQ(built.options->server.port, 8001);

@@ -83,7 +83,8 @@ TEST(ServerRows, EachRow) {
               {"MAX_BODY_BYTES", "1", "1", "0"},
               {"MAX_HEADER_BYTES", "1024", "1024", "1023"},
               {"REQUEST_TIMEOUT_SECONDS", "1", "1", "ten"},
-              {"IDLE_TIMEOUT_SECONDS", "2147483647", "2147483647", "1.5"}});
+              {"IDLE_TIMEOUT_SECONDS", "2147483647", "2147483647", "1.5"},
+              {"MAX_CONNECTIONS_PER_CLIENT", "0", "0", "-1"}});
 }
 
 TEST(ServerRows, DefaultsAndThreads) {

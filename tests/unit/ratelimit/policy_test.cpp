@@ -45,7 +45,7 @@ TEST(NeverRateLimited, ProbesHealthReportAndMetricsOnly) {
   EXPECT_TRUE(never_rate_limited(http::RouteTag::liveness));
   EXPECT_TRUE(never_rate_limited(http::RouteTag::readiness));
   EXPECT_TRUE(never_rate_limited(http::RouteTag::health_report));
-  EXPECT_TRUE(never_rate_limited(http::RouteTag::metrics));
+  EXPECT_FALSE(never_rate_limited(http::RouteTag::metrics));      // its own built-in limit
   EXPECT_FALSE(never_rate_limited(http::RouteTag::operational));  // docs, the service root
   EXPECT_FALSE(never_rate_limited(http::RouteTag::admin));
   EXPECT_FALSE(never_rate_limited(http::RouteTag::public_api));
