@@ -69,6 +69,7 @@ int run_grade_service(const GradeServiceConfig& config) {
           app.http().on_rejected(ctx, response);
         },
         nullptr);
+    server.track_refusals(app.http().metrics().registry());
     // A test double of a remote service: on a signal it stops at once (requests held by an
     // outage would otherwise keep it alive).
     exit_code = service::run_until_signal(server, {.host = config.server.host});

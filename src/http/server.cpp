@@ -209,8 +209,8 @@ asio::awaitable<void> Server::sweep_timeouts(Worker& worker) {
 
 asio::awaitable<void> Server::serve_connection(Worker& worker, tcp::socket socket,
                                                log::RequestLogContext& log_context) {
-  boost::system::error_code no_peer;
-  const auto client = socket.remote_endpoint(no_peer).address();
+  boost::system::error_code no_peer;  // the client already left: nothing to count
+  const auto client = connection_client(socket.remote_endpoint(no_peer).address());
   const bool admitted = no_peer || client_connections_.try_open(client);
   Connection connection(std::move(socket), options_, handler_, on_rejected_, draining_,
                         log_context);

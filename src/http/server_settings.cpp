@@ -31,8 +31,8 @@ std::vector<core::Setting<ServerOptions>> server_settings(std::string port_help)
               "Idle keep-alive connections are closed after this"),
       setting("MAX_CONNECTIONS_PER_CLIENT", &ServerOptions::max_connections_per_client,
               core::integer_in<unsigned>(0, 1000000),
-              "Open connections one client IP may hold; more get 503 (0: no cap; raise it "
-              "behind a proxy)"),
+              "Open connections one client (IP address, IPv6 /64) may hold; more get 503 "
+              "(0: no cap; raise it behind a proxy)"),
   };
 }
 

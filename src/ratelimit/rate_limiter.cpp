@@ -15,7 +15,7 @@ prometheus::Counter& local_evictions(obs::Metrics& metrics) {
       .Add({});
 }
 
-Policy scrape_policy() {
+Policy builtin_scrape_policy() {
   Policy policy;
   policy.name = "metrics scrape";
   policy.path = "/metrics";
@@ -27,7 +27,7 @@ Policy scrape_policy() {
 
 RateLimiter::RateLimiter(PolicyTable policies, redis::RedisClient* redis, obs::Metrics& metrics)
     : policies_(std::move(policies)),
-      scrape_(scrape_policy()),
+      scrape_(builtin_scrape_policy()),
       redis_(redis),
       local_(&local_evictions(metrics)) {
   if (redis_ != nullptr) {
@@ -94,7 +94,10 @@ void RateLimiter::leave_fallback() {
 boost::asio::awaitable<Decision> RateLimiter::decide(const Policy& policy,
                                                      const std::string& identity) {
   const std::size_t index = index_of(policy);
-  if (redis_limiter_) {
+  // Scrapes are limited per instance, never in Redis: the load they guard against is this
+  // instance's, and a Prometheus scraping every instance from one address must not spend
+  // one shared bucket on all of them.
+  if (redis_limiter_ && &policy != &scrape_) {
     std::optional<Decision> shared;
     if (redis_->available()) {
       const std::string key = "ratelimit:" + policy.name + ":" + identity;

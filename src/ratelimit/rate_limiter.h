@@ -31,7 +31,8 @@ class RateLimiter {
   const PolicyTable& policies() const { return policies_; }
   // The limit on metrics scrapes, whatever RATE_LIMITS says: far above what any Prometheus
   // needs (one scrape per interval), far below what makes /metrics an amplifier (each
-  // answer renders every series; thousands a second slowed everyone else down).
+  // answer renders every series; thousands a second slowed everyone else down). Its buckets
+  // are always in-process, one per client and instance, even when Redis is configured.
   const Policy& scrape_policy() const { return scrape_; }
   // Dense index of `policy`: one of policies(), then the scrape policy.
   std::size_t index_of(const Policy& policy) const {
@@ -39,8 +40,8 @@ class RateLimiter {
                                : static_cast<std::size_t>(&policy - policies_.policies().data());
   }
 
-  // Takes a token for `identity` under `policy` (one of policies()). References must outlive
-  // the call.
+  // Takes a token for `identity` under `policy` (one of policies(), or scrape_policy()).
+  // References must outlive the call.
   boost::asio::awaitable<Decision> decide(const Policy& policy, const std::string& identity);
 
  private:

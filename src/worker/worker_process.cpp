@@ -94,6 +94,7 @@ int run_worker(const WorkerConfig& config) {
             consumption.attach(executor);
           }
         });
+    server.track_refusals(app.http().metrics().registry());
     exit_code = service::run_until_signal(
         server, {.host = config.server.host},
         {.on_listening =

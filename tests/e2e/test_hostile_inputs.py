@@ -183,6 +183,25 @@ def test_raw_non_utf8_target_is_refused_and_logged_as_json(server, target):
     assert record["request_id"] == request_id.decode()
 
 
+@pytest.mark.parametrize("method", ["GET", "DELETE"])
+@pytest.mark.parametrize("path", [
+    "/a/../api/v1/students", "/api/v1/students/.", "/api/v1/students/..",
+    "/api/v1/students/%2e%2e", "/api/v1/students/%2E", "/api/v1/students/./grades",
+    "/docs/assets/..", "/docs/assets/%2e%2e"])
+def test_dot_segments_route_nowhere(server, method, path):
+    """A proxy in front may resolve "..", the service does not: rather than route such a path
+    somewhere the two disagree about (here, a student id of ".."), it is 404 unmatched."""
+    with server.raw() as conn:
+        conn.send(f"{method} {path} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+        response = conn.read_response()
+    assert response.status == 404, response
+    assert response.json() == {"detail": "Not Found"}, response.body
+    request_id = response.header("X-Request-ID")
+    record = server.wait_for_log(lambda r: r.get("request_id") == request_id and "route" in r,
+                                 what=f"the access line of {path}")
+    assert record["route"] == "unmatched", record
+
+
 def test_every_log_line_is_utf8_json_after_the_hostile_inputs(server):
     """Last in this file: the lines of every request above, raw bytes and all, still parse."""
     for number, line in enumerate(server.process.log_bytes().splitlines(), 1):
