@@ -8,8 +8,12 @@ namespace {
 
 using boost::asio::ip::make_address;
 
-const auto kClient = make_address("192.0.2.1");
-const auto kOther = connection_client(make_address("2001:db8::1"));
+boost::asio::ip::address client() {
+  return make_address("192.0.2.1");
+}
+boost::asio::ip::address other_client() {
+  return connection_client(make_address("2001:db8::1"));
+}
 
 TEST(ConnectionClient, Ipv4AsIsIpv6ByItsSlash64) {
   EXPECT_EQ(connection_client(make_address("192.0.2.7")), make_address("192.0.2.7"));
@@ -25,32 +29,32 @@ TEST(ConnectionClient, Ipv4AsIsIpv6ByItsSlash64) {
 
 TEST(ClientConnections, CapsEachClientOnItsOwn) {
   ClientConnections connections(2);
-  EXPECT_TRUE(connections.try_open(kClient));
-  EXPECT_TRUE(connections.try_open(kClient));
-  EXPECT_FALSE(connections.try_open(kClient));
-  EXPECT_TRUE(connections.try_open(kOther));
-  connections.close(kClient);
-  EXPECT_TRUE(connections.try_open(kClient)) << "a closed connection frees its slot";
-  EXPECT_FALSE(connections.try_open(kClient));
+  EXPECT_TRUE(connections.try_open(client()));
+  EXPECT_TRUE(connections.try_open(client()));
+  EXPECT_FALSE(connections.try_open(client()));
+  EXPECT_TRUE(connections.try_open(other_client()));
+  connections.close(client());
+  EXPECT_TRUE(connections.try_open(client())) << "a closed connection frees its slot";
+  EXPECT_FALSE(connections.try_open(client()));
 }
 
 TEST(ClientConnections, ForgetsAClientThatLeft) {
   ClientConnections connections(1);
-  EXPECT_TRUE(connections.try_open(kClient));
-  connections.close(kClient);
-  connections.close(kClient);  // one close too many changes nothing
-  EXPECT_TRUE(connections.try_open(kClient));
-  EXPECT_FALSE(connections.try_open(kClient));
+  EXPECT_TRUE(connections.try_open(client()));
+  connections.close(client());
+  connections.close(client());  // one close too many changes nothing
+  EXPECT_TRUE(connections.try_open(client()));
+  EXPECT_FALSE(connections.try_open(client()));
 }
 
 TEST(ClientConnections, CountsEveryRefusal) {
   prometheus::Counter refused;
   ClientConnections connections(1);
   connections.count_refusals_in(&refused);
-  EXPECT_TRUE(connections.try_open(kClient));
-  EXPECT_FALSE(connections.try_open(kClient));
-  EXPECT_FALSE(connections.try_open(kClient));
-  EXPECT_TRUE(connections.try_open(kOther));
+  EXPECT_TRUE(connections.try_open(client()));
+  EXPECT_FALSE(connections.try_open(client()));
+  EXPECT_FALSE(connections.try_open(client()));
+  EXPECT_TRUE(connections.try_open(other_client()));
   EXPECT_EQ(refused.Value(), 2);
 }
 
@@ -59,7 +63,7 @@ TEST(ClientConnections, ZeroMeansNoCap) {
   ClientConnections connections(0);
   connections.count_refusals_in(&refused);
   for (int i = 0; i < 1000; ++i) {
-    EXPECT_TRUE(connections.try_open(kClient));
+    EXPECT_TRUE(connections.try_open(client()));
   }
   EXPECT_EQ(refused.Value(), 0);
 }
