@@ -8,7 +8,7 @@ export CCACHE_MAXSIZE ?= 2G
 # Relative paths in the cache key: worktrees and fresh clones elsewhere reuse the same objects.
 export CCACHE_BASEDIR ?= $(CURDIR)
 
-.PHONY: all bootstrap web build run test unit-test e2e-test bench lint check-layers format slo clean
+.PHONY: all bootstrap web build run stack test unit-test e2e-test bench lint check-layers format slo clean
 
 all: build
 
@@ -27,6 +27,11 @@ build: bootstrap web
 
 run: build
 	$(BUILD_DIR)/sre-playground serve
+
+# The whole system on loopback (scripts/stack: PostgreSQL, Redis, moto, grade service, three
+# API replicas behind nginx on :8000, worker, Prometheus, Alertmanager); `scripts/stack down`.
+stack: build
+	SRE_PLAYGROUND_BIN=$(CURDIR)/$(BUILD_DIR)/sre-playground scripts/stack up
 
 test: build unit-test e2e-test
 

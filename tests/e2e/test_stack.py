@@ -1,0 +1,259 @@
+"""scripts/stack: the whole system (PostgreSQL, Redis, moto, grade service, 3 API replicas
+behind nginx, worker, Prometheus, Alertmanager) from one command, on free loopback ports.
+
+One stack for the module, every port moved off the seed's defaults (which may be taken on a
+shared machine) and STACK_DIR in a temporary directory. The tests run in order: up (twice),
+a replica killed under traffic, a rolling restart under steady load with zero failed
+requests, and down leaving no process and no port behind.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+import harness
+
+pytestmark = pytest.mark.slow
+
+STACK = harness.REPO_ROOT / "scripts" / "stack"
+PORT_VARIABLES = ("STACK_NGINX_PORT", "STACK_GRADE_SERVICE_PORT", "STACK_WORKER_PORT",
+                  "STACK_POSTGRES_PORT", "STACK_REDIS_PORT", "STACK_MOTO_PORT",
+                  "STACK_PROMETHEUS_PORT", "STACK_ALERTMANAGER_PORT")
+PARTS = ("postgres", "redis", "moto", "grade-service", "api-1", "api-2", "api-3", "worker",
+         "nginx", "prometheus", "alertmanager")
+
+
+class Stack:
+    def __init__(self, directory: Path, binary: Path):
+        self.directory = directory
+        self.ports = {name: harness.free_port() for name in PORT_VARIABLES}
+        self.api_ports = [harness.free_port() for _ in range(3)]
+        self.env = harness.clean_environment({
+            **{name: str(port) for name, port in self.ports.items()},
+            "STACK_API_PORTS": ",".join(map(str, self.api_ports)),
+            "STACK_DIR": str(directory), "SRE_PLAYGROUND_BIN": str(binary),
+            # Settings the stack passes on to the replicas and the worker.
+            "RATE_LIMIT_ENABLED": "false",     # the load below is one client
+            "SHUTDOWN_DELAY_SECONDS": "1",
+            "WORKER_WAIT_SECONDS": "1",        # a SIGTERM waits for the SQS long poll
+            "GRADE_ERROR_RATE": "0",
+        })
+
+    @property
+    def url(self) -> str:
+        return f"http://{harness.LOOPBACK}:{self.ports['STACK_NGINX_PORT']}"
+
+    def port(self, part: str) -> int:
+        if part.startswith("api-"):
+            return self.api_ports[int(part[4:]) - 1]
+        return self.ports["STACK_" + part.upper().replace("-", "_") + "_PORT"]
+
+    def run(self, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+        return subprocess.run([str(STACK), *args], env=self.env, capture_output=True, text=True,
+                              timeout=timeout, check=False)
+
+    def must(self, *args: str, timeout: float = 120) -> str:
+        result = self.run(*args, timeout=timeout)
+        assert result.returncode == 0, (f"scripts/stack {' '.join(args)} exited "
+                                        f"{result.returncode}:\n{result.stdout}{result.stderr}")
+        return result.stdout
+
+    def status(self) -> tuple[int, dict[str, dict[str, str]]]:
+        """Exit code of `status` and its table, one row per part."""
+        result = self.run("status")
+        lines = result.stdout.splitlines()
+        assert lines[0].split() == ["PART", "PID", "PORT", "HEALTH", "UPTIME"], result.stdout
+        rows = {}
+        for line in lines[1:]:
+            part, pid, port, health, uptime = line.split()
+            rows[part] = {"pid": pid, "port": port, "health": health, "uptime": uptime}
+        return result.returncode, rows
+
+    def recorded_pids(self) -> dict[str, int]:
+        return {path.stem: int(path.read_text().split()[0])
+                for path in (self.directory / "run").glob("*.pid")}
+
+    def access_log_upstreams(self) -> list[str]:
+        text = (self.directory / "logs" / "nginx.access.log").read_text()
+        return [line.split("upstream=")[1].split()[0] for line in text.splitlines()
+                if "upstream=" in line]
+
+
+def port_is_free(port: int) -> bool:
+    """Whether nothing listens on 127.0.0.1:port, found by binding it (no traffic to it)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((harness.LOOPBACK, port))
+        except OSError:
+            return False
+    return True
+
+
+def session_members(leader: int) -> list[int]:
+    """Processes still alive (not zombies) in the session the stack created for a part."""
+    members = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            text = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        fields = text[text.rindex(")") + 2:].split()
+        if fields[0] != "Z" and int(fields[3]) == leader:
+            members.append(int(entry))
+    return members
+
+
+@pytest.fixture(scope="module")
+def stack(sre_binary):
+    # PostgreSQL runs as its own account when the tests run as root: the directory must be
+    # reachable by it, which pytest's private tmp_path is not.
+    directory = Path(tempfile.mkdtemp(prefix="sre-stack-"))
+    os.chmod(directory, 0o755)
+    stack = Stack(directory, sre_binary)
+    yield stack
+    stack.run("down", timeout=120)
+    for pid in stack.recorded_pids().values():  # a failed test may have left a part running
+        for member in session_members(pid):
+            os.kill(member, 9)
+    shutil.rmtree(directory, ignore_errors=True)
+
+
+def test_up_starts_every_part_healthy_and_twice_is_idempotent(stack):
+    began = time.monotonic()
+    stack.must("up")
+    print(f"first up: {time.monotonic() - began:.1f}s")
+    code, rows = stack.status()
+    assert code == 0, rows
+    assert list(rows) == list(PARTS)
+    for part, row in rows.items():
+        assert row["health"] == "healthy", (part, row)
+        assert row["port"] == str(stack.port(part)), (part, row)
+        assert row["pid"].isdigit(), (part, row)
+    pids = {part: row["pid"] for part, row in rows.items()}
+
+    began = time.monotonic()
+    output = stack.must("up")
+    assert "healthy on" not in output, output  # nothing started the second time
+    assert {part: row["pid"] for part, row in stack.status()[1].items()} == pids
+    print(f"second up: {time.monotonic() - began:.1f}s")
+
+    # nginx spreads requests over the three replicas, which share PostgreSQL; the worker
+    # counts the new student from the outbox (or the queue).
+    for _ in range(12):
+        assert requests.get(stack.url + "/api/v1/students?limit=1", timeout=5).status_code == 200
+    assert set(stack.access_log_upstreams()) >= {f"127.0.0.1:{p}" for p in stack.api_ports}
+    created = requests.post(stack.url + "/api/v1/students", timeout=5,
+                            json={"first_name": "Stack", "last_name": "Up", "grade": 3})
+    assert created.status_code == 201, created.text
+    harness.poll(lambda: requests.get(stack.url + "/api/v1/stats/grades", timeout=5)
+                 .json()["total_students"] >= 1, timeout=20, what="the worker's count")
+
+
+def test_a_killed_replica_costs_no_request_and_starts_again(stack):
+    stack.must("kill", "api-2")
+    code, rows = stack.status()
+    assert code == 1 and rows["api-2"]["health"] == "stopped", rows
+    session = requests.Session()
+    for i in range(60):
+        if i % 3 == 0:
+            response = session.post(stack.url + "/api/v1/students", timeout=5,
+                                    json={"first_name": f"K{i}", "last_name": "X", "grade": 4})
+            assert response.status_code == 201, response.text
+        else:
+            response = session.get(stack.url + "/api/v1/students?limit=2", timeout=5)
+            assert response.status_code == 200, response.text
+    stack.must("start", "api-2")
+    code, rows = stack.status()
+    assert code == 0, rows
+
+
+class SteadyLoad:
+    """Clients on keep-alive connections through nginx, alternating a create and a list, until
+    stopped; every answer other than 201/200, and every transport error, is a failure."""
+
+    def __init__(self, url: str, clients: int = 4):
+        self.url = url
+        self.running = True
+        self.ok = 0
+        self.failures: list[str] = []
+        self.lock = threading.Lock()
+        self.threads = [threading.Thread(target=self.client, args=(i,)) for i in range(clients)]
+
+    def client(self, number: int) -> None:
+        session = requests.Session()
+        sent = 0
+        while self.running:
+            sent += 1
+            try:
+                if sent % 2:
+                    response = session.post(
+                        self.url + "/api/v1/students", timeout=10,
+                        json={"first_name": f"Load{number}", "last_name": "R", "grade": 9})
+                    good = response.status_code == 201
+                else:
+                    response = session.get(self.url + "/api/v1/students?limit=5", timeout=10)
+                    good = response.status_code == 200
+                outcome = None if good else f"{response.status_code} {response.text[:120]}"
+            except requests.RequestException as error:
+                outcome = repr(error)
+            with self.lock:
+                if outcome is None:
+                    self.ok += 1
+                else:
+                    self.failures.append(outcome)
+
+    def __enter__(self) -> "SteadyLoad":
+        for thread in self.threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.running = False
+        for thread in self.threads:
+            thread.join(timeout=30)
+
+
+def test_rollout_under_steady_load_fails_no_request(stack):
+    before = {part: row["pid"] for part, row in stack.status()[1].items()}
+    with SteadyLoad(stack.url) as load:
+        time.sleep(0.5)
+        began = time.monotonic()
+        output = stack.must("rollout")
+        duration = time.monotonic() - began
+        time.sleep(0.5)
+    print(output)
+    print(f"rollout: {duration:.1f}s, {load.ok} requests answered, "
+          f"{len(load.failures)} failed")
+    assert load.failures == [], load.failures[:10]
+    assert load.ok > 100, load.ok
+    code, rows = stack.status()
+    assert code == 0, rows
+    for part in ("api-1", "api-2", "api-3"):
+        assert rows[part]["pid"] != before[part], (part, before, rows)
+    for part in set(PARTS) - {"api-1", "api-2", "api-3"}:
+        assert rows[part]["pid"] == before[part], (part, before, rows)
+
+
+def test_down_leaves_no_process_and_no_port(stack):
+    pids = stack.recorded_pids()
+    assert sorted(pids) == sorted(PARTS)
+    stack.must("down")
+    for part, pid in pids.items():
+        assert session_members(pid) == [], f"{part} (session {pid}) left processes behind"
+    for part in PARTS:
+        assert port_is_free(stack.port(part)), f"{part}: port {stack.port(part)} still taken"
+    assert list((stack.directory / "run").glob("*.pid")) == []
+    code, rows = stack.status()
+    assert code == 1 and {row["health"] for row in rows.values()} == {"stopped"}, rows
