@@ -157,8 +157,18 @@ def test_up_starts_every_part_healthy_and_twice_is_idempotent(stack):
     created = requests.post(stack.url + "/api/v1/students", timeout=5,
                             json={"first_name": "Stack", "last_name": "Up", "grade": 3})
     assert created.status_code == 201, created.text
+    # The replicas relay the event to SQS in moto, and the worker counts it from the queue.
+    def published() -> float:
+        return sum(harness.metric_value(
+            requests.get(f"http://127.0.0.1:{port}/metrics", timeout=5).text,
+            "events_published_total", {"destination": "sqs"}) for port in stack.api_ports)
+    harness.poll(lambda: published() >= 1, timeout=20, what="the event published to SQS")
     harness.poll(lambda: requests.get(stack.url + "/api/v1/stats/grades", timeout=5)
                  .json()["total_students"] >= 1, timeout=20, what="the worker's count")
+    worker_metrics = requests.get(f"http://127.0.0.1:{stack.port('worker')}/metrics",
+                                  timeout=5).text
+    assert harness.metric_value(worker_metrics, "aws_requests_total", {
+        "service": "sqs", "operation": "DeleteMessageBatch", "outcome": "success"}) >= 1
 
 
 def test_a_killed_replica_costs_no_request_and_starts_again(stack):
