@@ -213,6 +213,32 @@ def test_a_killed_replica_costs_no_request_and_starts_again(stack):
     assert code == 0, rows
 
 
+def test_redis_or_moto_down_fails_no_request_and_writes_return_with_postgres(stack):
+    session = requests.Session()
+
+    def create(name: str) -> requests.Response:
+        return session.post(stack.url + "/api/v1/students", timeout=10,
+                            json={"first_name": name, "last_name": "Chaos", "grade": 6})
+
+    for part in ("redis", "moto"):
+        stack.must("kill", part)
+        for i in range(10):
+            assert create(f"{part}{i}").status_code == 201
+            assert session.get(stack.url + "/api/v1/students?limit=3",
+                               timeout=10).status_code == 200
+        stack.must("start", part)
+
+    stack.must("kill", "postgres")
+    refused = create("postgres")
+    assert refused.status_code == 503 and refused.headers["Retry-After"], refused.text
+    stack.must("start", "postgres")
+    harness.poll(lambda: create("back").status_code == 201, timeout=10,
+                 what="a create answered 201 after PostgreSQL returned")
+    # The relay re-provisions moto's queue and table, the worker reconnects: all healthy.
+    harness.poll(lambda: stack.status()[0] == 0, timeout=30, interval=0.5,
+                 what="every part healthy again")
+
+
 class SteadyLoad:
     """Clients on keep-alive connections through nginx, a create for every two lists, until
     stopped; every answer other than 201/200, and every transport error, is a failure."""
