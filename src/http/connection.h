@@ -1,6 +1,9 @@
 // One client connection: reads requests one after another (HTTP/1.1 keep-alive), hands each
 // to the handler and writes the response back. Runs as a single coroutine on the I/O thread
-// that accepted it.
+// that accepted it. The next request is read only once the last response is written, and the
+// kernel holds little unsent (TCP_NOTSENT_LOWAT, see server.cpp): a client that pipelines
+// requests without reading the answers is simply no longer read from, until the write
+// timeout closes it.
 //
 // Timeouts do not use a timer per read or write. Each connection just records a deadline
 // (one store per operation); a sweep on its thread, a few times a second, cancels the ones

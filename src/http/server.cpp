@@ -1,5 +1,7 @@
 #include "http/server.h"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <prometheus/counter.h>
 #include <prometheus/registry.h>
 #include <sys/resource.h>
@@ -32,6 +34,15 @@ constexpr std::chrono::milliseconds kAcceptRetryDelay{100};
 constexpr std::chrono::milliseconds kSweepInterval{250};
 
 using ReusePort = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
+using NotSentLowat = asio::detail::socket_option::integer<IPPROTO_TCP, TCP_NOTSENT_LOWAT>;
+
+// Back-pressure on a client that sends requests without reading the answers: a connection
+// reads its next request only once its last response is written, and with this bound a
+// write completes only once what the kernel still has to send is under it. Without it the
+// kernel takes up to tcp_wmem's maximum (4 MiB) of answers per connection before a write
+// waits, so such a client keeps a core busy and the kernel's memory growing. 64 KiB is more
+// than nearly any response here, which still goes out in one write.
+constexpr int kUnsentBytesBound = 64 * 1024;
 
 // Every connection is a file descriptor, and the soft limit a process starts with (often
 // 1024, sometimes 256) is far below what the hard limit allows: raise it, so that idle or
@@ -179,6 +190,7 @@ asio::awaitable<void> Server::accept_loop(Worker& worker) {
     }
     boost::system::error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
+    socket.set_option(NotSentLowat(kUnsentBytesBound), ignored);
     if (worker.free_log_contexts.empty()) {
       worker.free_log_contexts.push_back(&worker.log_contexts.emplace_back());
     }
