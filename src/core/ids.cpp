@@ -91,15 +91,25 @@ bool is_acceptable_request_id(std::string_view text) {
   return true;
 }
 
-std::string trace_id_from_traceparent(std::string_view traceparent) {
-  // version "-" trace-id(32 hex) "-" parent-id(16 hex) "-" flags(2 hex)
-  if (traceparent.size() >= 55 && traceparent[2] == '-' && traceparent[35] == '-') {
-    std::string_view trace_id = traceparent.substr(3, 32);
-    if (is_hex(trace_id, false) && trace_id != std::string(32, '0')) {
-      return std::string(trace_id);
-    }
+namespace {
+
+// The odds of 64 random zero bits are 2^-64, but the standard forbids the value: draw again.
+std::string random_nonzero_hex(std::size_t digits) {
+  std::string out = random_hex(digits, kLowerHex);
+  while (out.find_first_not_of('0') == std::string::npos) {
+    out = random_hex(digits, kLowerHex);
   }
-  return random_hex(32, kLowerHex);
+  return out;
+}
+
+}  // namespace
+
+std::string generate_trace_id() {
+  return random_nonzero_hex(32);
+}
+
+std::string generate_span_id() {
+  return random_nonzero_hex(16);
 }
 
 bool is_path_safe_student_id(std::string_view id) {

@@ -30,7 +30,9 @@ std::string generate_request_id();
 // [A-Za-z0-9._-]: anything else could smuggle newlines or markup into our logs.
 bool is_acceptable_request_id(std::string_view text);
 
-// W3C trace context: the trace-id of a valid `traceparent` header, else a fresh one.
-std::string trace_id_from_traceparent(std::string_view traceparent);
+// W3C trace context ids (core/trace_context.h), lowercase hex: a trace id of 32 digits (128
+// random bits) and a span id of 16 (64 bits). Never all zeros, which the standard reserves.
+std::string generate_trace_id();
+std::string generate_span_id();
 
 }  // namespace sre::core

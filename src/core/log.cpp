@@ -79,7 +79,7 @@ bool enabled(Level level) {
 
 std::string render(Level level, std::string_view service, std::string_view msg, Fields fields) {
   boost::json::object line;
-  line.reserve(6 + fields.size());
+  line.reserve(7 + fields.size());
   line["ts"] = core::rfc3339_millis(std::chrono::system_clock::now());
   line["level"] = name_of(level);
   line["msg"] = msg;
@@ -90,6 +90,9 @@ std::string render(Level level, std::string_view service, std::string_view msg, 
     }
     if (context->trace_id != nullptr && !context->trace_id->empty()) {
       line["trace_id"] = *context->trace_id;
+    }
+    if (context->span_id != nullptr && !context->span_id->empty()) {
+      line["span_id"] = *context->span_id;
     }
   }
   for (const auto& field : fields) {

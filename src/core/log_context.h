@@ -1,4 +1,4 @@
-// The log context of a request (its request id and trace id), carried by the request's
+// The log context of a request (its request id, trace id and span id), carried by the request's
 // coroutine: every log line written while one of its steps runs carries the ids, so lower
 // layers (cache, rate limiter, store) log with log::warn(...) and no id parameters.
 //
@@ -28,6 +28,7 @@ namespace sre::log {
 struct RequestLogContext {
   const std::string* request_id = nullptr;  // null or "": the line has no request_id
   const std::string* trace_id = nullptr;
+  const std::string* span_id = nullptr;  // the request's own span (core/trace_context.h)
 };
 
 // The context of the request this thread is running a step of, or nullptr.

@@ -7,6 +7,8 @@
 #include <boost/json/serialize.hpp>
 #include <boost/url/parse.hpp>
 
+#include "core/ids.h"
+#include "core/trace_context.h"
 #include "grades/grades.h"
 
 namespace sre::grades {
@@ -118,9 +120,15 @@ GradeClient::GradeClient(GradeServiceAddress address)
 asio::awaitable<AttemptResult> GradeClient::fetch(const AttemptRequest& request) const {
   http::ClientRequest call;
   call.target = address_.base_path + "/grades/" + request.student_id;
-  call.headers = {{"X-Request-ID", request.request_id},
-                  {"X-Request-Timeout-Ms",
-                   std::to_string(std::max<long long>(1, request.remaining_budget.count()))}};
+  call.headers = {
+      {"X-Request-ID", request.request_id},
+      {"traceparent",
+       core::format_traceparent(request.trace_id, core::generate_span_id(), request.trace_flags)},
+      {"X-Request-Timeout-Ms",
+       std::to_string(std::max<long long>(1, request.remaining_budget.count()))}};
+  if (!request.tracestate.empty()) {
+    call.headers.emplace_back("tracestate", request.tracestate);
+  }
   call.timeout = request.timeout;
   http::ClientResponse response = co_await client_.send(call);
   co_return classify_answer(response);

@@ -47,6 +47,10 @@ AttemptResult classify_answer(const http::ClientResponse& response);
 struct AttemptRequest {
   std::string student_id;
   std::string request_id;
+  // The caller's trace (http::RequestContext): each attempt is a new span under it.
+  std::string trace_id;
+  std::uint8_t trace_flags = 0;
+  std::string tracestate;
   std::chrono::milliseconds timeout{500};
   // Sent downstream as X-Request-Timeout-Ms: what is left of the caller's deadline.
   std::chrono::milliseconds remaining_budget{500};

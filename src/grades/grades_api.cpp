@@ -80,6 +80,9 @@ http::asio::awaitable<void> GradesApi::fetch(const http::RequestContext& ctx, Lo
   AttemptRequest request;
   request.student_id = std::string(ctx.path_param("student_id"));
   request.request_id = ctx.request_id;
+  request.trace_id = ctx.trace_id;
+  request.trace_flags = ctx.trace_flags;
+  request.tracestate = ctx.tracestate;
   AttemptResult last;
   for (int attempt = 0; attempt < options_.max_attempts; ++attempt) {
     if (attempt > 0) {

@@ -68,7 +68,7 @@ std::string remote_address(const tcp::socket& socket) {
 class LogContextDuring {
  public:
   LogContextDuring(log::RequestLogContext& context, const RequestContext& ctx) : context_(context) {
-    context_ = {&ctx.request_id, &ctx.trace_id};
+    context_ = {&ctx.request_id, &ctx.trace_id, &ctx.span_id};
   }
   ~LogContextDuring() { context_ = {}; }
   LogContextDuring(const LogContextDuring&) = delete;

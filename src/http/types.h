@@ -39,9 +39,13 @@ struct RequestContext {
   std::string client_address;
   std::chrono::steady_clock::time_point received_at = std::chrono::steady_clock::now();
 
-  // Set by the request-id middleware.
+  // Set by the request-id middleware (core/trace_context.h): the caller's trace (or a new
+  // one), this request's own span in it, and what to pass on to the services it calls.
   std::string request_id;
   std::string trace_id;
+  std::string span_id;
+  std::uint8_t trace_flags = 0;
+  std::string tracestate;  // empty when none was sent, or it was not fit to pass on
   // Who is authenticated; empty for anonymous requests (no authentication middleware is
   // installed yet, so it stays empty). Rate limits key on it when present, else on the client's IP
   // address.

@@ -35,7 +35,7 @@ http::asio::awaitable<http::Response> HttpApp::handle(http::RequestContext& ctx)
 
 void HttpApp::on_rejected(http::RequestContext& ctx, http::Response& response) {
   assign_request_ids(ctx);
-  response.set("X-Request-ID", ctx.request_id);
+  set_request_id_headers(ctx, response);
   observability_->record(ctx, response);
 }
 

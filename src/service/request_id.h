@@ -1,5 +1,6 @@
-// Gives every request an id and a trace id, and echoes X-Request-ID on the response, so a
-// client, our logs and downstream services all talk about the same request.
+// Gives every request an id and a place in a trace (W3C trace context: the caller's
+// `traceparent`, or a new trace), and answers with X-Request-ID and this request's own
+// `traceparent`, so a client, our logs and downstream services all talk about the same request.
 #pragma once
 
 #include "http/middleware.h"
@@ -11,7 +12,9 @@ class RequestIdMiddleware : public http::Middleware {
   http::asio::awaitable<http::Response> handle(http::RequestContext& ctx, http::Next next) override;
 };
 
-// Fills ctx.request_id and ctx.trace_id from the request headers (or generates them).
+// Fills ctx.request_id and the trace fields from the request headers (or generates them).
 void assign_request_ids(http::RequestContext& ctx);
+// Sets X-Request-ID and traceparent on `response`.
+void set_request_id_headers(const http::RequestContext& ctx, http::Response& response);
 
 }  // namespace sre::service

@@ -53,16 +53,14 @@ TEST(RequestId, HostileValuesAreRefused) {
   EXPECT_FALSE(is_acceptable_request_id("a b"));
 }
 
-TEST(TraceId, TakenFromAValidTraceparent) {
-  EXPECT_EQ(trace_id_from_traceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"),
-            "4bf92f3577b34da6a3ce929d0e0e4736");
-}
-
-TEST(TraceId, GeneratedWhenTraceparentIsInvalid) {
-  auto zero = trace_id_from_traceparent("00-00000000000000000000000000000000-00f067aa0ba902b7-01");
-  EXPECT_NE(zero, std::string(32, '0'));
-  EXPECT_EQ(zero.size(), 32U);
-  EXPECT_EQ(trace_id_from_traceparent("garbage").size(), 32U);
+TEST(TraceIds, LowercaseHexOfTheirLengthAndDifferentEachTime) {
+  const auto trace = generate_trace_id();
+  const auto span = generate_span_id();
+  EXPECT_EQ(trace.size(), 32U);
+  EXPECT_EQ(span.size(), 16U);
+  EXPECT_EQ(trace.find_first_not_of("0123456789abcdef"), std::string::npos);
+  EXPECT_EQ(span.find_first_not_of("0123456789abcdef"), std::string::npos);
+  EXPECT_NE(generate_span_id(), span);
 }
 
 TEST(Ids, PathSafeStudentIdsAreLooserThanGeneratedOnes) {

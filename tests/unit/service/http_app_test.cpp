@@ -124,11 +124,40 @@ TEST_F(HttpAppTest, GivesEveryRequestAnIdBeforeTheRestOfTheChainAndEchoesIt) {
   EXPECT_EQ(response["X-Request-ID"], "0123456789abcdef0123456789abcdef");
 }
 
+TEST_F(HttpAppTest, JoinsTheCallersTraceWithASpanOfItsOwn) {
+  app.start_chain({}, 1);
+  TestRequest request(Verb::get, "/ok");
+  request.ctx.request.set("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+  request.ctx.request.set("tracestate", "rojo=00f067aa0ba902b7");
+  const auto response = run(app, request.ctx);
+  EXPECT_EQ(request.ctx.trace_id, "4bf92f3577b34da6a3ce929d0e0e4736");
+  EXPECT_EQ(request.ctx.trace_flags, 1);
+  EXPECT_EQ(request.ctx.tracestate, "rojo=00f067aa0ba902b7");
+  ASSERT_EQ(request.ctx.span_id.size(), 16U);
+  EXPECT_NE(request.ctx.span_id, "00f067aa0ba902b7");
+  EXPECT_EQ(response["traceparent"],
+            "00-4bf92f3577b34da6a3ce929d0e0e4736-" + request.ctx.span_id + "-01");
+}
+
+TEST_F(HttpAppTest, StartsATraceWhenTheCallerSentNoneOrAnInvalidOne) {
+  app.start_chain({}, 1);
+  TestRequest request(Verb::get, "/ok");
+  request.ctx.request.set("traceparent", "00-00000000000000000000000000000000-00f067aa0ba902b7-01");
+  request.ctx.request.set("tracestate", "rojo=00f067aa0ba902b7");
+  const auto response = run(app, request.ctx);
+  ASSERT_EQ(request.ctx.trace_id.size(), 32U);
+  EXPECT_NE(request.ctx.trace_id, std::string(32, '0'));
+  EXPECT_EQ(request.ctx.tracestate, "");  // belongs to the trace that was refused
+  EXPECT_EQ(response["traceparent"],
+            "00-" + request.ctx.trace_id + "-" + request.ctx.span_id + "-00");
+}
+
 TEST_F(HttpAppTest, TheAccessLineCarriesTheRequestIdAndTheStatus) {
   app.start_chain({}, 1);
   TestRequest request(Verb::get, "/bug");
   // What the connection does for each request: the request's ids become the log context.
-  log::RequestLogContext context{&request.ctx.request_id, &request.ctx.trace_id};
+  log::RequestLogContext context{&request.ctx.request_id, &request.ctx.trace_id,
+                                 &request.ctx.span_id};
   log::ScopedRequestLogContext scope(&context);
   testing::internal::CaptureStdout();
   log::init("test", "info");
@@ -144,6 +173,8 @@ TEST_F(HttpAppTest, TheAccessLineCarriesTheRequestIdAndTheStatus) {
     if (line.at("msg").as_string() == "request") {
       found = true;
       EXPECT_EQ(line.at("request_id").as_string(), request.ctx.request_id) << out;
+      EXPECT_EQ(line.at("trace_id").as_string(), request.ctx.trace_id) << out;
+      EXPECT_EQ(line.at("span_id").as_string(), request.ctx.span_id) << out;
       EXPECT_EQ(line.at("status").as_int64(), 500) << out;
       EXPECT_EQ(line.at("route").as_string(), "/bug") << out;
     }

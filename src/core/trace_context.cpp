@@ -1,0 +1,69 @@
+#include "core/trace_context.h"
+
+#include <fmt/format.h>
+
+namespace sre::core {
+
+namespace {
+
+constexpr std::size_t kTraceIdDigits = 32;
+constexpr std::size_t kSpanIdDigits = 16;
+// "00-" + 32 + "-" + 16 + "-" + 2
+constexpr std::size_t kVersion00Length = 55;
+constexpr std::size_t kMaxTracestate = 512;
+
+bool is_lower_hex(std::string_view text) {
+  return text.find_first_not_of("0123456789abcdef") == std::string_view::npos;
+}
+
+bool all_zeros(std::string_view text) {
+  return text.find_first_not_of('0') == std::string_view::npos;
+}
+
+int hex_value(char c) {
+  return c <= '9' ? c - '0' : c - 'a' + 10;
+}
+
+}  // namespace
+
+std::optional<TraceParent> parse_traceparent(std::string_view header) {
+  if (header.size() < kVersion00Length || header[2] != '-' || header[35] != '-' ||
+      header[52] != '-') {
+    return std::nullopt;
+  }
+  const auto version = header.substr(0, 2);
+  const auto trace_id = header.substr(3, kTraceIdDigits);
+  const auto parent_id = header.substr(36, kSpanIdDigits);
+  const auto flags = header.substr(53, 2);
+  if (!is_lower_hex(version) || version == "ff" || !is_lower_hex(trace_id) ||
+      !is_lower_hex(parent_id) || !is_lower_hex(flags) || all_zeros(trace_id) ||
+      all_zeros(parent_id)) {
+    return std::nullopt;
+  }
+  // Version 00 is exactly 55 characters; a later version may append fields after a '-'.
+  const bool extended = header.size() > kVersion00Length;
+  if (extended && (version == "00" || header[kVersion00Length] != '-')) {
+    return std::nullopt;
+  }
+  return TraceParent{std::string(trace_id), std::string(parent_id),
+                     static_cast<std::uint8_t>(hex_value(flags[0]) * 16 + hex_value(flags[1]))};
+}
+
+std::string format_traceparent(std::string_view trace_id, std::string_view span_id,
+                               std::uint8_t flags) {
+  return fmt::format("00-{}-{}-{:02x}", trace_id, span_id, flags);
+}
+
+bool is_acceptable_tracestate(std::string_view header) {
+  if (header.empty() || header.size() > kMaxTracestate) {
+    return false;
+  }
+  for (char c : header) {
+    if (c < 0x20 || c > 0x7e) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace sre::core
