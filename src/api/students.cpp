@@ -6,6 +6,7 @@
 #include <variant>
 
 #include "api/student_body.h"
+#include "core/trace_context.h"
 #include "http/local_reply.h"
 #include "http/responses.h"
 
@@ -25,7 +26,8 @@ http::Response not_found(const http::Request& request) {
 
 // Who is writing, for the audit record and the event's correlation id.
 students::WriteContext write_context(const http::RequestContext& ctx) {
-  return {"anonymous", ctx.request_id};
+  return {"anonymous", ctx.request_id,
+          core::format_traceparent(ctx.trace_id, ctx.span_id, ctx.trace_flags)};
 }
 
 // Stripe's rule: a key is an opaque string the client chose, of a bounded size. Visible ASCII

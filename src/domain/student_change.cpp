@@ -97,15 +97,19 @@ std::string render_event(const StudentChange& change) {
   if (change.kind == ChangeKind::updated) {
     data["previous"] = snapshot_json(*change.before);
   }
-  return json::serialize(json::object{{"event_id", change.event_id},
-                                      {"event_type", event_type(change.kind)},
-                                      {"data", std::move(data)},
-                                      {"timestamp", change.occurred_at},
-                                      {"correlation_id", change.request_id}});
+  json::object event{{"event_id", change.event_id},
+                     {"event_type", event_type(change.kind)},
+                     {"data", std::move(data)},
+                     {"timestamp", change.occurred_at},
+                     {"correlation_id", change.request_id}};
+  if (!change.traceparent.empty()) {
+    event["traceparent"] = change.traceparent;
+  }
+  return json::serialize(event);
 }
 
 std::string render_audit_record(const StudentChange& change) {
-  return json::serialize(json::object{
+  json::object record{
       {"id", change.audit_id},
       {"timestamp", change.occurred_at},
       {"action", audit_action(change.kind)},
@@ -114,7 +118,11 @@ std::string render_audit_record(const StudentChange& change) {
       {"details", json::object{{"before", snapshot_or_null(change.before)},
                                {"after", snapshot_or_null(change.after)}}},
       {"request_id", change.request_id},
-  });
+  };
+  if (!change.traceparent.empty()) {
+    record["traceparent"] = change.traceparent;
+  }
+  return json::serialize(record);
 }
 
 std::optional<StudentEvent> parse_event(std::string_view body) {
@@ -145,6 +153,13 @@ std::optional<StudentEvent> parse_event(std::string_view body) {
     if (!event.previous) {
       return std::nullopt;
     }
+  }
+  if (object.contains("traceparent")) {
+    auto traceparent = string_field(object, "traceparent");
+    if (!traceparent) {
+      return std::nullopt;
+    }
+    event.traceparent = std::move(*traceparent);
   }
   return event;
 }

@@ -40,16 +40,22 @@ struct StudentChange {
   std::string occurred_at;                // RFC 3339 UTC, microseconds
   std::string actor;                      // who asked: the token's subject, or "anonymous"
   std::string request_id;                 // the request's X-Request-ID (correlation id)
+  // The writing request's span in W3C form ("00-<trace>-<span>-<flags>"), so the consumers
+  // of the change continue its trace; empty when the write came from no request.
+  std::string traceparent;
 };
 
 // The event body (SQS message body):
 //   {"event_id","event_type","data":{"student_id","name","first_name","last_name","grade",
-//    "previous":{...} (updates only)},"timestamp","correlation_id"}
+//    "previous":{...} (updates only)},"timestamp","correlation_id","traceparent"}
+// ("traceparent" only when the change has one; the relay also sends it as the SQS message
+// attribute of that name).
 // `data` holds the values after the change; for a deletion, the values that were deleted.
 std::string render_event(const StudentChange& change);
 
 // The audit record:
-//   {"id","timestamp","action","actor","student_id","details":{"before","after"},"request_id"}
+//   {"id","timestamp","action","actor","student_id","details":{"before","after"},"request_id",
+//    "traceparent"}  ("traceparent" only when the change has one)
 // with null for a side that does not exist (before of a creation, after of a deletion).
 std::string render_audit_record(const StudentChange& change);
 
@@ -62,6 +68,7 @@ struct StudentEvent {
   std::optional<StudentSnapshot> previous;  // updates: the values before
   std::string timestamp;
   std::string correlation_id;
+  std::string traceparent;  // empty when the event has none
 };
 std::optional<StudentEvent> parse_event(std::string_view body);
 

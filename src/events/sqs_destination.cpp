@@ -1,8 +1,10 @@
 #include "events/sqs_destination.h"
 
 #include <charconv>
+#include <map>
 
 #include "aws/provisioning.h"
+#include "domain/student_change.h"
 
 namespace sre::events {
 
@@ -24,6 +26,16 @@ Delivery failed_call(const std::vector<store::OutboxMessage>& batch, aws::AwsErr
   }
   delivery.call_error = std::move(error);
   return delivery;
+}
+
+// The event's trace as the SQS message attribute `traceparent`, where tracing tools look for
+// it (the body carries it too, for consumers that read only bodies).
+std::map<std::string, std::string> trace_attributes(const std::string& body) {
+  auto event = domain::parse_event(body);
+  if (!event || event->traceparent.empty()) {
+    return {};
+  }
+  return {{"traceparent", std::move(event->traceparent)}};
 }
 
 }  // namespace
@@ -54,7 +66,7 @@ asio::awaitable<Delivery> SqsDestination::deliver(const std::vector<store::Outbo
   std::vector<aws::sqs::OutgoingMessage> messages;
   messages.reserve(batch.size());
   for (const auto& row : batch) {
-    messages.push_back({std::to_string(row.sequence), row.body, {}});
+    messages.push_back({std::to_string(row.sequence), row.body, trace_attributes(row.body)});
   }
   auto sent = co_await sqs_.send_message_batch(queue_url_, messages);
   if (!sent.ok()) {

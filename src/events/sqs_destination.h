@@ -1,6 +1,7 @@
 // Student events to the SQS queue SQS_QUEUE_NAME: each outbox row is one message whose body
-// is the event exactly as stored. The batch entry id is the row's sequence number, so the
-// per-entry answer maps back to rows without a lookup.
+// is the event exactly as stored, with the event's traceparent as a message attribute. The batch
+// entry id is the row's sequence number, so the per-entry answer maps back to rows without a
+// lookup.
 #pragma once
 
 #include <string>

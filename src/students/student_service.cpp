@@ -139,7 +139,8 @@ asio::awaitable<CreateResult> StudentService::create(domain::StudentFields field
            {},
            {},
            context.actor,
-           context.request_id});
+           context.request_id,
+           context.traceparent});
     }
     store::InsertOutcome outcome = co_await store_.insert(student_id, fields, records, key);
     if (auto* student = std::get_if<Student>(&outcome)) {
@@ -204,7 +205,8 @@ asio::awaitable<std::optional<Student>> StudentService::update(std::string stude
                             {},
                             {},
                             context.actor,
-                            context.request_id});
+                            context.request_id,
+                            context.traceparent});
       expected_updated_at = before->updated_at;
       student = co_await store_.update(student_id, fields, expected_updated_at, records);
       if (student) {
@@ -253,7 +255,8 @@ asio::awaitable<bool> StudentService::remove(std::string student_id, WriteContex
                             {},
                             {},
                             context.actor,
-                            context.request_id});
+                            context.request_id,
+                            context.traceparent});
       expected_updated_at = before->updated_at;
       removed = co_await store_.remove(student_id, expected_updated_at, records);
       conflicted = !removed;

@@ -37,6 +37,7 @@ namespace sre::students {
 struct WriteContext {
   std::string actor = "anonymous";
   std::string request_id;
+  std::string traceparent;  // the request's own span (domain::StudentChange::traceparent)
 };
 
 // A new student, or the answer to an earlier request with the same Idempotency-Key and body.

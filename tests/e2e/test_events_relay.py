@@ -73,21 +73,24 @@ def wait_relay_ready(server: harness.SreServer, destination: str = "sqs") -> Non
                         what=f"relay ready for {destination}")
 
 
-def drain_queue(sqs, queue_url: str, expected: int, timeout: float = 30.0) -> list[dict]:
+def drain_queue(sqs, queue_url: str, expected: int, timeout: float = 30.0,
+                raw: bool = False) -> list[dict]:
     """Receives (without deleting: a long visibility timeout hides what was received) until
-    `expected` messages came, then until two receives in a row come back empty."""
+    `expected` messages came, then until two receives in a row come back empty. The event
+    bodies, or with `raw` the messages as received (with their attributes)."""
     messages: list[dict] = []
     deadline = time.monotonic() + timeout
     empty = 0
     while time.monotonic() < deadline:
         answer = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10,
-                                     WaitTimeSeconds=1, VisibilityTimeout=600)
+                                     WaitTimeSeconds=1, VisibilityTimeout=600,
+                                     MessageAttributeNames=["All"])
         batch = answer.get("Messages", [])
         messages += batch
         empty = 0 if batch else empty + 1
         if len(messages) >= expected and empty >= 2:
             break
-    return [json.loads(m["Body"]) for m in messages]
+    return messages if raw else [json.loads(m["Body"]) for m in messages]
 
 
 def audit_items(dynamodb) -> list[dict]:
@@ -128,9 +131,14 @@ def test_created_students_reach_the_queue_and_the_audit_table(tmp_path, moto):
         ids = create_students(api, 5)
         sqs = moto.boto3("sqs")
         queue_url = sqs.get_queue_url(QueueName=QUEUE)["QueueUrl"]
-        events = drain_queue(sqs, queue_url, 5)
+        messages = drain_queue(sqs, queue_url, 5, raw=True)
+        events = [json.loads(m["Body"]) for m in messages]
         assert sorted(e["data"]["student_id"] for e in events) == sorted(ids)
         assert {e["event_type"] for e in events} == {"student_created"}
+        # Each message carries its writer's trace as the attribute tracing tools read.
+        for message, event in zip(messages, events):
+            assert message["MessageAttributes"]["traceparent"] == {
+                "StringValue": event["traceparent"], "DataType": "String"}
         assert all(e["data"]["name"] == f"{e['data']['first_name']} Test" for e in events)
 
         harness.poll(lambda: len(audit_items(moto.boto3("dynamodb"))) == 5, 10,

@@ -66,7 +66,8 @@ def audits(db) -> list[dict]:
 def test_every_write_leaves_one_event_and_one_audit_record(engine):
     srv, db = engine()
     api = srv.client()
-    created = assert_json(api.post(STUDENTS, json=BODY, headers={"X-Request-ID": "req-create"}), 201)
+    answer = api.post(STUDENTS, json=BODY, headers={"X-Request-ID": "req-create"})
+    created = assert_json(answer, 201)
     sid = created["student_id"]
     assert_json(api.patch(student_path(sid), json={"grade": 8},
                           headers={"X-Request-ID": "req-patch"}), 200)
@@ -76,7 +77,10 @@ def test_every_write_leaves_one_event_and_one_audit_record(engine):
     assert [e["event_type"] for e in sent] == ["student_created", "student_updated",
                                                "student_deleted"]
     first = sent[0]
-    assert set(first) == {"event_id", "event_type", "data", "timestamp", "correlation_id"}
+    assert set(first) == {"event_id", "event_type", "data", "timestamp", "correlation_id",
+                          "traceparent"}
+    # The write's own span: the consumers of the event continue the request's trace.
+    assert first["traceparent"] == answer.headers["traceparent"]
     assert first["data"] == {"student_id": sid, "name": "Ada Lovelace", "first_name": "Ada",
                              "last_name": "Lovelace", "grade": 7}
     assert first["correlation_id"] == "req-create"
@@ -95,6 +99,7 @@ def test_every_write_leaves_one_event_and_one_audit_record(engine):
     assert records[1]["details"]["after"]["grade"] == 8
     assert records[2]["details"]["after"] is None
     assert [r["request_id"] for r in records] == ["req-create", "req-patch", "req-delete"]
+    assert [r["traceparent"] for r in records] == [e["traceparent"] for e in sent]
     assert all(r["actor"] == "anonymous" and r["student_id"] == sid for r in records)
 
     # Nothing for writes that changed nothing.

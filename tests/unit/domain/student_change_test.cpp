@@ -96,6 +96,19 @@ TEST(StudentChange, ParseReadsBackWhatRenderWrote) {
   EXPECT_EQ(parse_event(render_event(update()))->previous->grade, 7);
 }
 
+TEST(StudentChange, TheWritersTraceTravelsInTheEventAndTheAuditRecord) {
+  StudentChange change = creation();
+  change.traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+  const auto event = json::parse(render_event(change)).as_object();
+  EXPECT_EQ(event.at("traceparent").as_string(), change.traceparent);
+  const auto record = json::parse(render_audit_record(change)).as_object();
+  EXPECT_EQ(record.at("traceparent").as_string(), change.traceparent);
+  EXPECT_EQ(parse_event(render_event(change))->traceparent, change.traceparent);
+  // Without a trace (a change no request made), neither record has the field.
+  EXPECT_FALSE(json::parse(render_event(creation())).as_object().contains("traceparent"));
+  EXPECT_EQ(parse_event(render_event(creation()))->traceparent, "");
+}
+
 TEST(StudentChange, MalformedEventsAreRefusedNotGuessed) {
   const std::string good = render_event(update());
   EXPECT_TRUE(parse_event(good).has_value());
@@ -110,6 +123,7 @@ TEST(StudentChange, MalformedEventsAreRefusedNotGuessed) {
           R"({"event_id":"e","event_type":"student_created","data":{"student_id":"S","first_name":"a","grade":1},"timestamp":"t","correlation_id":"c"})",
           R"({"event_id":"e","event_type":"student_updated","data":{"student_id":"S","first_name":"a","last_name":"b","grade":1},"timestamp":"t","correlation_id":"c"})",
           R"({"event_id":7,"event_type":"student_created","data":{"student_id":"S","first_name":"a","last_name":"b","grade":1},"timestamp":"t","correlation_id":"c"})",
+          R"({"event_id":"e","event_type":"student_created","data":{"student_id":"S","first_name":"a","last_name":"b","grade":1},"timestamp":"t","correlation_id":"c","traceparent":1})",
       }) {
     EXPECT_FALSE(parse_event(body).has_value()) << body;
   }
