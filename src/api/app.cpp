@@ -3,6 +3,7 @@
 #include "api/shared_redis.h"
 #include "core/build_info.h"
 #include "grades/last_known_grades.h"
+#include "http/cors_middleware.h"
 #include "service/load_shedding.h"
 
 namespace sre::api {
@@ -54,6 +55,11 @@ App::App(const ServeConfig& config, store::StudentStore& store, store::EventStor
   chaos_->size_for_routes();  // every route is known now
 
   std::vector<std::shared_ptr<http::Middleware>> middlewares;
+  // First: a browser's preflight carries no credentials, and is answered before anything that
+  // could refuse it; every answer after it (a 429, a 503) stays readable by an allowed page.
+  if (!config.cors.origins.empty()) {
+    middlewares.push_back(std::make_shared<http::CorsMiddleware>(config.cors.origins));
+  }
   resilience::LoadShedderOptions shedding = config.load_shedding;
   shedding.threads = io_threads;
   if (shedding.max_in_flight > 0 || shedding.max_queue_delay.count() > 0) {

@@ -9,6 +9,7 @@ const std::vector<core::Setting<ServeConfig>>& serve_settings() {
   using core::nest;
   static const std::vector<core::Setting<ServeConfig>> rows = core::concat<ServeConfig>({
       nest(&ServeConfig::server, http::server_settings("TCP port of the API")),
+      nest(&ServeConfig::cors, http::cors_settings()),
       nest(&ServeConfig::log, core::log_settings()),
       nest(&ServeConfig::api, api::settings()),
       nest(&ServeConfig::service, service::settings()),

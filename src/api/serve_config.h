@@ -11,6 +11,7 @@
 #include "core/log_options.h"
 #include "events/relay_options.h"
 #include "grades/grades_options.h"
+#include "http/cors_options.h"
 #include "http/server.h"
 #include "ratelimit/rate_limit_options.h"
 #include "redis/redis_settings.h"
@@ -23,6 +24,7 @@ namespace sre::api {
 
 struct ServeConfig {
   http::ServerOptions server;
+  http::CorsOptions cors;
   core::LogOptions log;
   ApiOptions api;
   service::ServiceOptions service;

@@ -49,6 +49,7 @@ TEST(ServeSettings, EverySettingOnceAndNoOther) {
                                                   "REQUEST_TIMEOUT_SECONDS",
                                                   "IDLE_TIMEOUT_SECONDS",
                                                   "MAX_CONNECTIONS_PER_CLIENT",
+                                                  "CORS_ORIGINS",
                                                   "WEB_DIR",
                                                   "DB_POOL_SIZE",
                                                   "DB_STATEMENT_TIMEOUT_MS",
