@@ -234,7 +234,8 @@ def test_redis_or_moto_down_fails_no_request_and_writes_return_with_postgres(sta
     stack.must("start", "postgres")
     harness.poll(lambda: create("back").status_code == 201, timeout=10,
                  what="a create answered 201 after PostgreSQL returned")
-    # The relay re-provisions moto's queue and table, the worker reconnects: all healthy.
+    # The creates made while moto was down send the relay to the restarted (empty) moto: it
+    # provisions the queue and table again, and the worker finds its queue: all healthy.
     harness.poll(lambda: stack.status()[0] == 0, timeout=30, interval=0.5,
                  what="every part healthy again")
 
