@@ -247,8 +247,11 @@ def stack(tmp_path_factory, postgres, sre_binary):
                  lambda: query(prom, f'sum(worker_events_processed_total{{job="{WORKER_JOB}",'
                                      f'outcome="processed"}}) == {per_round}')
                  and query(prom, f'events_published_total{{job="{API_JOB}",'
-                                 f'destination="sqs"}} == {per_round}'),
-                 "the first round scraped")
+                                 f'destination="sqs"}} == {per_round}')
+                 # every process scraped at least once (a loaded machine can fail a 1 s
+                 # scrape): the job and instance variables list all three
+                 and query(prom, 'count(count by (job) (sre_playground_build_info)) == 3'),
+                 "the first round scraped, and every process")
         stack.traffic()
         harness.poll(lambda: stack.processed_events() == 2 * per_round, 20, interval=0.1,
                      what="the worker applying the second round's events")
