@@ -1,8 +1,9 @@
 // sre-playground: one binary, one subcommand per process (serve, migrate, grade-service,
-// worker, slo generate); this file only dispatches to them.
+// worker, slo generate, user add, token); this file only dispatches to them.
 #include <CLI/CLI.hpp>
 #include <cstdio>
 
+#include "api/auth_commands.h"
 #include "api/migrate.h"
 #include "api/serve.h"
 #include "api/serve_config.h"
@@ -52,6 +53,25 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::Range(0.0001, 1.0));
 
+  auto* user = cli.add_subcommand("user", "Manage the users who may log in (USERS_FILE)");
+  user->require_subcommand(1);
+  auto* user_add = user->add_subcommand(
+      "add", "Add or replace a user; the password is read from stdin (one line)");
+  std::string user_name;
+  std::string user_role;
+  user_add->add_option("name", user_name, "User name")->required();
+  user_add->add_option("--role", user_role, "reader, staff or admin")->required();
+  sre::core::SettingsFlags user_settings(*user_add, sre::api::auth_command_settings());
+
+  auto* token = cli.add_subcommand("token", "Print a signed token (for operators and tests)");
+  std::string token_subject;
+  std::string token_role;
+  std::string token_ttl = "1h";
+  token->add_option("--sub", token_subject, "The token's subject")->required();
+  token->add_option("--role", token_role, "reader, staff or admin")->required();
+  token->add_option("--ttl", token_ttl, "Lifetime: 3600, 90m, 1h, 7d")->capture_default_str();
+  sre::core::SettingsFlags token_settings(*token, sre::api::auth_command_settings());
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -100,6 +120,16 @@ int main(int argc, char** argv) {
   }
   if (*slo_generate) {
     return sre::slo::generate(slo_options);
+  }
+  if (*user_add) {
+    return run(user_settings, [&](const sre::api::AuthCommandConfig& config) {
+      return sre::api::add_user(config, user_name, user_role);
+    });
+  }
+  if (*token) {
+    return run(token_settings, [&](const sre::api::AuthCommandConfig& config) {
+      return sre::api::print_token(config, token_subject, token_role, token_ttl);
+    });
   }
   return 2;
 }

@@ -1,9 +1,11 @@
 #include "api/app.h"
 
 #include "api/shared_redis.h"
+#include "auth/auth_middleware.h"
 #include "core/build_info.h"
 #include "grades/last_known_grades.h"
 #include "http/cors_middleware.h"
+#include "service/admin_guard.h"
 #include "service/load_shedding.h"
 
 namespace sre::api {
@@ -18,7 +20,9 @@ constexpr std::chrono::hours kLastKnownGradesSharedTtl{24};
 }  // namespace
 
 App::App(const ServeConfig& config, store::StudentStore& store, store::EventStore& events,
-         Lifecycle& lifecycle, unsigned io_threads, students::OutboxWritten outbox_written)
+App::App(const ServeConfig& config, store::StudentStore& store, store::EventStore& events,
+         Lifecycle& lifecycle, unsigned io_threads, const auth::TokenCodec& codec,
+         auth::Users users, students::OutboxWritten outbox_written)
     : http_(config.api.app_name, config.service.access_log_sample_rate),
       redis_(make_shared_redis(config.redis, http_.metrics())),
       shared_cache_(redis_ ? std::make_unique<cache::RedisCache>(*redis_) : nullptr),
@@ -40,7 +44,11 @@ App::App(const ServeConfig& config, store::StudentStore& store, store::EventStor
       last_known_grades_(std::make_unique<grades::LastKnownGrades>(
           kLastKnownGradesSlots, shared_cache_.get(), kLastKnownGradesSharedTtl)),
       grades_(std::make_unique<grades::GradesApi>(config.grades, http_.metrics().registry(),
-                                                  *last_known_grades_)) {
+                                                  *last_known_grades_)),
+      logins_(std::make_unique<auth::LoginService>(std::move(users), config.auth.login_threads,
+                                                   config.auth.login_queue)),
+      login_(std::make_unique<LoginApi>(*logins_, codec, config.auth.token_ttl,
+                                        http_.metrics().registry())) {
   auto& router = http_.router();
   service_info_->register_routes(router);
   health_->register_routes(router);
@@ -52,6 +60,7 @@ App::App(const ServeConfig& config, store::StudentStore& store, store::EventStor
   admin_ = std::make_unique<AdminApi>(std::vector<resilience::CircuitBreaker*>{&grades_->breaker()},
                                       *chaos_);
   admin_->register_routes(router);
+  login_->register_routes(router);
   chaos_->size_for_routes();  // every route is known now
 
   std::vector<std::shared_ptr<http::Middleware>> middlewares;
@@ -67,6 +76,10 @@ App::App(const ServeConfig& config, store::StudentStore& store, store::EventStor
     middlewares.push_back(
         std::make_shared<service::LoadSheddingMiddleware>(shedding, http_.metrics().registry()));
   }
+  middlewares.push_back(
+      std::make_shared<service::AdminGuardMiddleware>(http_.metrics().registry()));
+  middlewares.push_back(std::make_shared<auth::AuthMiddleware>(
+      codec, auth::auth_required(config.auth, config.api.environment), http_.metrics().registry()));
   // After the shedder (an overloaded instance should not spend a Redis round trip first),
   // before chaos (injected faults are for admitted traffic).
   if (rate_limiting_) {

@@ -1,7 +1,10 @@
 // The API assembled: its routes on the shared server skeleton (service/http_app.h), and the
 // middlewares the API adds after the skeleton's request id, access log and exception boundary:
 //
-//   ... -> [load shedder] -> [rate limit] -> [chaos] -> handler
+//   ... -> [load shedder] -> [auth] -> [rate limit] -> [chaos] -> handler
+//
+// Auth runs before the rate limiter so that limits key on the token's subject; a forged
+// token costs one HMAC before its 401.
 #pragma once
 
 #include <memory>
@@ -10,12 +13,16 @@
 #include "api/audit.h"
 #include "api/health.h"
 #include "api/lifecycle.h"
+#include "api/login.h"
 #include "api/rate_limiting.h"
 #include "api/serve_config.h"
 #include "api/service_info.h"
 #include "api/stats.h"
 #include "api/student_response_cache.h"
 #include "api/students.h"
+#include "auth/jwt.h"
+#include "auth/login_service.h"
+#include "auth/users.h"
 #include "cache/redis_cache.h"
 #include "grades/grades_api.h"
 #include "obs/metrics.h"
@@ -31,9 +38,11 @@ namespace sre::api {
 class App {
  public:
   // `events`: what the worker counted and the local audit log (the same database as `store`).
+  // `codec` signs and verifies tokens (it must outlive the App); `users` may log in.
   // `outbox_written`: called after every commit that wrote outbox rows (wakes the relay).
   App(const ServeConfig& config, store::StudentStore& store, store::EventStore& events,
-      Lifecycle& lifecycle, unsigned io_threads, students::OutboxWritten outbox_written = {});
+      Lifecycle& lifecycle, unsigned io_threads, const auth::TokenCodec& codec,
+      auth::Users users, students::OutboxWritten outbox_written = {});
 
   http::asio::awaitable<http::Response> handle(http::RequestContext& ctx) {
     return http_.handle(ctx);
@@ -71,6 +80,8 @@ class App {
   std::unique_ptr<grades::GradesApi> grades_;
   std::unique_ptr<service::ChaosState> chaos_;
   std::unique_ptr<AdminApi> admin_;
+  std::unique_ptr<auth::LoginService> logins_;
+  std::unique_ptr<LoginApi> login_;
 };
 
 }  // namespace sre::api

@@ -1,10 +1,12 @@
 #include "api/serve.h"
 
 #include <boost/json/object.hpp>
+#include <cstdio>
 #include <future>
 
 #include "api/app.h"
 #include "api/lifecycle.h"
+#include "auth/auth_options.h"
 #include "aws/aws_metrics.h"
 #include "aws/dynamodb_client.h"
 #include "core/build_info.h"
@@ -48,6 +50,21 @@ std::optional<aws::Credentials> relay_credentials(const ServeConfig& config) {
 }  // namespace
 
 int serve(const ServeConfig& config) {
+  if (auto refusal = auth::secret_refusal(config.auth, config.api.environment)) {
+    std::fprintf(stderr, "sre-playground: %s\n", refusal->c_str());
+    return 2;
+  }
+  auto codec = auth::make_codec(config.auth);
+  if (auto* error = std::get_if<std::string>(&codec)) {
+    std::fprintf(stderr, "sre-playground: %s\n", error->c_str());
+    return 2;
+  }
+  auto users = auth::Users::load(config.auth.users_file);
+  if (auto* error = std::get_if<std::string>(&users)) {
+    std::fprintf(stderr, "sre-playground: %s\n", error->c_str());
+    return 2;
+  }
+
   log::init(config.api.app_name, config.log.level);
   http::ServerOptions server_options = config.server;
   server_options.threads = http::io_thread_count(config.server);
@@ -56,6 +73,17 @@ int serve(const ServeConfig& config) {
                          {"commit", core::git_commit()},
                          {"io_threads", threads},
                          {"config", config_json(config)}});
+  const bool required = auth::auth_required(config.auth, config.api.environment);
+  log::info("authentication", {{"public_api_needs_token", required},
+                               {"algorithm", config.auth.algorithm},
+                               {"users", std::get<auth::Users>(users).size()},
+                               {"development_secret", auth::uses_development_secret(config.auth)},
+                               {"admin_token", "sre-playground token --sub $USER --role admin"}});
+  if (auth::uses_development_secret(config.auth)) {
+    log::warn(
+        "JWT_SECRET is unset: tokens are signed with the development secret, which anyone "
+        "can read in the source; set JWT_SECRET outside development");
+  }
 
   auto credentials = relay_credentials(config);
   if (!credentials) {
@@ -72,7 +100,8 @@ int serve(const ServeConfig& config) {
     // student service rings it after every commit that wrote outbox rows, which only happens
     // once the server runs.
     std::unique_ptr<events::OutboxRelay> relay;
-    App app(config, *database, *database, lifecycle, threads, [&relay] { relay->wake(); });
+    App app(config, *database, *database, lifecycle, threads, std::get<auth::TokenCodec>(codec),
+            std::move(std::get<auth::Users>(users)), [&relay] { relay->wake(); });
     if (auto driver_metrics = database->metrics()) {
       app.metrics().add_collectable(driver_metrics);
     }

@@ -20,6 +20,7 @@ const std::vector<core::Setting<ServeConfig>>& serve_settings() {
       nest(&ServeConfig::redis, redis::settings()),
       nest(&ServeConfig::cache, cache::settings()),
       nest(&ServeConfig::rate_limit, ratelimit::settings()),
+      nest(&ServeConfig::auth, auth::settings()),
       nest(&ServeConfig::aws, aws::settings()),
       nest(&ServeConfig::relay, events::settings()),
   });

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "api/api_options.h"
+#include "auth/auth_options.h"
 #include "aws/aws_options.h"
 #include "cache/cache_options.h"
 #include "core/config.h"
@@ -35,6 +36,7 @@ struct ServeConfig {
   ratelimit::RateLimitOptions rate_limit;
   grades::GradesOptions grades;
   resilience::LoadShedderOptions load_shedding;
+  auth::AuthOptions auth;
   aws::AwsOptions aws;
   events::RelayOptions relay;
 };

@@ -1,5 +1,7 @@
 // What `sre-playground grade-service` is configured with: the HTTP server (PORT defaults to
-// 8001 here), the log level and its start-up faults, composed from their owners' rows.
+// 8001 here, HOST to loopback: its PUT /admin/faults has no authentication, so it is reachable
+// from other hosts only when HOST says so), the log level and its start-up faults, composed
+// from their owners' rows.
 #pragma once
 
 #include <vector>
@@ -12,7 +14,7 @@
 namespace sre::grade_service {
 
 struct GradeServiceConfig {
-  http::ServerOptions server{.port = 8001};
+  http::ServerOptions server{.host = "127.0.0.1", .port = 8001};
   core::LogOptions log;
   FaultOptions faults;
 };

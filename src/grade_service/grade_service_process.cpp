@@ -6,6 +6,7 @@
 #include "http/responses.h"
 #include "http/server.h"
 #include "http/server_settings.h"
+#include "service/admin_guard.h"
 #include "service/http_app.h"
 #include "service/run_until_signal.h"
 
@@ -17,7 +18,8 @@ namespace {
 constexpr double kAccessLogSampleRate = 1.0;
 
 // The grade service's routes and chain: no load shedding, no rate limits, no chaos (it is the
-// dependency; its faults are its own, see grade_service.h).
+// dependency; its faults are its own, see grade_service.h); the admin guard keeps other web
+// sites from setting its faults.
 class GradeServiceApp {
  public:
   GradeServiceApp(const FaultOptions& faults, unsigned threads)
@@ -37,7 +39,8 @@ class GradeServiceApp {
                  response.body() = http_.metrics().render();
                  co_return response;
                });
-    http_.start_chain({}, threads);
+    http_.start_chain({std::make_shared<service::AdminGuardMiddleware>(http_.metrics().registry())},
+                      threads);
   }
 
   service::HttpApp& http() { return http_; }

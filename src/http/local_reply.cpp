@@ -67,6 +67,16 @@ Response retry_later(const Request& request, Status status, std::string_view det
   return response;
 }
 
+Response unauthorized(const Request& request, std::string_view detail) {
+  auto response = error(request, Status::unauthorized, detail);
+  response.set(beast_http::field::www_authenticate, R"(Bearer error="invalid_token")");
+  return response;
+}
+
+Response forbidden(const Request& request, std::string_view detail) {
+  return error(request, Status::forbidden, detail);
+}
+
 Response rate_limited(const Request& request, std::int64_t retry_after_seconds) {
   auto response = reply(request.version(), Status::too_many_requests,
                         {{"error", "Rate limit exceeded"}, {"retry_after", retry_after_seconds}});

@@ -1,7 +1,7 @@
 // Every reply the server generates itself, rather than a handler's answer about a resource:
 // routing misses (404, 405), OPTIONS (204), protocol errors (400, 408, 413, 414, 431), validation
-// failures (422), refusals (429, 503) and the exception boundary's 500. One builder per kind, so
-// the bodies and headers of a kind cannot drift apart between the places that send it.
+// failures (422), refusals (401, 403, 429, 503) and the exception boundary's 500. One builder per
+// kind, so the bodies and headers of a kind cannot drift apart between the places that send it.
 //
 // Bodies follow FastAPI's shapes, so clients written for the original service keep working:
 //   {"detail":"Not Found"}                                   every plain error
@@ -43,6 +43,12 @@ Response retry_later(const Request& request, Status status, std::string_view det
 
 // 429 {"error":"Rate limit exceeded","retry_after":N} with Retry-After: N.
 Response rate_limited(const Request& request, std::int64_t retry_after_seconds);
+
+// 401 with `WWW-Authenticate: Bearer error="invalid_token"`: the token is missing, expired or
+// forged (RFC 6750); `detail` says which in words, never the token.
+Response unauthorized(const Request& request, std::string_view detail);
+// 403: the caller is known but may not do this (a role too low, a cross-site request).
+Response forbidden(const Request& request, std::string_view detail);
 
 // 500 for a bug: no details of the failure, only the request id to find it in the logs.
 Response internal_error(const Request& request, std::string_view request_id);

@@ -34,6 +34,11 @@ std::vector<std::string> RequestContext::query_params(std::string_view name) con
   return values;
 }
 
+std::string_view RequestContext::actor() const {
+  return authenticated_subject.empty() ? std::string_view("anonymous")
+                                       : std::string_view(authenticated_subject);
+}
+
 std::string_view RequestContext::route_template() const {
   return route != nullptr ? std::string_view(route->path_template) : "unmatched";
 }

@@ -5,7 +5,7 @@
 // one with more literal segments wins (/students/search beats /students/{id}).
 //
 // Every route is registered with a tag saying what kind of endpoint it is. Policies that treat
-// endpoints differently (load shedding, chaos, rate-limit exemptions) read the tag instead of
+// endpoints differently (load shedding, chaos, rate-limit exemptions, auth) read the tag instead of
 // keeping their own lists of paths.
 #pragma once
 
@@ -23,6 +23,7 @@ namespace sre::http {
 enum class RouteTag : std::uint8_t {
   public_api,  // what the service is for (/api/v1/students, /grades/{id})
   admin,       // the operator's controls (/api/v1/admin/*, /admin/*)
+  login,       // POST /auth/token: where a client gets its token, so it never needs one
   // Operational endpoints, for the people and machines that run the service:
   operational,    // docs, the OpenAPI document, the service root
   health_report,  // /health: the dependency report that uptime monitors poll

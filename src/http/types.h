@@ -46,8 +46,8 @@ struct RequestContext {
   std::string span_id;
   std::uint8_t trace_flags = 0;
   std::string tracestate;  // empty when none was sent, or it was not fit to pass on
-  // Who is authenticated; empty for anonymous requests (no authentication middleware is
-  // installed yet, so it stays empty). Rate limits key on it when present, else on the client's IP
+  // Who is authenticated: the verified token's `sub`, set by the auth middleware (auth/);
+  // empty for anonymous requests. Rate limits key on it when present, else on the client's IP
   // address.
   std::string authenticated_subject;
 
@@ -64,6 +64,8 @@ struct RequestContext {
   std::optional<std::string> query_param(std::string_view name) const;
   // Every decoded value of query parameter `name`, in order (none when absent).
   std::vector<std::string> query_params(std::string_view name) const;
+  // Who did it, for audit records: the authenticated subject, or "anonymous".
+  std::string_view actor() const;
   // The route template for metrics and logs ("unmatched" when no route matched).
   std::string_view route_template() const;
 };

@@ -61,7 +61,8 @@ TEST(OpenApi, DocumentsExactlyTheRoutesTheRouterServes) {
   testing::FakeStudentStore store;  // routes are registered, never called
   UnusedEventStore events;
   Lifecycle lifecycle;
-  App app(config, store, events, lifecycle, 1);
+  const auto codec = auth::TokenCodec::hs256("a secret only this test uses", {});
+  App app(config, store, events, lifecycle, 1, codec, auth::Users{});
 
   auto document = boost::json::parse(embedded::openapi_json).as_object();
   EXPECT_TRUE(document.at("openapi").as_string().starts_with("3."));
