@@ -257,6 +257,7 @@ struct SettingDoc {
   std::string default_text;  // empty: unset
   std::string accepts;
   std::string help;
+  bool secret = false;  // may also come from the file named by <env>_FILE
   std::string flag() const { return flag_of(env); }
 };
 
@@ -266,7 +267,8 @@ std::vector<SettingDoc> document(const std::vector<Setting<Options>>& rows,
   std::vector<SettingDoc> docs;
   docs.reserve(rows.size());
   for (const auto& row : rows) {
-    docs.push_back({row.env, shown(row, defaults), row.accepts, row.help});
+    docs.push_back({row.env, shown(row, defaults), row.accepts, row.help,
+                    row.visibility == Visibility::secret});
   }
   return docs;
 }

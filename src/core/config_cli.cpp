@@ -18,12 +18,32 @@ SettingsFlagTexts::SettingsFlagTexts(CLI::App& command, std::vector<SettingDoc> 
                    "Print these settings as the README's Markdown table and exit");
 }
 
-std::map<std::string, std::string> SettingsFlagTexts::given() const {
+std::variant<std::map<std::string, std::string>, std::string> SettingsFlagTexts::given() const {
   std::map<std::string, std::string> given;
-  for (const auto& [env, option] : options_) {
-    if (option->count() > 0) {
-      given[env] = raw_.at(env);
+  for (const auto& doc : docs_) {
+    if (options_.at(doc.env)->count() > 0) {
+      given[doc.env] = raw_.at(doc.env);
+      continue;
     }
+    const std::string file_variable = doc.env + "_FILE";
+    const char* path = doc.secret ? std::getenv(file_variable.c_str()) : nullptr;
+    if (path == nullptr || *path == '\0') {
+      continue;
+    }
+    std::ifstream file(path);
+    if (!file) {
+      return invalid_setting(file_variable, std::string("cannot read ") + path);
+    }
+    std::stringstream content;
+    content << file.rdbuf();
+    std::string text = content.str();
+    if (text.ends_with('\n')) {
+      text.pop_back();
+    }
+    if (text.ends_with('\r')) {
+      text.pop_back();
+    }
+    given[doc.env] = std::move(text);
   }
   return given;
 }

@@ -1,11 +1,16 @@
 // Binds a program's settings rows (core/config.h) to its CLI11 subcommand: one --flag per
 // setting, read from the environment when the flag is absent, with the default shown in
 // --help; and --help-markdown, which prints the rows as the README's table.
+//
+// A secret setting (DATABASE_URL, REDIS_URL, JWT_SECRET) given neither by flag nor by its
+// variable is read from the file that <NAME>_FILE names, as Kubernetes and Docker mount
+// secrets (one trailing newline dropped).
 #pragma once
 
 #include <CLI/CLI.hpp>
 #include <map>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "core/config.h"
@@ -17,8 +22,9 @@ class SettingsFlagTexts {
  public:
   SettingsFlagTexts(CLI::App& command, std::vector<SettingDoc> docs);
 
-  // After parsing: environment name -> text, for the settings given by flag or environment.
-  std::map<std::string, std::string> given() const;
+  // After parsing: environment name -> text, for the settings given by flag, environment or
+  // secret file; or the one-line reason a secret file cannot be read.
+  std::variant<std::map<std::string, std::string>, std::string> given() const;
   bool markdown_requested() const { return markdown_requested_; }
   std::string markdown() const { return markdown_table(docs_); }
 
@@ -36,7 +42,13 @@ class SettingsFlags {
       : texts_(command, document(rows, defaults)), rows_(rows), defaults_(std::move(defaults)) {}
 
   // After parsing: the options from defaults + environment + flags, or the reason they are not.
-  Built<Options> build() const { return core::build(rows_, texts_.given(), defaults_); }
+  Built<Options> build() const {
+    auto given = texts_.given();
+    if (auto* error = std::get_if<std::string>(&given)) {
+      return {std::nullopt, std::move(*error)};
+    }
+    return core::build(rows_, std::get<std::map<std::string, std::string>>(given), defaults_);
+  }
   bool markdown_requested() const { return texts_.markdown_requested(); }
   std::string markdown() const { return texts_.markdown(); }
 

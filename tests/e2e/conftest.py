@@ -1,7 +1,8 @@
 """Fixtures: the real sre-playground binary on free loopback ports.
 
 - ``server``: one process for the whole session, used by the read/write tests.
-- ``api``: an ApiClient (requests, timeouts on every call) for ``server``.
+- ``api``: an ApiClient (requests, timeouts on every call) for ``server``; ``admin_api`` the
+  same with an admin token.
 - ``start_server``: factory for a dedicated process with custom env/flags (shutdown, config,
   timeout tests); every process it starts is stopped at the end of the test.
 
@@ -86,6 +87,14 @@ def server(sre_binary, tmp_path_factory, request):
 @pytest.fixture(scope="session")
 def api(server):
     client = server.client()
+    yield client
+    client.close()
+
+
+@pytest.fixture(scope="session")
+def admin_api(server):
+    """An ApiClient for ``server`` that sends an admin token (the admin routes need one)."""
+    client = server.admin_client()
     yield client
     client.close()
 

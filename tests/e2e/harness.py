@@ -10,6 +10,8 @@ the same building blocks:
   send (oversized heads, malformed request lines, half requests, pipelining, keep-alive checks).
 - ``ApiClient``: ``requests`` with a timeout on every call.
 - ``start_sre_playground()``: the service binary with a fresh DATA_DIR on a free port.
+- ``mint_token()``: a signed token from the binary's ``token`` command (``SreServer.admin_client()``
+  is an ApiClient that sends an admin one: the admin routes need it in every environment).
 - ``RedisServer`` / ``start_redis()``: a real ``redis-server`` on a free loopback port, no
   persistence, which a test may kill and start again on the same port.
 """
@@ -50,6 +52,11 @@ SRE_SETTINGS = (
     "MAX_QUEUE_DELAY_MS",
     "REDIS_URL", "REDIS_TIMEOUT_MS", "CACHE_TTL_SECONDS", "CACHE_MAX_ENTRIES",
     "RATE_LIMIT_ENABLED", "RATE_LIMITS", "TRUSTED_PROXIES", "RATE_LIMIT_IPV6_PREFIX",
+    "AUTH_REQUIRED", "JWT_SECRET", "JWT_ALGORITHM", "JWT_PRIVATE_KEY_FILE", "JWT_PUBLIC_KEY_FILE",
+    "JWT_KEY_ID", "JWT_ISSUER", "JWT_TTL_SECONDS", "JWT_LEEWAY_SECONDS", "USERS_FILE",
+    "LOGIN_THREADS", "LOGIN_QUEUE",
+    # secrets may also come from files
+    "JWT_SECRET_FILE", "DATABASE_URL_FILE", "REDIS_URL_FILE",
     # AWS and the outbox relay
     "ENABLE_SQS", "ENABLE_DYNAMODB", "AWS_ENDPOINT_URL", "AWS_REGION", "AWS_ACCESS_KEY_ID",
     "AWS_ACCESS_KEY_ID_FILE", "AWS_SECRET_ACCESS_KEY", "AWS_SECRET_ACCESS_KEY_FILE",
@@ -225,12 +232,16 @@ class ManagedProcess:
 
 
 class ApiClient:
-    """``requests.Session`` bound to a base URL; every call has a timeout."""
+    """``requests.Session`` bound to a base URL; every call has a timeout. With ``token``,
+    every call sends ``Authorization: Bearer <token>``."""
 
-    def __init__(self, base_url: str, timeout: float = DEFAULT_HTTP_TIMEOUT):
+    def __init__(self, base_url: str, timeout: float = DEFAULT_HTTP_TIMEOUT,
+                 token: str | None = None):
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self.session = requests.Session()
+        if token:
+            self.session.headers["Authorization"] = f"Bearer {token}"
 
     def url(self, path: str) -> str:
         return self.base_url + path
@@ -432,8 +443,15 @@ class SreServer:
     def url(self, path: str) -> str:
         return self.base_url + path
 
-    def client(self, timeout: float = DEFAULT_HTTP_TIMEOUT) -> ApiClient:
-        return ApiClient(self.base_url, timeout)
+    def client(self, timeout: float = DEFAULT_HTTP_TIMEOUT, token: str | None = None) -> ApiClient:
+        return ApiClient(self.base_url, timeout, token)
+
+    def token(self, role: str = "admin", sub: str = "e2e-admin", ttl: str = "1h") -> str:
+        """A token this server accepts (signed with its settings by the ``token`` command)."""
+        return mint_token(self.env, sub=sub, role=role, ttl=ttl)
+
+    def admin_client(self, timeout: float = DEFAULT_HTTP_TIMEOUT) -> ApiClient:
+        return self.client(timeout, token=self.token())
 
     def raw(self, timeout: float = 5.0) -> RawConnection:
         return RawConnection(self.host, self.port, timeout)
@@ -464,6 +482,16 @@ class SreServer:
 
     def stop(self, timeout: float = 10.0) -> int | None:
         return self.process.stop(timeout)
+
+
+def mint_token(env: Mapping[str, str] | None = None, sub: str = "e2e-admin",
+               role: str = "admin", ttl: str = "1h", binary: Path | None = None) -> str:
+    """``sre-playground token --sub SUB --role ROLE --ttl TTL`` with the settings ``env``."""
+    result = subprocess.run([str(binary or sre_binary()), "token", "--sub", sub, "--role", role,
+                             "--ttl", ttl], env=clean_environment(env), capture_output=True,
+                            text=True, timeout=20, stdin=subprocess.DEVNULL)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
 
 
 def start_sre_playground(workdir: Path, env: Mapping[str, str] | None = None,

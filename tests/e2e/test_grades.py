@@ -32,7 +32,7 @@ def api_for(start_server, grade_service):
         env = {"GRADE_SERVICE_URL": grade_service.base_url}
         env.update({key: str(value) for key, value in settings.items()})
         server = start_server(env=env)
-        client = server.client(timeout=10)
+        client = server.admin_client(timeout=10)  # breaker() reads an admin route
         clients.append(client)
         return server, client
 

@@ -62,7 +62,7 @@ def p99(values):
 def test_overload_is_shed_with_503_while_admitted_requests_keep_their_latency(start_server):
     server = start_server(env={"MAX_IN_FLIGHT": "8", "WORKER_THREADS": "1",
                                "ACCESS_LOG_SAMPLE_RATE": "0"})
-    client = server.client()
+    client = server.admin_client()
     assert put_chaos(client, [{"route": STUDENTS_ROUTE, "latency_ms": 100,
                                "duration_seconds": 60}]).status_code == 200
 
@@ -109,7 +109,7 @@ def test_overload_is_shed_with_503_while_admitted_requests_keep_their_latency(st
 def test_without_a_bound_nothing_is_shed(start_server):
     server = start_server(env={"MAX_IN_FLIGHT": "0", "MAX_QUEUE_DELAY_MS": "0",
                                "WORKER_THREADS": "1", "ACCESS_LOG_SAMPLE_RATE": "0"})
-    client = server.client()
+    client = server.admin_client()
     put_chaos(client, [{"route": STUDENTS_ROUTE, "latency_ms": 50, "duration_seconds": 60}])
     results, errors = hammer(server.url(STUDENTS_ROUTE), seconds=1, threads=24)
     assert not errors
@@ -119,7 +119,7 @@ def test_without_a_bound_nothing_is_shed(start_server):
 
 def test_chaos_rules_inject_errors_and_latency_for_a_while_then_end(start_server):
     server = start_server()
-    client = server.client()
+    client = server.admin_client()
     rules = [{"route": "/", "error_rate": 1.0, "error_status": 502, "duration_seconds": 1},
              {"route": STUDENTS_ROUTE, "latency_ms": 200, "duration_seconds": 30}]
     response = put_chaos(client, rules)
@@ -165,15 +165,16 @@ def test_chaos_rules_inject_errors_and_latency_for_a_while_then_end(start_server
     {"other": []},
     [],
 ])
-def test_chaos_refuses_invalid_rules_and_changes_nothing(api, body):
-    response = api.put(CHAOS, json=body)
+def test_chaos_refuses_invalid_rules_and_changes_nothing(admin_api, body):
+    response = admin_api.put(CHAOS, json=body)
     assert response.status_code == 422, response.text
     assert response.json()["detail"][0]["loc"][:2] == ["body", "rules"] or body == []
-    assert api.get(CHAOS).json() == {"rules": []}
+    assert admin_api.get(CHAOS).json() == {"rules": []}
 
 
-def test_chaos_needs_json(api):
-    response = api.put(CHAOS, data=b"rules", headers={"Content-Type": "text/plain"})
+def test_chaos_needs_json(admin_api):
+    response = admin_api.put(CHAOS, data=b"rules", headers={"Content-Type": "text/plain"})
     assert response.status_code == 415
-    response = api.put(CHAOS, data=b"{\"rules\":", headers={"Content-Type": "application/json"})
+    response = admin_api.put(CHAOS, data=b"{\"rules\":",
+                             headers={"Content-Type": "application/json"})
     assert response.status_code == 422
