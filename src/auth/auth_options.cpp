@@ -40,8 +40,8 @@ const std::vector<core::Setting<AuthOptions>>& settings() {
               "Whether the public API needs a token; auto: not when ENVIRONMENT=development. "
               "Admin routes always need an admin token"),
       setting("JWT_SECRET", &AuthOptions::secret, secret,
-              "HS256 signing secret (or JWT_SECRET_FILE); unset: a development secret, refused "
-              "when ENVIRONMENT=production",
+              "HS256 signing secret; unset: a development secret, refused when "
+              "ENVIRONMENT=production",
               core::Visibility::secret),
       setting("JWT_ALGORITHM", &AuthOptions::algorithm, core::one_of({"HS256", "RS256"}),
               "Token signature: HS256 (JWT_SECRET) or RS256 (the key files)"),

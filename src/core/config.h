@@ -267,8 +267,10 @@ std::vector<SettingDoc> document(const std::vector<Setting<Options>>& rows,
   std::vector<SettingDoc> docs;
   docs.reserve(rows.size());
   for (const auto& row : rows) {
-    docs.push_back({row.env, shown(row, defaults), row.accepts, row.help,
-                    row.visibility == Visibility::secret});
+    const bool secret = row.visibility == Visibility::secret;
+    docs.push_back({row.env, shown(row, defaults), row.accepts,
+                    secret ? row.help + " (or the file " + row.env + "_FILE names)" : row.help,
+                    secret});
   }
   return docs;
 }

@@ -103,9 +103,11 @@ def test_dotenv_env_and_flag_precedence(start_server, tmp_path):
 
 
 def test_custom_environment_and_limits(start_server):
+    # Production needs a JWT secret of its own, and a token on the public API.
     srv = start_server(env={"ENVIRONMENT": "production", "MAX_BODY_BYTES": "1000",
-                            "MAX_HEADER_BYTES": "2048"})
-    api = srv.client()
+                            "MAX_HEADER_BYTES": "2048",
+                            "JWT_SECRET": "a production secret of at least 32 bytes"})
+    api = srv.admin_client()
     assert api.get("/").json()["environment"] == "production"
     small = b'{"first_name":"a","last_name":"b","grade":1,"pad":"' + b"x" * 900 + b'"}'
     assert len(small) <= 1000

@@ -228,7 +228,7 @@ TEST(Document, DefaultsFromTheDefaultStructAndAMarkdownRowEach) {
             "| Variable | Default | Accepted | Meaning |\n"
             "| --- | --- | --- | --- |\n"
             "| `NAME` | `toy` | non-empty text | Its name |\n"
-            "| `URL` | unset | text | Where \\| how |\n"
+            "| `URL` | unset | text | Where \\| how (or the file URL_FILE names) |\n"
             "| `SIZE` | `10` | integer 1..100 | How many |\n"
             "| `TIMEOUT_MS` | `250` | integer 1..1000 | How long |\n");
 }
