@@ -6,6 +6,7 @@
 #include <boost/json/parse.hpp>
 
 #include "api/app.h"
+#include "api/unused_event_store.h"
 #include "students/fake_student_store.h"
 
 namespace sre::api::embedded {
@@ -15,41 +16,6 @@ extern const std::string_view openapi_json;
 namespace sre::api {
 namespace {
 
-// The routes are only registered, never called, so nothing is needed behind them.
-class UnusedEventStore : public store::EventStore {
- public:
-  http::asio::awaitable<std::vector<store::OutboxMessage>> claim(store::OutboxTopic, int,
-                                                                 std::chrono::seconds) override {
-    throw 0;
-  }
-  http::asio::awaitable<std::int64_t> mark_delivered(store::OutboxTopic,
-                                                     std::vector<std::int64_t>) override {
-    throw 0;
-  }
-  http::asio::awaitable<std::int64_t> release(store::OutboxTopic,
-                                              std::vector<std::int64_t>) override {
-    throw 0;
-  }
-  http::asio::awaitable<std::int64_t> mark_undeliverable(store::OutboxTopic,
-                                                         std::vector<std::int64_t>,
-                                                         std::string) override {
-    throw 0;
-  }
-  http::asio::awaitable<store::OutboxBacklog> backlog(store::OutboxTopic) override { throw 0; }
-  http::asio::awaitable<std::int64_t> prune_delivered(store::OutboxTopic,
-                                                      std::chrono::seconds) override {
-    throw 0;
-  }
-  http::asio::awaitable<bool> apply_event(store::EventEffects) override { throw 0; }
-  http::asio::awaitable<std::vector<store::GradeEnrollment>> grade_enrollment() override {
-    throw 0;
-  }
-  http::asio::awaitable<std::int64_t> welcome_notifications() override { throw 0; }
-  http::asio::awaitable<std::vector<std::string>> audit_records(std::string, int) override {
-    throw 0;
-  }
-};
-
 // Asset files are an implementation detail of /docs, not part of the API.
 bool documented_elsewhere(const std::string& path) {
   return path == "/docs/assets/{file}";
@@ -58,8 +24,8 @@ bool documented_elsewhere(const std::string& path) {
 TEST(OpenApi, DocumentsExactlyTheRoutesTheRouterServes) {
   ServeConfig config;
   config.api.web_dir = "/nonexistent";
-  testing::FakeStudentStore store;  // routes are registered, never called
-  UnusedEventStore events;
+  sre::testing::FakeStudentStore store;  // routes are registered, never called
+  testing::UnusedEventStore events;
   Lifecycle lifecycle;
   const auto codec = auth::TokenCodec::hs256("a secret only this test uses", {});
   App app(config, store, events, lifecycle, 1, codec, auth::Users{});

@@ -5,8 +5,9 @@
 #include <map>
 
 #include "api/app.h"
-#include "students/fake_student_store.h"
+#include "api/unused_event_store.h"
 #include "auth/role.h"
+#include "students/fake_student_store.h"
 
 namespace sre::auth {
 namespace {
@@ -31,6 +32,8 @@ const std::map<std::string, Needs>& expected() {
       {"PATCH /api/v1/students/{student_id}", Needs::staff},
       {"DELETE /api/v1/students/{student_id}", Needs::admin},
       {"GET /api/v1/students/{student_id}/grades", Needs::reader},
+      {"GET /api/v1/students/{student_id}/audit", Needs::reader},
+      {"GET /api/v1/stats/grades", Needs::reader},
       {"GET /api/v1/admin/circuit-breakers", Needs::admin},
       {"POST /api/v1/admin/circuit-breakers/{name}/reset", Needs::admin},
       {"GET /api/v1/admin/chaos", Needs::admin},
@@ -58,9 +61,10 @@ TEST(RouteRoles, EveryRouteOfTheApiNeedsTheRoleTheIssueGivesIt) {
   api::ServeConfig config;
   config.api.web_dir = "/nonexistent";
   sre::testing::FakeStudentStore store;  // routes are registered, never called
+  api::testing::UnusedEventStore events;
   api::Lifecycle lifecycle;
   const auto codec = TokenCodec::hs256("a secret only this test uses", {});
-  api::App app(config, store, lifecycle, 1, codec, Users{});
+  api::App app(config, store, events, lifecycle, 1, codec, Users{});
 
   std::size_t checked = 0;
   for (const auto& route : app.router().routes()) {
