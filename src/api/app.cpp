@@ -48,7 +48,7 @@ App::App(const ServeConfig& config, store::StudentStore& store, store::EventStor
       logins_(std::make_unique<auth::LoginService>(std::move(users), config.auth.login_threads,
                                                    config.auth.login_queue)),
       login_(std::make_unique<LoginApi>(*logins_, codec, config.auth.token_ttl,
-                                        http_.metrics().registry())) {
+                                        rate_limiting_.get(), http_.metrics().registry())) {
   auto& router = http_.router();
   service_info_->register_routes(router);
   health_->register_routes(router);
@@ -79,7 +79,8 @@ App::App(const ServeConfig& config, store::StudentStore& store, store::EventStor
   middlewares.push_back(
       std::make_shared<service::AdminGuardMiddleware>(http_.metrics().registry()));
   middlewares.push_back(std::make_shared<auth::AuthMiddleware>(
-      codec, auth::auth_required(config.auth, config.api.environment), http_.metrics().registry()));
+      codec, auth::auth_required(config.auth, config.api.environment), io_threads,
+      http_.metrics().registry()));
   // After the shedder (an overloaded instance should not spend a Redis round trip first),
   // before chaos (injected faults are for admitted traffic).
   if (rate_limiting_) {

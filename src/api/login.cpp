@@ -84,8 +84,8 @@ std::variant<Credentials, http::Response> read_credentials(const http::RequestCo
 }  // namespace
 
 LoginApi::LoginApi(auth::LoginService& logins, const auth::TokenCodec& codec,
-                   std::chrono::seconds ttl, prometheus::Registry& registry)
-    : logins_(logins), codec_(codec), ttl_(ttl) {
+                   std::chrono::seconds ttl, RateLimiting* limits, prometheus::Registry& registry)
+    : logins_(logins), codec_(codec), ttl_(ttl), limits_(limits) {
   auto& family = prometheus::BuildCounter()
                      .Name("auth_logins_total")
                      .Help(
@@ -95,6 +95,7 @@ LoginApi::LoginApi(auth::LoginService& logins, const auth::TokenCodec& codec,
   accepted_ = &family.Add({{"outcome", "accepted"}});
   refused_ = &family.Add({{"outcome", "refused"}});
   busy_ = &family.Add({{"outcome", "busy"}});
+  limited_ = &family.Add({{"outcome", "limited"}});
 }
 
 void LoginApi::register_routes(http::Router& router) {
@@ -114,6 +115,13 @@ http::asio::awaitable<http::Response> LoginApi::issue_token(http::RequestContext
   }
   auto& credentials = std::get<Credentials>(read);
   std::string username = credentials.username;
+  if (limits_ != nullptr) {
+    if (const auto retry_after = co_await limits_->login_retry_after(username); retry_after > 0) {
+      limited_->Increment();
+      log::warn("login limited: too many tries for this user name", {{"username", username}});
+      co_return http::local_reply::rate_limited(ctx.request, retry_after);
+    }
+  }
   const auto result =
       co_await logins_.check(std::move(credentials.username), std::move(credentials.password));
   switch (result.outcome) {

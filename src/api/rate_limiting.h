@@ -2,7 +2,9 @@
 // when there is a shared client, else in-process, and the middleware that applies it.
 #pragma once
 
+#include <cstdint>
 #include <memory>
+#include <string>
 
 #include "obs/metrics.h"
 #include "ratelimit/rate_limit_middleware.h"
@@ -18,6 +20,10 @@ class RateLimiting {
                obs::Metrics& metrics);
 
   std::shared_ptr<ratelimit::RateLimitMiddleware> middleware() const { return middleware_; }
+
+  // The POST /auth/token rule applied once more, keyed on the user name tried: a password
+  // guessed from many addresses is limited too. Seconds until `username` may try again, or 0.
+  http::asio::awaitable<std::int64_t> login_retry_after(const std::string& username);
 
  private:
   ratelimit::RateLimiter limiter_;

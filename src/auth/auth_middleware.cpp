@@ -33,9 +33,9 @@ std::optional<std::string_view> bearer_token(std::string_view authorization) {
   return token;
 }
 
-AuthMiddleware::AuthMiddleware(const TokenCodec& codec, bool required,
+AuthMiddleware::AuthMiddleware(const TokenCodec& codec, bool required, unsigned io_threads,
                                prometheus::Registry& registry)
-    : codec_(codec), required_(required) {
+    : codec_(codec), required_(required), verified_(io_threads) {
   auto& family = prometheus::BuildCounter()
                      .Name("auth_failures_total")
                      .Help("Requests refused by authentication or authorization, by reason")
@@ -43,6 +43,23 @@ AuthMiddleware::AuthMiddleware(const TokenCodec& codec, bool required,
   for (std::size_t i = 0; i < failures_.size(); ++i) {
     failures_[i] = &family.Add({{"reason", std::string(kReasons[i])}});
   }
+}
+
+std::variant<Claims, TokenError> AuthMiddleware::verify(std::string_view token) const {
+  const std::int64_t now = unix_seconds_now();
+  VerifiedTokens* cache = verified_.local();
+  if (cache != nullptr) {
+    if (const Claims* claims = cache->find(token, now)) {
+      return *claims;
+    }
+  }
+  auto verified = codec_.verify(token, now);
+  if (cache != nullptr) {
+    if (const auto* claims = std::get_if<Claims>(&verified)) {
+      cache->remember(token, *claims, claims->expires_at + codec_.leeway().count());
+    }
+  }
+  return verified;
 }
 
 http::Response AuthMiddleware::refuse(const http::RequestContext& ctx, std::size_t reason) {
@@ -71,7 +88,7 @@ http::asio::awaitable<http::Response> AuthMiddleware::handle(http::RequestContex
     if (!token) {
       co_return refuse(ctx, static_cast<std::size_t>(Refusal::not_bearer));
     }
-    auto verified = codec_.verify(*token, unix_seconds_now());
+    auto verified = verify(*token);
     if (const auto* error = std::get_if<TokenError>(&verified)) {
       co_return refuse(ctx, static_cast<std::size_t>(*error));
     }

@@ -67,6 +67,7 @@ class TokenCodec {
                                                      CodecOptions options);
 
   Algorithm algorithm() const { return algorithm_; }
+  std::chrono::seconds leeway() const { return options_.leeway; }
   bool can_sign() const;
 
   // A fresh token for `subject` with `role`, valid `ttl` from `now` (seconds since the epoch).

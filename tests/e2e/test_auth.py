@@ -216,6 +216,23 @@ def test_login_is_rate_limited_by_the_existing_rule(start_server, tmp_path):
     assert statuses == [401] * 5 + [429]
 
 
+def test_login_is_rate_limited_per_user_name_from_any_address(start_server, tmp_path):
+    server = start_server(env={"RATE_LIMIT_ENABLED": "true", "TRUSTED_PROXIES": "127.0.0.1",
+                               "USERS_FILE": str(tmp_path / "u")})
+
+    def attempt(name, address):
+        return requests.post(server.url("/auth/token"), timeout=10,
+                             headers={"X-Forwarded-For": address},
+                             data={"username": name, "password": "guess"}).status_code
+
+    # Each try from a new address: the per-client rule never bites, the per-name one does.
+    statuses = [attempt("ada", f"10.0.0.{i}") for i in range(6)]
+    assert statuses == [401] * 5 + [429]
+    assert attempt("bob", "10.0.0.99") == 401
+    metrics = requests.get(server.url("/metrics"), timeout=5).text
+    assert harness.metric_value(metrics, "auth_logins_total", {"outcome": "limited"}) == 1
+
+
 @pytest.mark.slow
 def test_a_login_storm_sheds_and_never_stalls_other_requests(start_server, tmp_path):
     env = {"USERS_FILE": str(tmp_path / "users"), "LOGIN_THREADS": "1", "LOGIN_QUEUE": "2",
