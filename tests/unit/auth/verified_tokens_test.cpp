@@ -23,10 +23,10 @@ TEST(VerifiedTokens, AnswersOnlyForTheSameTokenUntilItsEnd) {
 TEST(VerifiedTokens, ANewerTokenTakesItsSlotOver) {
   VerifiedTokens cache;
   const Claims claims{"ada", Role::staff, 100, 200, "sre-playground", "j"};
-  // Find two tokens that share a slot.
-  std::string first = "t0";
+  // Find two tokens of the same length that share a slot.
+  std::string first = "t1000";
   std::string second;
-  for (int i = 1; second.empty(); ++i) {
+  for (int i = 1001; second.empty(); ++i) {
     std::string candidate = "t" + std::to_string(i);
     if (std::hash<std::string_view>{}(candidate) % VerifiedTokens::kSlots ==
         std::hash<std::string_view>{}(first) % VerifiedTokens::kSlots) {
