@@ -24,9 +24,10 @@ http::Response not_found(const http::Request& request) {
   return http::local_reply::error(request, Status::not_found, "Student not found");
 }
 
-// Who is writing, for the audit record and the event's correlation id.
+// Who is writing (the token's subject, or "anonymous"), for the audit record and the event;
+// the request id becomes the event's correlation id.
 students::WriteContext write_context(const http::RequestContext& ctx) {
-  return {"anonymous", ctx.request_id,
+  return {std::string(ctx.actor()), ctx.request_id,
           core::format_traceparent(ctx.trace_id, ctx.span_id, ctx.trace_flags)};
 }
 

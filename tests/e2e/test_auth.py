@@ -114,6 +114,24 @@ def test_each_role_against_the_student_routes(start_server):
         client.close()
 
 
+def test_the_audit_actor_is_the_token_subject(start_server):
+    server = start_server(env={"AUTH_REQUIRED": "true"})
+    ada, grace, root = (server.client(token=server.token(role=role, sub=sub))
+                        for role, sub in (("staff", "ada"), ("staff", "grace"), ("admin", "root")))
+    created = ada.post(STUDENTS, json={"first_name": "Alan", "last_name": "Turing", "grade": 9})
+    assert created.status_code == 201, created.text
+    item = f"{STUDENTS}/{created.json()['student_id']}"
+    assert grace.patch(item, json={"grade": 10}).status_code == 200
+    assert root.delete(item).status_code == 204
+    audit = ada.get(item + "/audit")
+    assert audit.status_code == 200, audit.text
+    records = audit.json()["records"]
+    assert [(r["action"], r["actor"]) for r in records] == [
+        ("delete", "root"), ("update", "grace"), ("create", "ada")]
+    for client in (ada, grace, root):
+        client.close()
+
+
 def test_expired_and_forged_tokens_are_401(start_server):
     server = start_server(env={"AUTH_REQUIRED": "true", "JWT_SECRET": SECRET,
                                "JWT_LEEWAY_SECONDS": "0"})

@@ -207,7 +207,7 @@ def test_obsolete_line_folding_is_400(server, fold):
 
 
 def test_admin_json_numbers_are_plain_decimals(start_server):
-    client = start_server().client()
+    client = start_server().admin_client()
     rules = [{"route": "/docs", "error_rate": 0.5, "duration_seconds": 60},
              {"route": "/openapi.json", "error_rate": 1.0, "duration_seconds": 60}]
     assert client.put("/api/v1/admin/chaos", json={"rules": rules}).status_code == 200
@@ -261,3 +261,5 @@ def test_admin_spelled_differently_is_the_admin_route_or_refused(server, path):
     assert route in ("unmatched", "/api/v1/admin/chaos"), route
     if route == "unmatched":
         assert response.status in (400, 404), response
+    else:
+        assert response.status == 401, response  # the admin route's token check applies

@@ -136,7 +136,7 @@ def api_and_prometheus(tmp_path, start_server):
 @pytest.mark.slow
 def test_every_sli_is_recorded_from_the_real_metrics(api_and_prometheus):
     api, prom, prom_process = api_and_prometheus
-    client = api.client()
+    client = api.admin_client()  # the chaos rules need an admin token
 
     def traffic():
         for _ in range(20):

@@ -118,7 +118,9 @@ TEST(Jwt, MalformedTokensAreRefused) {
 }
 
 TEST(Jwt, OtherIssuerIsRefused) {
-  const auto theirs = TokenCodec::hs256("a secret of thirty-two bytes or more!", {.issuer = "x"});
+  CodecOptions options;
+  options.issuer = "x";
+  const auto theirs = TokenCodec::hs256("a secret of thirty-two bytes or more!", options);
   EXPECT_EQ(expect_refused(hs256().verify(theirs.issue("ada", Role::admin, kHour, kNow), kNow)),
             TokenError::wrong_issuer);
 }
