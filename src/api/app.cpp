@@ -20,7 +20,6 @@ constexpr std::chrono::hours kLastKnownGradesSharedTtl{24};
 }  // namespace
 
 App::App(const ServeConfig& config, store::StudentStore& store, store::EventStore& events,
-App::App(const ServeConfig& config, store::StudentStore& store, store::EventStore& events,
          Lifecycle& lifecycle, unsigned io_threads, const auth::TokenCodec& codec,
          auth::Users users, students::OutboxWritten outbox_written)
     : http_(config.api.app_name, config.service.access_log_sample_rate),

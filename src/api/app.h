@@ -41,8 +41,8 @@ class App {
   // `codec` signs and verifies tokens (it must outlive the App); `users` may log in.
   // `outbox_written`: called after every commit that wrote outbox rows (wakes the relay).
   App(const ServeConfig& config, store::StudentStore& store, store::EventStore& events,
-      Lifecycle& lifecycle, unsigned io_threads, const auth::TokenCodec& codec,
-      auth::Users users, students::OutboxWritten outbox_written = {});
+      Lifecycle& lifecycle, unsigned io_threads, const auth::TokenCodec& codec, auth::Users users,
+      students::OutboxWritten outbox_written = {});
 
   http::asio::awaitable<http::Response> handle(http::RequestContext& ctx) {
     return http_.handle(ctx);

@@ -15,6 +15,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <functional>
 #include <map>
@@ -267,7 +268,11 @@ std::vector<SettingDoc> document(const std::vector<Setting<Options>>& rows,
   std::vector<SettingDoc> docs;
   docs.reserve(rows.size());
   for (const auto& row : rows) {
-    const bool secret = row.visibility == Visibility::secret;
+    // A secret whose <env>_FILE is a setting of its own (the AWS keys) is read by its owner.
+    const bool own_file_row = std::any_of(rows.begin(), rows.end(), [&](const auto& other) {
+      return other.env == row.env + "_FILE";
+    });
+    const bool secret = row.visibility == Visibility::secret && !own_file_row;
     docs.push_back({row.env, shown(row, defaults), row.accepts,
                     secret ? row.help + " (or the file " + row.env + "_FILE names)" : row.help,
                     secret});

@@ -132,6 +132,22 @@ def test_the_audit_actor_is_the_token_subject(start_server):
         client.close()
 
 
+def test_rate_limits_key_on_the_token_subject(start_server):
+    server = start_server(env={"AUTH_REQUIRED": "true", "RATE_LIMIT_ENABLED": "true",
+                               "TRUSTED_PROXIES": "127.0.0.1",
+                               "RATE_LIMITS": f"GET {STUDENTS} 1/h burst 3"})
+    ada, grace = (bearer(server.token(role="reader", sub=sub)) for sub in ("ada", "grace"))
+
+    def get(token, address):
+        return requests.get(server.url(STUDENTS), timeout=5,
+                            headers={**token, "X-Forwarded-For": address}).status_code
+
+    # One subject from three addresses shares one bucket...
+    assert [get(ada, f"10.0.0.{i}") for i in range(4)] == [200, 200, 200, 429]
+    # ...and another subject from the same address has its own.
+    assert get(grace, "10.0.0.0") == 200
+
+
 def test_expired_and_forged_tokens_are_401(start_server):
     server = start_server(env={"AUTH_REQUIRED": "true", "JWT_SECRET": SECRET,
                                "JWT_LEEWAY_SECONDS": "0"})

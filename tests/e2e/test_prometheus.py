@@ -43,6 +43,7 @@ EXPECTED_ALERTS = {
     "SrePlaygroundRedisUnavailable": "ticket",
     "SrePlaygroundOutboxStale": "page",
     "SrePlaygroundWorkerStalled": "page",
+    "SrePlaygroundTokensRefused": "page",
 }
 # The burn-rate alerts of the objectives: four rules each, two paging and two ticketing.
 EXPECTED_SLO_ALERTS = {
