@@ -385,17 +385,25 @@ def test_secrets_never_appear_in_any_output(start_server, sre_binary, tmp_path):
     db_password = "pg-Pa55word-e2e-XYZZY"
     redis_password = "redis-Pa55word-e2e-PLUGH"
     login_password = "login-Pa55word-e2e-FROBOZZ"
+    aws_secret = "aws-Secret-Key-e2e-GRUE"
+    aws_session = "aws-Session-Token-e2e-ZORKMID"
     secret_file = tmp_path / "jwt_secret"
     secret_file.write_text(SECRET + "\n")
+    aws_secret_file = tmp_path / "aws_secret"
+    aws_secret_file.write_text(aws_secret + "\n")
     users = tmp_path / "users"
     env = {"JWT_SECRET_FILE": str(secret_file), "USERS_FILE": str(users),
            # Neither dependency is up: their errors get logged too.
            "DATABASE_URL": f"postgresql://app:{db_password}@127.0.0.1:{harness.free_port()}/db",
            "REDIS_URL": f"redis://:{redis_password}@127.0.0.1:{harness.free_port()}/0",
            "DB_CONNECT_TIMEOUT_MS": "200", "REDIS_TIMEOUT_MS": "100",
-           "RATE_LIMIT_ENABLED": "true"}
+           "RATE_LIMIT_ENABLED": "true",
+           # The relay's SQS and DynamoDB do not answer either, so its failures get logged.
+           **harness.aws_env(f"http://127.0.0.1:{harness.free_port()}"),
+           "AWS_SECRET_ACCESS_KEY_FILE": str(aws_secret_file),
+           "AWS_SESSION_TOKEN": aws_session, "AWS_TIMEOUT_MS": "200"}
     add_user(env, tmp_path, "ada", "admin", login_password)
-    secrets = [SECRET, db_password, redis_password, login_password]
+    secrets = [SECRET, db_password, redis_password, login_password, aws_secret, aws_session]
     outputs = {}
 
     help_text = subprocess.run([str(sre_binary), "serve", "--help"], capture_output=True,
