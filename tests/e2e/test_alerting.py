@@ -160,7 +160,7 @@ class SteadyTraffic:
 @pytest.mark.slow
 def test_a_fast_burn_pages_then_resolves_and_the_slow_burn_ticket_waits_for_it(alerting):
     api, receiver, prometheus = alerting
-    admin = api.client()
+    admin = api.admin_client()  # the chaos route needs an admin token
     traffic = SteadyTraffic(api)
     try:
         # A few good seconds first: the rates start from a clean baseline.

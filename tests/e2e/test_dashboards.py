@@ -165,7 +165,7 @@ class Stack:
     def __init__(self, api, worker, grades, prom_process, prom):
         self.api, self.worker, self.grades = api, worker, grades
         self.prom_process, self.prom = prom_process, prom
-        self.client = api.client()
+        self.client = api.admin_client()  # it also sets chaos rules: an admin token
         self.created: list[str] = []
 
     def metrics_texts(self) -> dict[str, str]:
