@@ -1,5 +1,6 @@
 #include "core/config_cli.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -18,10 +19,23 @@ SettingsFlagTexts::SettingsFlagTexts(CLI::App& command, std::vector<SettingDoc> 
                    "Print these settings as the README's Markdown table and exit");
 }
 
+bool SettingsFlagTexts::is_secret(const SettingDoc& doc) const {
+  return doc.secret || std::any_of(docs_.begin(), docs_.end(), [&](const SettingDoc& other) {
+           return other.env == doc.env + "_FILE";
+         });
+}
+
 std::variant<std::map<std::string, std::string>, std::string> SettingsFlagTexts::given() const {
   std::map<std::string, std::string> given;
   for (const auto& doc : docs_) {
     if (options_.at(doc.env)->count() > 0) {
+      // CLI11 reads the variable only when the flag is absent: a value that is not the
+      // variable's came from the command line, which every user of the host can read in ps.
+      const char* variable = std::getenv(doc.env.c_str());
+      if (is_secret(doc) && (variable == nullptr || raw_.at(doc.env) != variable)) {
+        return invalid_setting(doc.env, "a secret is read from the environment or " + doc.env +
+                                            "_FILE, never from the command line (ps shows it)");
+      }
       given[doc.env] = raw_.at(doc.env);
       continue;
     }

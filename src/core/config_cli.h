@@ -2,9 +2,10 @@
 // setting, read from the environment when the flag is absent, with the default shown in
 // --help; and --help-markdown, which prints the rows as the README's table.
 //
-// A secret setting (DATABASE_URL, REDIS_URL, JWT_SECRET) given neither by flag nor by its
-// variable is read from the file that <NAME>_FILE names, as Kubernetes and Docker mount
-// secrets (one trailing newline dropped).
+// A secret setting (DATABASE_URL, REDIS_URL, JWT_SECRET) not in its variable is read from the
+// file that <NAME>_FILE names, as Kubernetes and Docker mount secrets (one trailing newline
+// dropped). A secret given by flag is refused: every user of the host can read a command line.
+// The AWS keys, which have <NAME>_FILE settings of their own, count as secrets too.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -29,6 +30,8 @@ class SettingsFlagTexts {
   std::string markdown() const { return markdown_table(docs_); }
 
  private:
+  bool is_secret(const SettingDoc& doc) const;
+
   std::vector<SettingDoc> docs_;
   std::map<std::string, std::string> raw_;  // env name -> text, for options that were given
   std::map<std::string, CLI::Option*> options_;

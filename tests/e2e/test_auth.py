@@ -381,6 +381,23 @@ def test_production_refuses_to_start_without_a_real_secret(sre_binary, tmp_path,
         assert secret not in result.stderr
 
 
+@pytest.mark.parametrize("command", [["serve"], ["worker"], ["token", "--sub", "a", "--role", "admin"]])
+def test_a_secret_on_the_command_line_is_refused(sre_binary, tmp_path, command):
+    # Every user of the host reads a process's command line (ps): secrets come from the
+    # environment or a file only.
+    env = {"HOST": harness.LOOPBACK, "PORT": str(harness.free_port()),
+           "DATA_DIR": str(tmp_path / "data")}
+    flag = ["--database-url", f"postgresql://app:{SECRET}@127.0.0.1/db"] \
+        if command[0] == "worker" else ["--jwt-secret", SECRET]
+    result = subprocess.run([str(sre_binary), *command, *flag], env=harness.clean_environment(env),
+                            cwd=tmp_path, capture_output=True, text=True, timeout=20,
+                            stdin=subprocess.DEVNULL)
+    assert result.returncode == 2, result.stderr
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1 and "command line" in result.stderr, result.stderr
+    assert SECRET not in result.stderr
+
+
 def test_secrets_never_appear_in_any_output(start_server, sre_binary, tmp_path):
     db_password = "pg-Pa55word-e2e-XYZZY"
     redis_password = "redis-Pa55word-e2e-PLUGH"

@@ -243,7 +243,7 @@ TEST(FlagOf, IsTheEnvNameInKebabCase) {
 class Precedence : public testing::Test {
  protected:
   void TearDown() override {
-    for (auto name : {"NAME", "SIZE", "TIMEOUT_MS"}) {
+    for (auto name : {"NAME", "SIZE", "TIMEOUT_MS", "URL", "URL_FILE"}) {
       unsetenv(name);
     }
   }
@@ -279,6 +279,33 @@ TEST_F(Precedence, DefaultThenDotenvThenEnvironmentThenFlag) {
   EXPECT_EQ(parse({}).options->limits.timeout, milliseconds(30));
   unsetenv("NAME");
   EXPECT_EQ(parse({}).options->name, "toy");
+}
+
+TEST_F(Precedence, ASecretComesFromItsVariableOrFileNeverFromAFlag) {
+  setenv("URL", "postgresql://u:from-env@h/db", 1);
+  EXPECT_EQ(parse({}).options->url, "postgresql://u:from-env@h/db");
+  auto file = testing::TempDir() + "/url_secret";
+  {
+    std::ofstream out(file);
+    out << "postgresql://u:from-file@h/db\n";
+  }
+  unsetenv("URL");
+  setenv("URL_FILE", file.c_str(), 1);
+  EXPECT_EQ(parse({}).options->url, "postgresql://u:from-file@h/db");
+  // A flag would put the password in every user's `ps`: refused, the value not repeated,
+  // whether the variable is unset or set to something else.
+  unsetenv("URL_FILE");
+  for (bool variable_set : {false, true}) {
+    if (variable_set) {
+      setenv("URL", "postgresql://u:from-env@h/db", 1);
+    }
+    auto built = parse({"--url", "postgresql://u:from-flag@h/db"});
+    EXPECT_FALSE(built.options) << variable_set;
+    EXPECT_NE(built.error.find("URL"), std::string::npos) << built.error;
+    EXPECT_EQ(built.error.find("from-flag"), std::string::npos) << built.error;
+  }
+  // A plain setting may come from a flag.
+  EXPECT_EQ(parse({"--name", "flagged"}).options->name, "flagged");
 }
 
 TEST_F(Precedence, HelpMarkdownFlagIsNoted) {
