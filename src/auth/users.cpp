@@ -108,9 +108,9 @@ std::optional<std::string> Users::save(const std::string& path) const {
   while (written < content.size()) {
     const auto n = ::write(fd, content.data() + written, content.size() - written);
     if (n < 0) {
-      const std::string reason = std::strerror(errno);
+      const int error = errno;  // before close() may change it
       ::close(fd);
-      return "cannot write " + temporary + ": " + reason;
+      return "cannot write " + temporary + ": " + std::strerror(error);
     }
     written += static_cast<std::size_t>(n);
   }
