@@ -54,7 +54,7 @@ class HttpMetrics : public prometheus::Collectable {
   struct Shard {
     explicit Shard(std::size_t series);
     std::vector<std::atomic<std::uint64_t>> requests;  // [series][status]
-    std::vector<Histogram<kBuckets>> durations;         // [series]
+    std::vector<Histogram<kBuckets>> durations;        // [series]
     std::atomic<std::int64_t> in_flight{0};
   };
   Shard& current_shard() const;
