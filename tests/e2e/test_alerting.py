@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 import harness
-from test_prometheus import PROMETHEUS, promtool, assert_ok, wait_for
+from test_prometheus import start_prometheus, wait_for
 
 ALERTMANAGER = "/usr/bin/prometheus-alertmanager"
 AMTOOL = "/usr/bin/amtool"
@@ -103,7 +103,7 @@ def alerting(tmp_path, start_server, sre_binary):
          "--time-scale", TIME_SCALE], capture_output=True, text=True, timeout=30,
         env=harness.clean_environment())
     assert generated.returncode == 0, generated.stderr
-    am_port, prom_port = harness.free_port(), harness.free_port()
+    am_port = harness.free_port()
     am_config = tmp_path / "alertmanager.yml"
     alertmanager_config(am_config, receiver)
     alertmanager = harness.ManagedProcess(
@@ -111,28 +111,25 @@ def alerting(tmp_path, start_server, sre_binary):
          f"--web.listen-address=127.0.0.1:{am_port}", "--cluster.listen-address=",
          "--log.level=warn"],
         tmp_path / "alertmanager.log", cwd=tmp_path, name="alertmanager").start()
-    prom_config = tmp_path / "prometheus.yml"
-    prom_config.write_text(
+    prom_config = (
         "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n"
         f"rule_files:\n  - {rules}\n"
         "alerting:\n  alertmanagers:\n"
         f"    - static_configs:\n        - targets: ['127.0.0.1:{am_port}']\n"
         "scrape_configs:\n  - job_name: sre-playground\n    static_configs:\n"
         f"      - targets: ['{api.host}:{api.port}']\n")
-    assert_ok(promtool("check", "config", prom_config))
-    # Prometheus re-sends a firing alert every resend delay; 1 s keeps Alertmanager's view fresh
-    # at this time scale.
-    prometheus = harness.ManagedProcess(
-        [PROMETHEUS, f"--config.file={prom_config}", f"--storage.tsdb.path={tmp_path / 'tsdb'}",
-         f"--web.listen-address=127.0.0.1:{prom_port}", "--rules.alert.resend-delay=1s",
-         "--log.level=warn"],
-        tmp_path / "prometheus.log", cwd=tmp_path, name="prometheus").start()
+    prometheus = None
     try:
         alertmanager.wait_for_url(f"http://127.0.0.1:{am_port}/-/ready", timeout=20)
-        prometheus.wait_for_url(f"http://127.0.0.1:{prom_port}/-/ready", timeout=20)
+        # Prometheus re-sends a firing alert every resend delay; 1 s keeps Alertmanager's view
+        # fresh at this time scale.
+        prometheus, client = start_prometheus(tmp_path / "prometheus", prom_config,
+                                              "--rules.alert.resend-delay=1s")
+        client.close()
         yield api, receiver, prometheus
     finally:
-        prometheus.stop(timeout=10)
+        if prometheus is not None:
+            prometheus.stop(timeout=10)
         alertmanager.stop(timeout=10)
         receiver.close()
 

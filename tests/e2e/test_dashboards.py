@@ -30,7 +30,7 @@ import pytest
 import requests
 
 import harness
-from test_prometheus import (PROMETHEUS, PROMTOOL, RULE_FILES, assert_ok, promtool, query,
+from test_prometheus import (PROMTOOL, RULE_FILES, query, start_prometheus,
                              wait_for)
 
 DASHBOARDS = harness.REPO_ROOT / "monitoring" / "grafana" / "dashboards"
@@ -135,28 +135,13 @@ def test_metric_names_are_read_from_expressions():
 # A real stack under load, scraped by a real Prometheus
 
 
-def start_prometheus(workdir, targets: dict[str, str]) -> tuple[harness.ManagedProcess,
-                                                                harness.ApiClient]:
+def scraping_prometheus(workdir, targets: dict[str, str]) -> tuple[harness.ManagedProcess,
+                                                                   harness.ApiClient]:
     """Prometheus scraping each {job: host:port} every second (no rules)."""
-    workdir.mkdir(parents=True)
-    config = workdir / "prometheus.yml"
-    config.write_text(
+    return start_prometheus(workdir, (
         "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nscrape_configs:\n" + "".join(
             f"  - job_name: {job}\n    static_configs:\n      - targets: ['{target}']\n"
-            for job, target in targets.items()))
-    assert_ok(promtool("check", "config", config))
-    port = harness.free_port()
-    process = harness.ManagedProcess(
-        [PROMETHEUS, f"--config.file={config}", f"--storage.tsdb.path={workdir / 'tsdb'}",
-         f"--web.listen-address=127.0.0.1:{port}", "--log.level=warn"],
-        workdir / "prometheus.log", cwd=workdir, name="prometheus").start()
-    client = harness.ApiClient(f"http://127.0.0.1:{port}", timeout=5)
-    try:
-        process.wait_for_url(client.url("/-/ready"), timeout=20)
-    except BaseException:
-        process.stop(timeout=5)
-        raise
-    return process, client
+            for job, target in targets.items())))
 
 
 class Stack:
@@ -233,7 +218,7 @@ def stack(tmp_path_factory, postgres, sre_binary):
         worker_env.update({"DATABASE_URL": database_url, "WORKER_WAIT_SECONDS": "1"})
         worker = harness.start_worker(root / "worker", env=worker_env, binary=sre_binary)
         stopping.append(worker)
-        prom_process, prom = start_prometheus(root / "prometheus", {
+        prom_process, prom = scraping_prometheus(root / "prometheus", {
             API_JOB: f"{api.host}:{api.port}", WORKER_JOB: f"{worker.host}:{worker.port}",
             GRADES_JOB: f"{grades.host}:{grades.port}"})
         stopping.append(prom_process)

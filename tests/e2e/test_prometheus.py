@@ -144,23 +144,37 @@ def test_every_alert_has_its_runbook():
 def prometheus(tmp_path, start_server):
     """(api server, ApiClient for Prometheus, Prometheus ManagedProcess)"""
     api = start_server()
-    port = harness.free_port()
-    workdir = tmp_path / "prometheus"
-    workdir.mkdir()
-    config = workdir / "prometheus.yml"
-    config.write_text(scrape_config(f"{api.host}:{api.port}"))
-    assert_ok(promtool("check", "config", config))
-    process = harness.ManagedProcess(
-        [PROMETHEUS, f"--config.file={config}", f"--storage.tsdb.path={workdir / 'tsdb'}",
-         f"--web.listen-address=127.0.0.1:{port}", "--log.level=warn"],
-        workdir / "prometheus.log", cwd=workdir, name="prometheus").start()
-    client = harness.ApiClient(f"http://127.0.0.1:{port}", timeout=5)
+    process, client = start_prometheus(tmp_path / "prometheus",
+                                       scrape_config(f"{api.host}:{api.port}"))
     try:
-        process.wait_for_url(client.url("/-/ready"), timeout=20)
         yield api, client, process
     finally:
         client.close()
         process.stop(timeout=10)
+
+
+def start_prometheus(workdir: Path, config_text: str,
+                     *flags: str) -> tuple[harness.ManagedProcess, harness.ApiClient]:
+    """A real Prometheus on a free loopback port with `config_text` (checked by promtool
+    first), its config, data and log under `workdir`; returns once it is ready. The caller
+    closes the client and stops the process."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    config = workdir / "prometheus.yml"
+    config.write_text(config_text)
+    assert_ok(promtool("check", "config", config))
+    port = harness.free_port()
+    process = harness.ManagedProcess(
+        [PROMETHEUS, f"--config.file={config}", f"--storage.tsdb.path={workdir / 'tsdb'}",
+         f"--web.listen-address=127.0.0.1:{port}", "--log.level=warn", *flags],
+        workdir / "prometheus.log", cwd=workdir, name="prometheus").start()
+    client = harness.ApiClient(f"http://127.0.0.1:{port}", timeout=5)
+    try:
+        process.wait_for_url(client.url("/-/ready"), timeout=20)
+    except BaseException:
+        client.close()
+        process.stop(timeout=5)
+        raise
+    return process, client
 
 
 def query(client: harness.ApiClient, expr: str) -> list[dict]:

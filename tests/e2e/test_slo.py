@@ -22,7 +22,8 @@ import pytest
 import yaml
 
 import harness
-from test_prometheus import PROMETHEUS, RULE_FILES, SLO_RULES, assert_ok, promtool, query, wait_for
+from test_prometheus import (RULE_FILES, SLO_RULES, query, start_prometheus,
+                             wait_for)
 
 SPEC = harness.REPO_ROOT / "monitoring" / "slo.yaml"
 DASHBOARD = harness.REPO_ROOT / "monitoring" / "grafana" / "dashboards" / "slo.json"
@@ -106,11 +107,8 @@ def api_and_prometheus(tmp_path, start_server):
     grade answer is the fallback."""
     api = start_server(env={"GRADE_SERVICE_URL": f"http://127.0.0.1:{harness.free_port()}"})
     worker = harness.start_worker(tmp_path / "worker", env={"DATA_DIR": str(api.data_dir)})
-    port = harness.free_port()
-    workdir = tmp_path / "prometheus"
-    workdir.mkdir()
-    config = workdir / "prometheus.yml"
-    config.write_text(
+    process, client = start_prometheus(
+        tmp_path / "prometheus",
         "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nrule_files:\n"
         + "".join(f"  - {rules}\n" for rules in RULE_FILES) +
         "scrape_configs:\n"
@@ -118,14 +116,7 @@ def api_and_prometheus(tmp_path, start_server):
         f"      - targets: ['{api.host}:{api.port}']\n"
         f"  - job_name: sre-playground-worker\n    static_configs:\n"
         f"      - targets: ['{worker.host}:{worker.port}']\n")
-    assert_ok(promtool("check", "config", config))
-    process = harness.ManagedProcess(
-        [PROMETHEUS, f"--config.file={config}", f"--storage.tsdb.path={workdir / 'tsdb'}",
-         f"--web.listen-address=127.0.0.1:{port}", "--log.level=warn"],
-        workdir / "prometheus.log", cwd=workdir, name="prometheus").start()
-    client = harness.ApiClient(f"http://127.0.0.1:{port}", timeout=5)
     try:
-        process.wait_for_url(client.url("/-/ready"), timeout=20)
         yield api, client, process
     finally:
         client.close()
