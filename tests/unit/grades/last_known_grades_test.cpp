@@ -42,22 +42,27 @@ TEST(LastKnownGrades, ConcurrentReadersNeverSeeATornValue) {
   InProcessLastKnownGrades table(1);
   const std::string a(200, 'a');
   const std::string b(300, 'b');
+  // The writer goes on until the reader has overlapped it for a while: a fixed number of
+  // writes could all finish before a loaded machine first schedules the reader. The cap ends
+  // the test (failing on reads) if recall() never finds anything.
+  constexpr int kWantedReads = 20000;
+  constexpr int kMaxWrites = 20000000;
   std::atomic<bool> stop{false};
+  std::atomic<int> reads{0};
   std::thread writer([&] {
-    for (int i = 0; i < 200000; ++i) {
+    for (int i = 0; i < kMaxWrites && reads.load(std::memory_order_relaxed) < kWantedReads; ++i) {
       table.remember("STU-1", (i % 2) != 0 ? a : b);
     }
     stop = true;
   });
-  int reads = 0;
   while (!stop) {
     if (auto value = table.recall("STU-1")) {
       ASSERT_TRUE(*value == a || *value == b);
-      ++reads;
+      reads.fetch_add(1, std::memory_order_relaxed);
     }
   }
   writer.join();
-  EXPECT_GT(reads, 0);
+  EXPECT_GT(reads.load(), 0);
 }
 
 TEST(Grades, ReadsTheGradeServiceAnswerAndChecksIds) {
