@@ -135,9 +135,9 @@ bool RelayLoop::wait(std::chrono::milliseconds timeout) {
          ended_future_.wait_for(timeout) == std::future_status::ready;
 }
 
-std::chrono::milliseconds RelayLoop::backoff(int failures) const {
-  return resilience::equal_jitter_backoff(options_.backoff, failures,
-                                          resilience::thread_random01());
+void RelayLoop::back_off() {
+  next_claim_at_ = Clock::now() + resilience::equal_jitter_backoff(options_.backoff, failures_++,
+                                                                   resilience::thread_random01());
 }
 
 asio::awaitable<int> RelayLoop::pause(std::chrono::milliseconds duration, bool wakeable) {
@@ -151,17 +151,24 @@ asio::awaitable<int> RelayLoop::pause(std::chrono::milliseconds duration, bool w
   co_return 0;
 }
 
-asio::awaitable<bool> RelayLoop::prepare(int& failures) {
+asio::awaitable<bool> RelayLoop::prepare() {
   auto ready = co_await destination_.prepare();
   if (ready.ok()) {
     log_ready(destination_, topic_);
-    failures = 0;
+    failures_ = 0;
     co_return true;
   }
-  const auto retry_in = backoff(failures++);
-  log_prepare_failed(destination_, ready.error, retry_in);
-  co_await pause(retry_in, false);
+  back_off();
+  log_prepare_failed(destination_, ready.error,
+                     std::chrono::ceil<std::chrono::milliseconds>(next_claim_at_ - Clock::now()));
   co_return false;
+}
+
+asio::awaitable<int> RelayLoop::wait_for_a_settled_batch() {
+  // ship() cancels the timer when it has settled its batch; nothing else does.
+  settled_timer_->expires_after(std::chrono::hours(1));
+  co_await settled_timer_->async_wait(nothrow);
+  co_return 0;
 }
 
 asio::awaitable<std::optional<std::vector<OutboxMessage>>> RelayLoop::claim() {
@@ -256,64 +263,101 @@ asio::awaitable<int> RelayLoop::settle(const std::vector<OutboxMessage>& batch,
   co_return 0;
 }
 
+asio::awaitable<int> RelayLoop::ship(std::vector<OutboxMessage> batch,
+                                     resilience::CircuitBreaker::Permit permit) {
+  const auto claimed_at = Clock::now();
+  Delivery delivery = co_await deliver(batch);
+  const auto elapsed = Clock::now() - claimed_at;
+  const bool transient_failure =
+      delivery.call_error && kind_of(*delivery.call_error) != FailureKind::rows_at_fault;
+  if (transient_failure) {
+    breaker_.on_failure(permit);
+  } else {
+    breaker_.on_success(permit, elapsed);
+  }
+  co_await settle(batch, delivery, std::chrono::duration<double>(elapsed).count());
+  if (transient_failure || !delivery.failed.empty()) {
+    if (delivery.call_error && kind_of(*delivery.call_error) == FailureKind::destination_gone) {
+      prepared_ = false;
+    }
+    back_off();
+    log_delivery_failed(destination_, delivery,
+                        std::chrono::ceil<std::chrono::milliseconds>(next_claim_at_ - Clock::now()));
+    idle_timer_->cancel();  // the loop may be idle: let it wait for the backoff instead
+  } else {
+    failures_ = 0;
+  }
+  co_return 0;
+}
+
 asio::awaitable<int> RelayLoop::run() {
   asio::steady_timer idle_timer(executor_);
   asio::steady_timer backoff_timer(executor_);
+  asio::steady_timer settled_timer(executor_);
   idle_timer_ = &idle_timer;
   backoff_timer_ = &backoff_timer;
-  int failures = 0;
-  bool prepared = false;
+  settled_timer_ = &settled_timer;
   while (!stopping_.load(std::memory_order_acquire)) {
-    if (!prepared) {
-      prepared = co_await prepare(failures);
+    if (in_flight_ >= options_.concurrency) {
+      co_await wait_for_a_settled_batch();
+      continue;
+    }
+    if (const auto now = Clock::now(); now < next_claim_at_) {
+      co_await pause(std::chrono::ceil<std::chrono::milliseconds>(next_claim_at_ - now), false);
+      continue;
+    }
+    if (!prepared_) {
+      // Batches still in flight went to the destination that is gone: let them settle first.
+      if (in_flight_ > 0) {
+        co_await wait_for_a_settled_batch();
+      } else {
+        prepared_ = co_await prepare();
+      }
       continue;
     }
     // Cleared before the claim: a commit after this point wakes the next wait.
     wake_requested_.store(false, std::memory_order_release);
     auto batch = co_await claim();
     if (!batch) {
-      co_await pause(backoff(failures++), false);
+      back_off();
       continue;
     }
     if (batch->empty()) {
       co_await pause(options_.poll_interval, true);
       continue;
     }
-    std::vector<std::int64_t> sequences;
-    sequences.reserve(batch->size());
-    for (const auto& row : *batch) {
-      sequences.push_back(row.sequence);
-    }
     const auto permit = breaker_.try_acquire();
     if (!permit.allowed) {
+      std::vector<std::int64_t> sequences;
+      sequences.reserve(batch->size());
+      for (const auto& row : *batch) {
+        sequences.push_back(row.sequence);
+      }
       co_await release(sequences);
-      co_await pause(std::max(breaker_.snapshot().time_to_half_open, backoff(failures)), false);
+      back_off();
+      next_claim_at_ = std::max(next_claim_at_, Clock::now() + breaker_.snapshot().time_to_half_open);
       continue;
     }
-    const auto claimed_at = Clock::now();
-    Delivery delivery = co_await deliver(*batch);
-    const auto elapsed = Clock::now() - claimed_at;
-    const bool transient_failure =
-        delivery.call_error && kind_of(*delivery.call_error) != FailureKind::rows_at_fault;
-    if (transient_failure) {
-      breaker_.on_failure(permit);
-    } else {
-      breaker_.on_success(permit, elapsed);
-    }
-    co_await settle(*batch, delivery, std::chrono::duration<double>(elapsed).count());
-    if (transient_failure || !delivery.failed.empty()) {
-      if (delivery.call_error && kind_of(*delivery.call_error) == FailureKind::destination_gone) {
-        prepared = false;
-      }
-      const auto retry_in = backoff(failures++);
-      log_delivery_failed(destination_, delivery, retry_in);
-      co_await pause(retry_in, false);
-    } else {
-      failures = 0;
-    }
+    ++in_flight_;
+    asio::co_spawn(executor_, ship(std::move(*batch), permit),
+                   [this](const std::exception_ptr& error, int /*unused*/) {
+                     if (error) {
+                       try {
+                         std::rethrow_exception(error);
+                       } catch (const std::exception& e) {
+                         log_unexpected(destination_, e.what());
+                       }
+                     }
+                     --in_flight_;
+                     settled_timer_->cancel();
+                   });
+  }
+  while (in_flight_ > 0) {
+    co_await wait_for_a_settled_batch();
   }
   idle_timer_ = nullptr;
   backoff_timer_ = nullptr;
+  settled_timer_ = nullptr;
   co_return 0;
 }
 

@@ -33,6 +33,8 @@ std::vector<core::Setting<RelayOptions>> own_settings() {
               "Events per SendMessageBatch call"),
       setting("RELAY_DYNAMODB_BATCH", &RelayOptions::dynamodb_batch, core::integer_in<int>(1, 25),
               "Audit records per BatchWriteItem call"),
+      setting("RELAY_CONCURRENCY", &RelayOptions::concurrency, core::integer_in<int>(1, 64),
+              "Batches each destination has in flight at once"),
       setting("RELAY_LEASE_SECONDS", &RelayOptions::lease, core::duration_in<seconds>(1, 3600),
               "A claimed outbox row is not claimed by another relay for this long"),
       setting("RELAY_POLL_INTERVAL_MS", &RelayOptions::poll_interval,

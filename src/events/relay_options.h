@@ -15,6 +15,8 @@ namespace sre::events {
 struct RelayOptions {
   int sqs_batch = 10;       // SendMessageBatch takes at most 10
   int dynamodb_batch = 25;  // BatchWriteItem takes at most 25
+  // Batches in flight per destination at once (see RelayLoop for why more than one).
+  int concurrency = 4;
   // A claimed row is not claimed by another relay for this long: more than one call's timeout,
   // so a slow call does not let a second instance send the same rows.
   std::chrono::seconds lease{30};

@@ -7,6 +7,9 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <functional>
 #include <thread>
 
@@ -51,12 +54,21 @@ class ScriptedDestination : public Destination {
   }
   asio::awaitable<Delivery> deliver(const std::vector<OutboxMessage>& batch) override {
     batch_sizes.push_back(batch.size());
+    max_in_flight = std::max(max_in_flight, ++in_flight);
+    if (call_duration > 0ms) {
+      asio::steady_timer timer(co_await asio::this_coro::executor, call_duration);
+      co_await timer.async_wait(asio::use_awaitable);
+    }
+    --in_flight;
     co_return script(batch);
   }
 
   Script script = all_delivered;
+  std::chrono::milliseconds call_duration{0};  // how long each call takes
   int prepares = 0;
   std::vector<std::size_t> batch_sizes;
+  int in_flight = 0;
+  int max_in_flight = 0;
 
  private:
   std::string name_ = "sqs";
@@ -139,6 +151,30 @@ TEST_F(RelayLoopTest, DeliversPendingRowsInBatchesAndMarksThemDelivered) {
             (std::vector<std::size_t>{10, 10, 5}));
   EXPECT_NE(metrics_.render().find("events_published_total{destination=\"sqs\"} 25"),
             std::string::npos);
+}
+
+TEST_F(RelayLoopTest, KeepsAsManyBatchesInFlightAsItsConcurrencyAndNoMore) {
+  add_rows(100);
+  destination_.call_duration = 30ms;
+  auto options = fast_options();
+  options.concurrency = 3;
+  start(options);
+  ASSERT_TRUE(eventually([&] { return delivered() == 100; }));
+  EXPECT_EQ(on_loop([&] { return destination_.max_in_flight; }), 3);
+}
+
+TEST_F(RelayLoopTest, StopSettlesTheBatchesInFlightFirst) {
+  add_rows(20);
+  destination_.call_duration = 200ms;
+  start();
+  ASSERT_TRUE(eventually([&] { return destination_.in_flight == 2; }));
+  loop_->stop();
+  ASSERT_TRUE(loop_->wait(5s));
+  on_loop([&] {
+    EXPECT_EQ(delivered(), 20);  // both batches of 10 were acknowledged and marked delivered
+    EXPECT_EQ(destination_.batch_sizes.size(), 2U);
+    return 0;
+  });
 }
 
 TEST_F(RelayLoopTest, ReleasesWhatWasNotAcknowledgedAndGivesUpOnSenderFaults) {
