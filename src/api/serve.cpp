@@ -100,8 +100,16 @@ int serve(const ServeConfig& config) {
     // student service rings it after every commit that wrote outbox rows, which only happens
     // once the server runs.
     std::unique_ptr<events::OutboxRelay> relay;
+    // Tells other processes (a worker reading the outbox, other instances' relays) of the
+    // same commits, and wakes our relay for theirs; none on SQLite.
+    std::shared_ptr<store::OutboxSignal> outbox_signal;
     App app(config, *database, *database, lifecycle, threads, std::get<auth::TokenCodec>(codec),
-            std::move(std::get<auth::Users>(users)), [&relay] { relay->wake(); });
+            std::move(std::get<auth::Users>(users)), [&relay, &outbox_signal] {
+              relay->wake();
+              if (outbox_signal) {
+                outbox_signal->announce();
+              }
+            });
     if (auto driver_metrics = database->metrics()) {
       app.metrics().add_collectable(driver_metrics);
     }
@@ -119,6 +127,7 @@ int serve(const ServeConfig& config) {
         events::RelaySetup{config.relay, config.aws, *credentials,
                            config.aws.auto_provision_in(config.api.environment)},
         *database, app.metrics(), aws_metrics);
+    outbox_signal = database->outbox_signal(app.metrics());
     relay->prune_also({"idempotency_keys",
                        [&app] { return app.student_service().prune_expired_idempotency_keys(); }});
 
@@ -147,12 +156,15 @@ int serve(const ServeConfig& config) {
          // service turns ready when it is; a tampered migration history stops the process.
          // The relay starts with readiness: the outbox tables exist from then on.
          .on_listening =
-             [&lifecycle, &database, &migration, &relay,
+             [&lifecycle, &database, &migration, &relay, &outbox_signal,
               relay_executor](const service::FailStartup& fail) {
                migration.start(
-                   [&lifecycle, &database, &relay, relay_executor] {
+                   [&lifecycle, &database, &relay, &outbox_signal, relay_executor] {
                      lifecycle.mark_ready();
                      relay->start(relay_executor.get());
+                     if (outbox_signal) {
+                       outbox_signal->start(relay_executor.get(), [&relay] { relay->wake(); });
+                     }
                      log::info("ready", {{"database", database->engine()},
                                          {"location", database->location()}});
                    },
@@ -163,6 +175,9 @@ int serve(const ServeConfig& config) {
          .on_loop_end = [&migration] { migration.stop(); }});
     // No request is in flight any more: the relay finishes the batch in hand, then the event
     // loops it runs on stop.
+    if (outbox_signal) {
+      outbox_signal->stop();
+    }
     relay->stop(kRelayStopTimeout);
     server.stop();
   }

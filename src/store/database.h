@@ -13,9 +13,11 @@
 #include <string>
 #include <vector>
 
+#include "obs/metrics.h"
 #include "resilience/backoff.h"
 #include "store/event_store.h"
 #include "store/migrations.h"
+#include "store/outbox_signal.h"
 #include "store/student_store.h"
 
 namespace sre::store {
@@ -39,6 +41,9 @@ class Database : public StudentStore, public EventStore {
   // reaching it (`serve` then migrates in the background). nullopt for an embedded database,
   // which is there or not: start-up migrates at once and fails if it cannot.
   virtual std::optional<resilience::BackoffPolicy> reconnect_backoff() const = 0;
+  // A new cross-process signal of outbox commits (see OutboxSignal), its metrics registered in
+  // `metrics`; null when the engine has none (SQLite).
+  virtual std::shared_ptr<OutboxSignal> outbox_signal(obs::Metrics& metrics) const = 0;
 };
 
 }  // namespace sre::store

@@ -32,9 +32,11 @@ asio::awaitable<std::vector<DeliveredEvent>> OutboxSource::receive() {
   if (interrupted_) {
     co_return delivered;
   }
+  // Cleared before the claim: a wake-up from now on ends the idle wait below.
+  woken_ = false;
   auto claimed =
       co_await events_.claim(store::OutboxTopic::events, options_.batch_size, options_.lease);
-  if (claimed.empty()) {
+  if (claimed.empty() && !woken_) {
     idle_.expires_after(options_.poll_interval);
     co_await idle_.async_wait(asio::as_tuple(asio::use_awaitable));  // or interrupted
     co_return delivered;
@@ -86,6 +88,11 @@ asio::awaitable<std::size_t> OutboxSource::set_aside(DeliveredEvent event, std::
   co_await events_.mark_undeliverable(store::OutboxTopic::events, std::move(sequence),
                                       std::move(why));
   co_return 1;
+}
+
+void OutboxSource::wake() {
+  woken_ = true;
+  idle_.cancel();
 }
 
 void OutboxSource::interrupt() {

@@ -3,8 +3,8 @@
 // same claim the relay uses (FOR UPDATE SKIP LOCKED on PostgreSQL), so several workers, or a
 // worker and a relay, never hold the same row at once. Acknowledging marks rows delivered.
 //
-// When nothing is pending it waits `poll_interval` before claiming again; interrupt() ends
-// that wait at once.
+// When nothing is pending it waits `poll_interval` before claiming again; wake() (another
+// process committed rows: store::OutboxSignal) and interrupt() end that wait at once.
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
@@ -40,12 +40,15 @@ class OutboxSource : public EventSource {
     co_return 0;
   }
   void interrupt() override;
+  // On the source's executor: rows were committed elsewhere, claim now.
+  void wake();
 
  private:
   store::EventStore& events_;
   Options options_;
   boost::asio::steady_timer idle_;
   bool interrupted_ = false;
+  bool woken_ = false;  // a wake() since the last claim began
 };
 
 }  // namespace sre::worker

@@ -22,9 +22,11 @@ namespace {
 constexpr std::string_view kApplicationName = "sre-playground-worker";
 
 // The SQS source when ENABLE_SQS is true (`sqs` is then set before consumption starts), else
-// the outbox table.
+// the outbox table, woken by `signal` (when the engine has one) as soon as another process
+// commits rows.
 Consumption::SourceFactory source_factory(const WorkerConfig& config, store::EventStore& events,
-                                          const std::unique_ptr<aws::SqsClient>& sqs) {
+                                          const std::unique_ptr<aws::SqsClient>& sqs,
+                                          const std::shared_ptr<store::OutboxSignal>& signal) {
   if (config.aws.enable_sqs) {
     const SqsSource::Options options{
         .queue_name = config.aws.sqs_queue_name,
@@ -39,8 +41,16 @@ Consumption::SourceFactory source_factory(const WorkerConfig& config, store::Eve
   const OutboxSource::Options outbox{.batch_size = config.worker.batch_size,
                                      .lease = config.worker.visibility_timeout,
                                      .poll_interval = config.worker.poll_interval};
-  return [&events, outbox](const boost::asio::any_io_executor& executor) {
-    return std::make_shared<OutboxSource>(events, outbox, executor);
+  return [&events, outbox, &signal](const boost::asio::any_io_executor& executor) {
+    auto source = std::make_shared<OutboxSource>(events, outbox, executor);
+    if (signal) {
+      signal->start(executor, [weak = std::weak_ptr<OutboxSource>(source)] {
+        if (auto alive = weak.lock()) {
+          alive->wake();
+        }
+      });
+    }
+    return source;
   };
 }
 
@@ -62,12 +72,17 @@ int run_worker(const WorkerConfig& config) {
     store::StartupMigration migration(*database, config.store.auto_migrate);
     auto metrics = std::make_shared<WorkerMetrics>();
     std::unique_ptr<aws::SqsClient> sqs;
+    // Set below, once its metrics have a home; the source is built when consumption starts.
+    std::shared_ptr<store::OutboxSignal> outbox_signal;
     Consumption consumption(
-        source_factory(config, events, sqs), events, [&database] { return database->ping(); },
-        *metrics);
+        source_factory(config, events, sqs, outbox_signal), events,
+        [&database] { return database->ping(); }, *metrics);
     WorkerApp app(consumption, *database, metrics, server_options.threads);
     if (auto driver_metrics = database->metrics()) {
       app.http().metrics().add_collectable(driver_metrics);
+    }
+    if (!config.aws.enable_sqs) {
+      outbox_signal = database->outbox_signal(app.http().metrics());
     }
     std::unique_ptr<aws::AwsMetrics> aws_metrics;
     if (config.aws.enable_sqs) {
@@ -109,7 +124,7 @@ int run_worker(const WorkerConfig& config) {
              },
          .on_signal = [&consumption] { consumption.stop(); },
          .on_loop_end =
-             [&migration, &consumption, &config] {
+             [&migration, &consumption, &config, &outbox_signal] {
                migration.stop();
                consumption.stop();  // also when start-up failed
                if (!consumption.wait_stopped(config.worker.shutdown_timeout)) {
@@ -117,6 +132,9 @@ int run_worker(const WorkerConfig& config) {
                      "shutdown timeout: abandoning the batch in hand (it is delivered "
                      "again)",
                      {{"timeout_seconds", config.worker.shutdown_timeout.count()}});
+               }
+               if (outbox_signal) {
+                 outbox_signal->stop();
                }
              }});
     server.stop();

@@ -158,6 +158,7 @@ asio::awaitable<void> PgConnection::receive() {
       break;
     }
     drain_results();
+    deliver_notifications();
     if (PQstatus(conn_) == CONNECTION_BAD) {
       close(last_error());
     }
@@ -277,6 +278,20 @@ void PgConnection::drain_results() {
     }
     if (!slot_filled && batch.current < batch.results.size()) {
       batch.results[batch.current] = std::move(result);
+    }
+  }
+}
+
+void PgConnection::deliver_notifications() {
+  while (conn_ != nullptr) {
+    PGnotify* notification = PQnotifies(conn_);
+    if (notification == nullptr) {
+      break;
+    }
+    const int sender_pid = notification->be_pid;
+    PQfreemem(notification);
+    if (on_notification_) {
+      on_notification_(sender_pid);
     }
   }
 }

@@ -23,6 +23,7 @@
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <chrono>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -61,6 +62,13 @@ class PgConnection : public std::enable_shared_from_this<PgConnection> {
   boost::asio::awaitable<std::vector<PgResult>> execute(const std::vector<Command>& commands,
                                                         std::chrono::milliseconds timeout);
 
+  // Called by receive() for each NOTIFY on a channel this connection LISTENs to, with the
+  // server process id of the session that sent it. Set before receive() runs.
+  using NotificationHandler = std::function<void(int sender_pid)>;
+  void on_notification(NotificationHandler handler) { on_notification_ = std::move(handler); }
+  // This session's server process id (what a NOTIFY it sends carries as its sender).
+  int backend_pid() const { return conn_ != nullptr ? PQbackendPID(conn_) : 0; }
+
   bool is_open() const { return state_ == State::open; }
   // Batches sent and not yet answered.
   std::size_t in_flight() const { return pending_.size(); }
@@ -76,6 +84,7 @@ class PgConnection : public std::enable_shared_from_this<PgConnection> {
   void start_flush();
   boost::asio::awaitable<void> flush_when_writable();
   void drain_results();
+  void deliver_notifications();
   void complete(Batch& batch);
   std::string last_error() const;
 
@@ -89,6 +98,7 @@ class PgConnection : public std::enable_shared_from_this<PgConnection> {
   bool flushing_ = false;
   std::deque<std::shared_ptr<Batch>> pending_;
   std::string close_reason_;
+  NotificationHandler on_notification_;
 };
 
 }  // namespace sre::store

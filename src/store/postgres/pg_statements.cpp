@@ -4,6 +4,8 @@ namespace sre::store {
 
 namespace {
 
+// The LISTEN/NOTIFY channel on which every process announces its outbox commits.
+#define SRE_PG_OUTBOX_CHANNEL "sre_playground_outbox"
 // The API's timestamp format (RFC 3339, UTC, microseconds), done by the server so rows come
 // back ready to serialise. Must match core::rfc3339_micros.
 #define SRE_PG_TIMESTAMP(column) \
@@ -155,6 +157,9 @@ constexpr std::array<PgStatement, kPgStatements> kStatements = {{
      "SELECT count(*) FROM welcome_notifications", 0},
     {PgStatementId::audit_records_of_student, "audit_records_of_student",
      "SELECT body FROM audit_records WHERE student_id = $1 ORDER BY sequence DESC LIMIT $2", 2},
+    {PgStatementId::listen_outbox, "listen_outbox", "LISTEN " SRE_PG_OUTBOX_CHANNEL, 0},
+    {PgStatementId::notify_outbox, "notify_outbox",
+     "SELECT pg_notify('" SRE_PG_OUTBOX_CHANNEL "', '')", 0},
 }};
 
 // Every statement sits at its id's position and fits the connection's parameter array.
@@ -170,6 +175,7 @@ constexpr bool statements_are_consistent() {
 static_assert(statements_are_consistent());
 
 #undef SRE_PG_OUTBOX_STATEMENTS
+#undef SRE_PG_OUTBOX_CHANNEL
 #undef SRE_PG_PENDING
 #undef SRE_PG_OUTBOX_INSERTS
 #undef SRE_PG_STUDENT_COLUMNS

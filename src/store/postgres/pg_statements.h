@@ -36,6 +36,9 @@ enum class PgStatementId : std::uint8_t {
   grade_enrollment,
   count_welcome_notifications,
   audit_records_of_student,
+  // The cross-process signal of outbox commits (PgOutboxSignal).
+  listen_outbox,
+  notify_outbox,
 };
 
 // What one outbox statement does; with the topic it names a PgStatementId.
@@ -56,7 +59,7 @@ struct PgStatement {
   int parameters;
 };
 
-inline constexpr std::size_t kPgStatements = 25;
+inline constexpr std::size_t kPgStatements = 27;
 // The most parameters a statement takes (the connection sizes its parameter array by it).
 inline constexpr std::size_t kMaxPgParameters = 12;
 

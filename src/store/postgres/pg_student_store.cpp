@@ -10,6 +10,7 @@
 #include "core/config.h"
 #include "core/log_context.h"
 #include "store/postgres/pg_migrations.h"
+#include "store/postgres/pg_outbox_signal.h"
 #include "store/postgres/pg_pool.h"
 
 namespace sre::store {
@@ -80,6 +81,10 @@ std::string PgStudentStore::location() const {
 
 std::optional<resilience::BackoffPolicy> PgStudentStore::reconnect_backoff() const {
   return kReconnectBackoff;
+}
+
+std::shared_ptr<OutboxSignal> PgStudentStore::outbox_signal(obs::Metrics& metrics) const {
+  return std::make_shared<PgOutboxSignal>(settings_, metrics);
 }
 
 PgPool& PgStudentStore::pool(const asio::any_io_executor& executor) {

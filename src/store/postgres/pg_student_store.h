@@ -33,6 +33,7 @@ class PgStudentStore : public Database {
   // The driver's metrics (pool, query durations, errors), to register with the service's.
   std::shared_ptr<prometheus::Collectable> metrics() const override { return metrics_; }
   std::optional<resilience::BackoffPolicy> reconnect_backoff() const override;
+  std::shared_ptr<OutboxSignal> outbox_signal(obs::Metrics& metrics) const override;
 
   // StudentStore (pg_student_store.cpp)
   boost::asio::awaitable<InsertOutcome> insert(std::string student_id, domain::StudentFields fields,

@@ -32,6 +32,10 @@ class SqliteStudentStore : public Database {
   const std::vector<Migration>& migrations() const override { return sqlite_migrations(); }
   std::string location() const override { return path_; }
   std::shared_ptr<prometheus::Collectable> metrics() const override { return nullptr; }
+  // Processes sharing the file find each other's rows by polling.
+  std::shared_ptr<OutboxSignal> outbox_signal(obs::Metrics& /*metrics*/) const override {
+    return nullptr;
+  }
   std::optional<resilience::BackoffPolicy> reconnect_backoff() const override {
     return std::nullopt;
   }
