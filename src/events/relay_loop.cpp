@@ -281,8 +281,9 @@ asio::awaitable<int> RelayLoop::ship(std::vector<OutboxMessage> batch,
       prepared_ = false;
     }
     back_off();
-    log_delivery_failed(destination_, delivery,
-                        std::chrono::ceil<std::chrono::milliseconds>(next_claim_at_ - Clock::now()));
+    log_delivery_failed(
+        destination_, delivery,
+        std::chrono::ceil<std::chrono::milliseconds>(next_claim_at_ - Clock::now()));
     idle_timer_->cancel();  // the loop may be idle: let it wait for the backoff instead
   } else {
     failures_ = 0;
@@ -335,7 +336,8 @@ asio::awaitable<int> RelayLoop::run() {
       }
       co_await release(sequences);
       back_off();
-      next_claim_at_ = std::max(next_claim_at_, Clock::now() + breaker_.snapshot().time_to_half_open);
+      next_claim_at_ =
+          std::max(next_claim_at_, Clock::now() + breaker_.snapshot().time_to_half_open);
       continue;
     }
     ++in_flight_;
