@@ -111,6 +111,7 @@ TEST(ServeSettings, EverySettingOnceAndNoOther) {
                                                   "DYNAMODB_TABLE",
                                                   "RELAY_SQS_BATCH",
                                                   "RELAY_DYNAMODB_BATCH",
+                                                  "RELAY_CONCURRENCY",
                                                   "RELAY_LEASE_SECONDS",
                                                   "RELAY_POLL_INTERVAL_MS",
                                                   "OUTBOX_RETENTION_SECONDS",
