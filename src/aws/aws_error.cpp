@@ -28,6 +28,22 @@ constexpr std::array<std::string_view, 17> kRetryableCodes{
     "KMS.ThrottlingException",
 };
 
+// The queue or table named does not exist (deleted, or an emulator restarted empty).
+constexpr std::array<std::string_view, 3> kMissingResourceCodes{
+    "QueueDoesNotExist",
+    "AWS.SimpleQueueService.NonExistentQueue",
+    "ResourceNotFoundException",
+};
+
+bool listed(std::string_view code, const auto& codes) {
+  for (auto listed_code : codes) {
+    if (code == listed_code) {
+      return true;
+    }
+  }
+  return false;
+}
+
 // "com.amazonaws.sqs#QueueDoesNotExist" -> "QueueDoesNotExist"; some services append
 // ":http://internal.amazon.com/..." after the code.
 std::string_view short_code(std::string_view type) {
@@ -48,12 +64,11 @@ std::string string_field(const boost::json::object& object, std::string_view nam
 }  // namespace
 
 bool is_retryable_code(std::string_view code) {
-  for (auto retryable : kRetryableCodes) {
-    if (code == retryable) {
-      return true;
-    }
-  }
-  return false;
+  return listed(code, kRetryableCodes);
+}
+
+bool names_missing_resource(const AwsError& error) {
+  return listed(error.code, kMissingResourceCodes);
 }
 
 AwsError error_from_response(int http_status, std::string_view error_type_header,

@@ -32,4 +32,8 @@ AwsError transport_error(std::string_view what);
 // failing server), whatever the HTTP status said.
 bool is_retryable_code(std::string_view code);
 
+// Whether the queue or table the call named does not exist (deleted, or an emulator that
+// restarted empty): a cached queue URL is then stale, and provisioning again may help.
+bool names_missing_resource(const AwsError& error);
+
 }  // namespace sre::aws

@@ -14,12 +14,6 @@ constexpr std::array<std::string_view, 3> kRowFaults{
     "InvalidMessageContents",  // SQS: a body holds characters SQS refuses
 };
 
-constexpr std::array<std::string_view, 3> kGone{
-    "QueueDoesNotExist",
-    "AWS.SimpleQueueService.NonExistentQueue",
-    "ResourceNotFoundException",
-};
-
 bool listed(std::string_view code, const auto& codes) {
   for (auto listed_code : codes) {
     if (code == listed_code) {
@@ -38,7 +32,7 @@ FailureKind kind_of(const aws::AwsError& error) {
   if (listed(error.code, kRowFaults)) {
     return FailureKind::rows_at_fault;
   }
-  if (listed(error.code, kGone)) {
+  if (aws::names_missing_resource(error)) {
     return FailureKind::destination_gone;
   }
   // Credentials, permissions, a malformed request of ours: nothing a row can fix; the rows

@@ -15,7 +15,22 @@ core::DependencyUnavailable unavailable(std::string_view operation, const aws::A
       "sqs", std::string(operation) + " failed: " + error.code + ": " + error.message);
 }
 
+void log_queue_gone(const std::string& queue, std::string_view operation) {
+  log::warn("the queue is gone: looking it up (or provisioning it) again",
+            {{"queue", queue}, {"operation", operation}});
+}
+
 }  // namespace
+
+core::DependencyUnavailable SqsSource::failed(std::string_view operation,
+                                              const aws::AwsError& error) {
+  if (aws::names_missing_resource(error)) {
+    // Deleted, or the emulator restarted empty: the cached URL names nothing now.
+    log_queue_gone(options_.queue_name, operation);
+    queue_url_.clear();
+  }
+  return unavailable(operation, error);
+}
 
 SqsSource::SqsSource(aws::SqsClient& sqs, Options options)
     : sqs_(sqs), options_(std::move(options)) {}
@@ -48,7 +63,7 @@ asio::awaitable<std::vector<DeliveredEvent>> SqsSource::receive() {
       url, options_.batch_size, static_cast<int>(options_.wait.count()),
       static_cast<int>(options_.visibility_timeout.count()));
   if (!received.ok()) {
-    throw unavailable("ReceiveMessage", received.error);
+    throw failed("ReceiveMessage", received.error);
   }
   delivered.reserve(received.value->size());
   for (auto& message : *received.value) {
@@ -67,7 +82,7 @@ asio::awaitable<std::size_t> SqsSource::acknowledge(std::vector<DeliveredEvent> 
   const std::string url = co_await queue_url();
   auto deleted = co_await sqs_.delete_message_batch(url, entries);
   if (!deleted.ok()) {
-    throw unavailable("DeleteMessageBatch", deleted.error);
+    throw failed("DeleteMessageBatch", deleted.error);
   }
   for (const auto& failure : deleted.value->failed) {
     // Delivered again once its visibility ends; apply_event knows it by its event_id.
@@ -105,7 +120,7 @@ asio::awaitable<std::size_t> SqsSource::extend(std::vector<DeliveredEvent> event
   for (const auto& event : events) {
     auto changed = co_await sqs_.change_message_visibility(url, event.handle, seconds);
     if (!changed.ok()) {
-      throw unavailable("ChangeMessageVisibility", changed.error);
+      throw failed("ChangeMessageVisibility", changed.error);
     }
   }
   co_return events.size();

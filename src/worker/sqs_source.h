@@ -17,6 +17,7 @@
 #include <string>
 
 #include "aws/sqs_client.h"
+#include "core/errors.h"
 #include "worker/event_source.h"
 
 namespace sre::worker {
@@ -46,8 +47,11 @@ class SqsSource : public EventSource {
   void interrupt() override { interrupted_ = true; }
 
  private:
-  // The queue's URL, asked for (and the queue provisioned) on first use.
+  // The queue's URL, asked for (and the queue provisioned) on first use, and again after a
+  // call found the queue gone.
   boost::asio::awaitable<std::string> queue_url();
+  // The exception for a failed call; forgets the queue's URL when the queue is gone.
+  core::DependencyUnavailable failed(std::string_view operation, const aws::AwsError& error);
 
   aws::SqsClient& sqs_;
   Options options_;

@@ -199,3 +199,28 @@ def test_audit_comes_from_dynamodb_when_it_is_enabled(start_server, moto):
         api.close()
     finally:
         proxy.cut()
+
+
+def test_a_queue_deleted_under_the_worker_is_provisioned_again_by_the_worker(stack):
+    """moto restarted empty (or someone deleted the queue): the worker's cached queue URL names
+    nothing. The worker must find out and provision the queue again by itself, without waiting
+    for the API's relay to do it (no student is created while the queue is gone)."""
+    def queue_exists() -> bool:
+        try:
+            stack.queue_url()
+            return True
+        except stack.sqs.exceptions.QueueDoesNotExist:
+            return False
+
+    worker = stack.start_worker()
+    harness.poll(lambda: "receiving from SQS" in worker.process.log_text(), 20,
+                 what="the worker receiving from its queue")
+    stack.sqs.delete_queue(QueueUrl=stack.queue_url())
+    # Only the worker can bring it back here: nothing is created, so the relay sends nothing.
+    harness.poll(lambda: worker.process.log_text().count("the queue is gone") >= 1, 20,
+                 what="the worker noticing the queue is gone")
+    harness.poll(queue_exists, 20, what="the worker provisioning the queue again")
+    harness.poll(lambda: requests.get(worker.url("/health/ready"), timeout=5).status_code == 200,
+                 20, what="the worker ready on the new queue")
+    stack.create(8)
+    stack.wait_until_counts_match(welcomes=1)
