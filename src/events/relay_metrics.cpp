@@ -4,8 +4,6 @@
 
 namespace sre::events {
 
-using resilience::BreakerState;
-
 std::string_view to_string(store::OutboxTopic topic) {
   return topic == store::OutboxTopic::events ? "events" : "audit";
 }
@@ -63,7 +61,7 @@ class DeliveryMetrics::Age : public prometheus::Collectable {
 };
 
 DeliveryMetrics::DeliveryMetrics(obs::Metrics& metrics, const std::string& destination)
-    : age_(std::make_shared<Age>(destination)) {
+    : age_(std::make_shared<Age>(destination)), breaker_(metrics.registry(), destination) {
   auto& registry = metrics.registry();
   const prometheus::Labels labels{{"destination", destination}};
   published_ = &prometheus::BuildCounter()
@@ -81,41 +79,12 @@ DeliveryMetrics::DeliveryMetrics(obs::Metrics& metrics, const std::string& desti
                         .Help("Outbox rows their destination refused for good")
                         .Register(registry)
                         .Add(labels);
-  // The same families as the grade service's breaker (grades_metrics.cpp): one per registry.
-  breaker_state_ = &prometheus::BuildGauge()
-                        .Name("circuit_breaker_state")
-                        .Help("Circuit breaker state: 0 closed, 1 open, 2 half_open")
-                        .Register(registry)
-                        .Add({{"name", destination}});
-  auto& transitions = prometheus::BuildCounter()
-                          .Name("circuit_breaker_transitions_total")
-                          .Help("Circuit breaker state changes")
-                          .Register(registry);
-  for (auto from : {BreakerState::closed, BreakerState::open, BreakerState::half_open}) {
-    for (auto to : {BreakerState::closed, BreakerState::open, BreakerState::half_open}) {
-      if (from != to && !(from == BreakerState::closed && to == BreakerState::half_open)) {
-        transitions_.at(static_cast<std::size_t>(from)).at(static_cast<std::size_t>(to)) =
-            &transitions.Add({{"name", destination},
-                              {"from", std::string(resilience::to_string(from))},
-                              {"to", std::string(resilience::to_string(to))}});
-      }
-    }
-  }
   metrics.add_collectable(age_);
 }
 
 void DeliveryMetrics::published(double age_seconds) {
   published_->Increment();
   age_->observe(age_seconds);
-}
-
-void DeliveryMetrics::transition(const resilience::BreakerTransition& transition) {
-  breaker_state_->Set(static_cast<double>(transition.to));
-  auto* counter = transitions_.at(static_cast<std::size_t>(transition.from))
-                      .at(static_cast<std::size_t>(transition.to));
-  if (counter != nullptr) {
-    counter->Increment();
-  }
 }
 
 }  // namespace sre::events

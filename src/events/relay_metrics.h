@@ -10,7 +10,7 @@
 //   events_undeliverable_total{destination}      rows refused for good (sender fault)
 //   outbox_delivery_age_seconds{destination}     commit to acknowledgement (freshness)
 //   circuit_breaker_state{name}, circuit_breaker_transitions_total{name,from,to}  for "sqs"
-//                                                and "dynamodb" (as the grade service's)
+//                                                and "dynamodb" (resilience::BreakerMetrics)
 #pragma once
 
 #include <prometheus/counter.h>
@@ -22,7 +22,7 @@
 
 #include "obs/histogram.h"
 #include "obs/metrics.h"
-#include "resilience/circuit_breaker.h"
+#include "resilience/breaker_metrics.h"
 #include "store/event_store.h"
 
 namespace sre::events {
@@ -56,7 +56,9 @@ class DeliveryMetrics {
   void published(double age_seconds);
   void failed(std::size_t rows) { failed_->Increment(static_cast<double>(rows)); }
   void undeliverable(std::size_t rows) { undeliverable_->Increment(static_cast<double>(rows)); }
-  void transition(const resilience::BreakerTransition& transition);
+  void transition(const resilience::BreakerTransition& transition) {
+    breaker_.transition(transition);
+  }
 
  private:
   class Age;  // outbox_delivery_age_seconds{destination}, collected at scrape time
@@ -64,9 +66,7 @@ class DeliveryMetrics {
   prometheus::Counter* published_ = nullptr;
   prometheus::Counter* failed_ = nullptr;
   prometheus::Counter* undeliverable_ = nullptr;
-  prometheus::Gauge* breaker_state_ = nullptr;
-  // [from][to]
-  std::array<std::array<prometheus::Counter*, 3>, 3> transitions_{};
+  resilience::BreakerMetrics breaker_;
 };
 
 std::string_view to_string(store::OutboxTopic topic);

@@ -2,8 +2,6 @@
 
 namespace sre::grades {
 
-using resilience::BreakerState;
-
 std::string_view to_string(Rejection reason) {
   switch (reason) {
     case Rejection::circuit_open:
@@ -30,7 +28,8 @@ std::string_view to_string(Source source) {
   return "unknown";
 }
 
-GradesMetrics::GradesMetrics(prometheus::Registry& registry, const std::string& breaker_name) {
+GradesMetrics::GradesMetrics(prometheus::Registry& registry, const std::string& breaker_name)
+    : breaker_(registry, breaker_name) {
   auto& attempts = prometheus::BuildCounter()
                        .Name("grade_client_attempts_total")
                        .Help("Calls (attempts, retries included) to the grade service by outcome")
@@ -62,35 +61,6 @@ GradesMetrics::GradesMetrics(prometheus::Registry& registry, const std::string& 
   for (auto source : {Source::fresh, Source::last_known, Source::empty}) {
     responses_.at(static_cast<std::size_t>(source)) =
         &responses.Add({{"source", std::string(to_string(source))}});
-  }
-  state_ = &prometheus::BuildGauge()
-                .Name("circuit_breaker_state")
-                .Help("Circuit breaker state: 0 closed, 1 open, 2 half_open")
-                .Register(registry)
-                .Add({{"name", breaker_name}});
-  auto& transitions = prometheus::BuildCounter()
-                          .Name("circuit_breaker_transitions_total")
-                          .Help("Circuit breaker state changes")
-                          .Register(registry);
-  for (auto from : {BreakerState::closed, BreakerState::open, BreakerState::half_open}) {
-    for (auto to : {BreakerState::closed, BreakerState::open, BreakerState::half_open}) {
-      // CLOSED never goes straight to HALF_OPEN: no series for it.
-      if (from != to && !(from == BreakerState::closed && to == BreakerState::half_open)) {
-        transitions_.at(static_cast<std::size_t>(from)).at(static_cast<std::size_t>(to)) =
-            &transitions.Add({{"name", breaker_name},
-                              {"from", std::string(resilience::to_string(from))},
-                              {"to", std::string(resilience::to_string(to))}});
-      }
-    }
-  }
-}
-
-void GradesMetrics::transition(const resilience::BreakerTransition& transition) {
-  state_->Set(static_cast<double>(transition.to));
-  auto* counter = transitions_.at(static_cast<std::size_t>(transition.from))
-                      .at(static_cast<std::size_t>(transition.to));
-  if (counter != nullptr) {
-    counter->Increment();
   }
 }
 

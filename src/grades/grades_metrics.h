@@ -2,8 +2,8 @@
 // resolved once here, at startup (prometheus-cpp's Family::Add takes a lock; Increment and
 // Set are lock-free atomics).
 //
-//   circuit_breaker_state{name}                          0 closed, 1 open, 2 half_open
-//   circuit_breaker_transitions_total{name,from,to}
+//   circuit_breaker_state{name}, circuit_breaker_transitions_total{name,from,to}
+//                                                         (resilience::BreakerMetrics)
 //   grade_client_attempts_total{outcome}                  success, timeout, connection_error, ...
 //   grade_client_retries_total
 //   grade_client_rejections_total{reason}                 circuit_open, bulkhead_full,
@@ -19,7 +19,7 @@
 #include <string>
 
 #include "grades/grade_client.h"
-#include "resilience/circuit_breaker.h"
+#include "resilience/breaker_metrics.h"
 
 namespace sre::grades {
 
@@ -44,16 +44,16 @@ class GradesMetrics {
   void retry() { retries_->Increment(); }
   void rejected(Rejection reason) { rejections_.at(static_cast<std::size_t>(reason))->Increment(); }
   void answered(Source source) { responses_.at(static_cast<std::size_t>(source))->Increment(); }
-  void transition(const resilience::BreakerTransition& transition);
+  void transition(const resilience::BreakerTransition& transition) {
+    breaker_.transition(transition);
+  }
 
  private:
   std::array<prometheus::Counter*, 5> attempts_{};
   prometheus::Counter* retries_ = nullptr;
   std::array<prometheus::Counter*, 4> rejections_{};
   std::array<prometheus::Counter*, 3> responses_{};
-  prometheus::Gauge* state_ = nullptr;
-  // [from][to]
-  std::array<std::array<prometheus::Counter*, 3>, 3> transitions_{};
+  resilience::BreakerMetrics breaker_;
 };
 
 }  // namespace sre::grades
