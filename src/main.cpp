@@ -1,5 +1,5 @@
 // sre-playground: one binary, one subcommand per process (serve, migrate, grade-service,
-// worker, slo generate, user add, token); this file only dispatches to them.
+// worker, slo generate, user add, token, loadtest); this file only dispatches to them.
 #include <CLI/CLI.hpp>
 #include <cstdio>
 
@@ -11,6 +11,7 @@
 #include "core/config_cli.h"
 #include "grade_service/grade_service_config.h"
 #include "grade_service/grade_service_process.h"
+#include "loadtest/loadtest.h"
 #include "slo/slo_generate.h"
 #include "worker/worker_config.h"
 #include "worker/worker_process.h"
@@ -72,6 +73,13 @@ int main(int argc, char** argv) {
   token->add_option("--ttl", token_ttl, "Lifetime: 3600, 90m, 1h, 7d")->capture_default_str();
   sre::core::SettingsFlags token_settings(*token, sre::api::auth_command_settings());
 
+  auto* loadtest = cli.add_subcommand(
+      "loadtest",
+      "Put closed- or open-loop load on a server; report percentiles and the SLO verdict");
+  bool loadtest_json = false;
+  loadtest->add_flag("--json", loadtest_json, "Print the report as JSON (progress goes to stderr)");
+  sre::core::SettingsFlags loadtest_settings(*loadtest, sre::loadtest::settings());
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -129,6 +137,11 @@ int main(int argc, char** argv) {
   if (*token) {
     return run(token_settings, [&](const sre::api::AuthCommandConfig& config) {
       return sre::api::print_token(config, token_subject, token_role, token_ttl);
+    });
+  }
+  if (*loadtest) {
+    return run(loadtest_settings, [&](const sre::loadtest::LoadtestOptions& options) {
+      return sre::loadtest::run_loadtest(options, loadtest_json);
     });
   }
   return 2;
