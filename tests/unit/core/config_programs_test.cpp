@@ -10,6 +10,7 @@
 #include "api/serve_config.h"
 #include "core/config.h"
 #include "grade_service/grade_service_config.h"
+#include "loadtest/loadtest_options.h"
 #include "worker/worker_config.h"
 
 namespace sre {
@@ -206,6 +207,27 @@ TEST(WorkerSettings, ItsPortIsWorkerPortAndItSharesTheStoreSettings) {
       << "SQS hands out at most 10 messages per receive";
 }
 
+TEST(LoadtestSettings, ItsOwnRowsOnly) {
+  auto rows = names(loadtest::settings());
+  EXPECT_EQ(as_set(rows).size(), rows.size()) << "an environment name is used twice";
+  EXPECT_FALSE(as_set(rows).contains("PORT"));  // the API's, in a shared .env
+  auto built = core::build(loadtest::settings(), {{"TARGET_URL", "http://localhost:9000"},
+                                                  {"MODE", "open"},
+                                                  {"RATE", "250"},
+                                                  {"GRADES_WEIGHT", "0"}});
+  ASSERT_TRUE(built.options) << built.error;
+  EXPECT_EQ(built.options->target.host, "localhost");
+  EXPECT_EQ(built.options->target.port, "9000");
+  EXPECT_EQ(built.options->rate, 250.0);
+  EXPECT_EQ(built.options->weights.grades, 0u);
+  EXPECT_EQ(built.options->weights.read, 70u);
+  EXPECT_EQ(core::build(loadtest::settings(), {{"TARGET_URL", "http://h"}}).options->target.port,
+            "80");
+  EXPECT_FALSE(core::build(loadtest::settings(), {{"TARGET_URL", "https://h/"}}).options);
+  EXPECT_FALSE(core::build(loadtest::settings(), {{"TARGET_URL", "http://h/api"}}).options);
+  EXPECT_FALSE(core::build(loadtest::settings(), {{"MODE", "half-open"}}).options);
+}
+
 // The text between <!-- settings:NAME --> and <!-- /settings:NAME --> in README.md.
 std::string readme_block(const std::string& name) {
   std::ifstream file(std::string(SRE_SOURCE_DIR) + "/README.md");
@@ -231,6 +253,8 @@ TEST(Readme, ConfigurationTablesAreTheRows) {
          "markers";
   EXPECT_EQ(readme_block("worker"), core::markdown_table(core::document(worker::settings())))
       << "README.md drifted: paste `sre-playground worker --help-markdown` between its markers";
+  EXPECT_EQ(readme_block("loadtest"), core::markdown_table(core::document(loadtest::settings())))
+      << "README.md drifted: paste `sre-playground loadtest --help-markdown` between its markers";
 }
 
 }  // namespace
