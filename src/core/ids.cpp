@@ -39,10 +39,16 @@ std::string random_hex(std::size_t digits, const char* alphabet) {
   return out;
 }
 
-bool is_hex(std::string_view text, bool uppercase) {
+constexpr const char* kUpperHex = "0123456789ABCDEF";
+constexpr const char* kLowerHex = "0123456789abcdef";
+
+}  // namespace
+
+bool is_hex(std::string_view text, HexCase letters) {
+  const bool upper = letters == HexCase::upper;
   for (char c : text) {
-    bool digit = c >= '0' && c <= '9';
-    bool letter = uppercase ? (c >= 'A' && c <= 'F') : (c >= 'a' && c <= 'f');
+    const bool digit = c >= '0' && c <= '9';
+    const bool letter = upper ? (c >= 'A' && c <= 'F') : (c >= 'a' && c <= 'f');
     if (!digit && !letter) {
       return false;
     }
@@ -50,17 +56,12 @@ bool is_hex(std::string_view text, bool uppercase) {
   return true;
 }
 
-constexpr const char* kUpperHex = "0123456789ABCDEF";
-constexpr const char* kLowerHex = "0123456789abcdef";
-
-}  // namespace
-
 std::string generate_student_id() {
   return "STU-" + random_hex(8, kUpperHex);
 }
 
 bool is_generated_student_id(std::string_view text) {
-  return text.size() == 12 && text.starts_with("STU-") && is_hex(text.substr(4), true);
+  return text.size() == 12 && text.starts_with("STU-") && is_hex(text.substr(4), HexCase::upper);
 }
 
 std::string generate_uuid_v4() {

@@ -1,10 +1,16 @@
 // Identifiers: public student ids, request ids and trace ids.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
 namespace sre::core {
+
+// Whether every character of `text` is a hex digit with letters of one case only (true for
+// ""): student ids use uppercase, request, trace and span ids lowercase.
+enum class HexCase : std::uint8_t { lower, upper };
+bool is_hex(std::string_view text, HexCase letters);
 
 // "STU-" followed by 8 uppercase hex digits, e.g. STU-1A2B3C4D. Random, so two instances
 // never coordinate; the student service draws again on the (rare) unique conflict.

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "core/ids.h"
+
 namespace sre::core {
 
 namespace {
@@ -11,10 +13,6 @@ constexpr std::size_t kSpanIdDigits = 16;
 // "00-" + 32 + "-" + 16 + "-" + 2
 constexpr std::size_t kVersion00Length = 55;
 constexpr std::size_t kMaxTracestate = 512;
-
-bool is_lower_hex(std::string_view text) {
-  return text.find_first_not_of("0123456789abcdef") == std::string_view::npos;
-}
 
 bool all_zeros(std::string_view text) {
   return text.find_first_not_of('0') == std::string_view::npos;
@@ -35,8 +33,9 @@ std::optional<TraceParent> parse_traceparent(std::string_view header) {
   const auto trace_id = header.substr(3, kTraceIdDigits);
   const auto parent_id = header.substr(36, kSpanIdDigits);
   const auto flags = header.substr(53, 2);
-  if (!is_lower_hex(version) || version == "ff" || !is_lower_hex(trace_id) ||
-      !is_lower_hex(parent_id) || !is_lower_hex(flags) || all_zeros(trace_id) ||
+  constexpr auto lower = HexCase::lower;  // the standard allows no uppercase
+  if (!is_hex(version, lower) || version == "ff" || !is_hex(trace_id, lower) ||
+      !is_hex(parent_id, lower) || !is_hex(flags, lower) || all_zeros(trace_id) ||
       all_zeros(parent_id)) {
     return std::nullopt;
   }

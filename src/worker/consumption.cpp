@@ -5,6 +5,7 @@
 
 #include "core/io_thread.h"
 #include "core/log.h"
+#include "core/log_context.h"
 
 namespace sre::worker {
 
@@ -67,17 +68,18 @@ void Consumption::start_on_thread(const asio::any_io_executor& executor) {
   core::keep_until_shutdown(context, source);
   core::keep_until_shutdown(context, consumer);
   consuming_.store(true, std::memory_order_release);
-  asio::co_spawn(executor, consumer->run(), [this](const std::exception_ptr& error) {
-    consuming_.store(false, std::memory_order_release);
-    if (error) {
-      try {
-        std::rethrow_exception(error);
-      } catch (const std::exception& e) {
-        log::error("the consumer failed", {{"error", e.what()}});
-      }
-    }
-    mark_stopped();
-  });
+  asio::co_spawn(log::LogContextExecutor(executor, consumer->log_context()), consumer->run(),
+                 [this](const std::exception_ptr& error) {
+                   consuming_.store(false, std::memory_order_release);
+                   if (error) {
+                     try {
+                       std::rethrow_exception(error);
+                     } catch (const std::exception& e) {
+                       log::error("the consumer failed", {{"error", e.what()}});
+                     }
+                   }
+                   mark_stopped();
+                 });
 }
 
 void Consumption::stop_on_thread() {

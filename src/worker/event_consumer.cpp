@@ -30,6 +30,20 @@ std::optional<double> lag_seconds(const std::string& timestamp) {
   return std::max(0.0, lag.count());  // clocks of other hosts may run ahead
 }
 
+// The event's ids in the log lines written while it is applied (across its awaits).
+class EventLogScope {
+ public:
+  EventLogScope(EventLogContext& context, const domain::StudentEvent& event) : context_(context) {
+    context_.begin(event);
+  }
+  ~EventLogScope() { context_.end(); }
+  EventLogScope(const EventLogScope&) = delete;
+  EventLogScope& operator=(const EventLogScope&) = delete;
+
+ private:
+  EventLogContext& context_;
+};
+
 }  // namespace
 
 EventConsumer::EventConsumer(EventSource& source, store::EventStore& events,
@@ -133,6 +147,7 @@ asio::awaitable<bool> EventConsumer::process(std::vector<DeliveredEvent> batch) 
 }
 
 asio::awaitable<Outcome> EventConsumer::apply(const domain::StudentEvent& event) {
+  EventLogScope scope(event_log_context_, event);
   std::optional<bool> applied;
   std::string error;
   store::EventEffects effects = effects_of(event);
@@ -158,9 +173,15 @@ asio::awaitable<Outcome> EventConsumer::apply(const domain::StudentEvent& event)
     co_return Outcome::duplicate;
   }
   metrics_.count(event.kind, Outcome::processed);
-  if (auto lag = lag_seconds(event.timestamp)) {
+  const auto lag = lag_seconds(event.timestamp);
+  if (lag) {
     metrics_.observe_lag(*lag);
   }
+  // The writing request's span links this line (and the worker's span) to the API's lines.
+  log::info("event applied", {{"event_id", event.event_id},
+                              {"event_type", domain::event_type(event.kind)},
+                              {"parent_span_id", event_log_context_.parent_span_id()},
+                              {"lag_ms", static_cast<std::int64_t>(lag.value_or(0) * 1000)}});
   co_return Outcome::processed;
 }
 

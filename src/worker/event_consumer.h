@@ -14,6 +14,9 @@
 // the events it has not finished (SQS visibility), so they are not delivered to someone else
 // meanwhile. stop() lets the batch in hand finish and be settled; run() then returns.
 //
+// While an event is applied, log lines carry its trace (worker/event_log_context.h): run()
+// must run on a log::LogContextExecutor pointing at log_context().
+//
 // Runs on one I/O thread; stop() must be called on that thread too.
 #pragma once
 
@@ -27,6 +30,7 @@
 #include "domain/student_change.h"
 #include "resilience/backoff.h"
 #include "store/event_store.h"
+#include "worker/event_log_context.h"
 #include "worker/event_source.h"
 #include "worker/worker_metrics.h"
 
@@ -46,6 +50,8 @@ class EventConsumer {
   // Until stop(): batch after batch.
   boost::asio::awaitable<void> run();
   void stop();
+
+  const log::RequestLogContext* log_context() const { return event_log_context_.context(); }
 
   // Whether the last receive reached the source, for readiness (read from any thread).
   bool source_reachable() const { return source_reachable_.load(std::memory_order_relaxed); }
@@ -70,6 +76,7 @@ class EventConsumer {
   WorkerMetrics& metrics_;
   resilience::BackoffPolicy failure_backoff_;
   boost::asio::steady_timer pause_;
+  EventLogContext event_log_context_;
   bool stopping_ = false;
   bool database_failed_ = false;  // by the last apply_event
   std::atomic<bool> source_reachable_{true};

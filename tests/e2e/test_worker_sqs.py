@@ -2,12 +2,14 @@
 of a real API: counts exact and every message deleted once applied; a malformed message on
 the queue neither stops the worker nor is deleted (it moves to the dead-letter queue after its
 receives run out); SIGKILL mid-batch (fault 2) with a restart; readiness follows the queue's
-reachability through a cut link.
+reachability through a cut link; one write followed from the API's log to the worker's.
 """
 from __future__ import annotations
 
 import collections
+import json
 import random
+import re
 import sqlite3
 from concurrent.futures import ThreadPoolExecutor
 
@@ -224,3 +226,35 @@ def test_a_queue_deleted_under_the_worker_is_provisioned_again_by_the_worker(sta
                  20, what="the worker ready on the new queue")
     stack.create(8)
     stack.wait_until_counts_match(welcomes=1)
+
+
+def json_lines(process) -> list[dict]:
+    return [json.loads(line) for line in process.log_text().splitlines() if line.startswith("{")]
+
+
+def test_one_write_is_followed_from_the_apis_log_to_the_workers(stack):
+    """The write's trace reaches the worker in the event (body and SQS message attribute), and
+    the worker's lines for that event carry it: same trace and request id, a span of its own
+    whose parent is the API's span of the write."""
+    trace, caller_span = "5cf92f3577b34da6a3ce929d0e0e4736", "10f067aa0ba902b7"
+    worker = stack.start_worker()
+    answer = stack.api.post(STUDENTS, json={"first_name": "Ada", "last_name": "L", "grade": 4},
+                            headers={"traceparent": f"00-{trace}-{caller_span}-01",
+                                     "X-Request-ID": "follow-this-write"})
+    assert answer.status_code == 201, answer.text
+    _, _, api_span, _ = answer.headers["traceparent"].split("-")
+
+    (api_line,) = [r for r in json_lines(stack.server.process)
+                   if r.get("msg") == "student created" and r.get("trace_id") == trace]
+    assert api_line["span_id"] == api_span
+    assert api_line["request_id"] == "follow-this-write"
+
+    def workers_lines():
+        return [r for r in json_lines(worker.process) if r.get("trace_id") == trace]
+    (worker_line,) = harness.poll(workers_lines, 15, what="the worker's line of the write's event")
+    assert worker_line["msg"] == "event applied"
+    assert worker_line["event_type"] == "student_created"
+    assert worker_line["request_id"] == "follow-this-write"
+    assert worker_line["parent_span_id"] == api_span
+    assert re.fullmatch(r"[0-9a-f]{16}", worker_line["span_id"])
+    assert worker_line["span_id"] not in (api_span, caller_span)

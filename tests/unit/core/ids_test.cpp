@@ -96,5 +96,17 @@ TEST(Ids, UuidV4HasTheVersionAndVariantBits) {
   EXPECT_EQ(seen.size(), 2000U);
 }
 
+TEST(Hex, AcceptsOnlyDigitsAndLettersOfTheCaseAsked) {
+  EXPECT_TRUE(is_hex("0123456789abcdef", HexCase::lower));
+  EXPECT_TRUE(is_hex("0123456789ABCDEF", HexCase::upper));
+  EXPECT_TRUE(is_hex("", HexCase::lower));
+  EXPECT_FALSE(is_hex("abcdeF", HexCase::lower));
+  EXPECT_FALSE(is_hex("ABCDEf", HexCase::upper));
+  for (const char* text : {"g", "G", "/", ":", "@", "`", " 1", "-"}) {
+    EXPECT_FALSE(is_hex(text, HexCase::lower)) << text;
+    EXPECT_FALSE(is_hex(text, HexCase::upper)) << text;
+  }
+}
+
 }  // namespace
 }  // namespace sre::core
