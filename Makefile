@@ -8,6 +8,8 @@ export CCACHE_MAXSIZE ?= 2G
 # Relative paths in the cache key: worktrees and fresh clones elsewhere reuse the same objects.
 export CCACHE_BASEDIR ?= $(CURDIR)
 
+
+.PHONY: install
 .PHONY: all bootstrap web build run stack test unit-test e2e-test bench lint check-layers format slo clean
 
 all: build
@@ -24,6 +26,11 @@ web: bootstrap web/node_modules/.package-lock.json
 build: bootstrap web
 	@cmake --preset $(PRESET) >/dev/null
 	cmake --build --preset $(PRESET)
+
+# bin/sre-playground and share/sre-playground/web under PREFIX (cmake --install).
+PREFIX ?= /usr/local
+install: build
+	cmake --install $(BUILD_DIR) --prefix $(PREFIX)
 
 run: build
 	$(BUILD_DIR)/sre-playground serve

@@ -9,7 +9,9 @@ const std::vector<core::Setting<ApiOptions>>& settings() {
               "Deployment environment shown by GET /"),
       setting("APP_NAME", &ApiOptions::app_name, core::non_empty_text(),
               "Service name in responses, logs and metrics"),
-      setting("WEB_DIR", &ApiOptions::web_dir, core::any_text(), "Static assets (API docs page)"),
+      setting("WEB_DIR", &ApiOptions::web_dir, core::any_text(),
+              "Static assets (API docs page); unset: share/sre-playground/web beside the "
+              "binary's bin/, or the source tree's web/ for a binary in its build tree"),
   };
   return rows;
 }

@@ -12,7 +12,7 @@ namespace sre::api {
 struct ApiOptions {
   std::string app_name = "sre-playground";
   std::string environment = "development";
-  std::string web_dir = "./web";
+  std::string web_dir;  // empty: default_web_dir() (api/web_dir.h)
 };
 
 const std::vector<core::Setting<ApiOptions>>& settings();

@@ -3,6 +3,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "api/web_dir.h"
 #include "core/build_info.h"
 #include "core/log.h"
 #include "http/local_reply.h"
@@ -47,9 +48,10 @@ http::Response text_response(const http::Request& request, std::string_view cont
 
 ServiceInfoApi::ServiceInfoApi(const ApiOptions& options, obs::Metrics& metrics)
     : options_(options), metrics_(metrics) {
-  const std::string swagger = options.web_dir + "/node_modules/swagger-ui-dist/";
-  load_asset("docs.html", options.web_dir + "/docs.html", "text/html; charset=utf-8");
-  load_asset("docs-init.js", options.web_dir + "/docs-init.js", "text/javascript");
+  const std::string web_dir = options.web_dir.empty() ? default_web_dir() : options.web_dir;
+  const std::string swagger = web_dir + "/node_modules/swagger-ui-dist/";
+  load_asset("docs.html", web_dir + "/docs.html", "text/html; charset=utf-8");
+  load_asset("docs-init.js", web_dir + "/docs-init.js", "text/javascript");
   load_asset("swagger-ui.css", swagger + "swagger-ui.css", "text/css");
   load_asset("swagger-ui-bundle.js", swagger + "swagger-ui-bundle.js", "text/javascript");
   load_asset("favicon-32x32.png", swagger + "favicon-32x32.png", "image/png");

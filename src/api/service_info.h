@@ -13,7 +13,8 @@ namespace sre::api {
 
 class ServiceInfoApi {
  public:
-  // Loads the docs page and its assets from options.web_dir into memory (once, at startup).
+  // Loads the docs page and its assets from options.web_dir (or, when it is empty, from
+  // default_web_dir()) into memory, once, at startup.
   ServiceInfoApi(const ApiOptions& options, obs::Metrics& metrics);
 
   void register_routes(http::Router& router);
