@@ -8,9 +8,8 @@ export CCACHE_MAXSIZE ?= 2G
 # Relative paths in the cache key: worktrees and fresh clones elsewhere reuse the same objects.
 export CCACHE_BASEDIR ?= $(CURDIR)
 
-
-.PHONY: install
 .PHONY: all bootstrap web build run stack test unit-test e2e-test bench lint check-layers format slo clean
+.PHONY: install deploy-test
 
 all: build
 
@@ -40,7 +39,7 @@ run: build
 stack: build
 	SRE_PLAYGROUND_BIN=$(CURDIR)/$(BUILD_DIR)/sre-playground scripts/stack up
 
-test: build unit-test e2e-test
+test: build unit-test e2e-test deploy-test
 
 # Unit tests of the C++ code, then of the project's own scripts (scripts/check-layers).
 unit-test:
@@ -56,6 +55,11 @@ e2e-test:
 	SRE_PLAYGROUND_BIN=$(CURDIR)/$(BUILD_DIR)/sre-playground $(PYTHON) -m pytest tests/e2e -q
 	SRE_E2E_STORE=postgres SRE_PLAYGROUND_BIN=$(CURDIR)/$(BUILD_DIR)/sre-playground \
 	  $(PYTHON) -m pytest $(E2E_STORE_SUITES) -q
+
+# deploy/k8s (rendered by kubectl kustomize) and deploy/terraform (terraform fmt -check) against
+# the application's settings, ports, probe paths and AWS provisioning.
+deploy-test:
+	SRE_PLAYGROUND_BIN=$(CURDIR)/$(BUILD_DIR)/sre-playground $(PYTHON) -m pytest tests/deploy -q
 
 bench: build
 	bench/run

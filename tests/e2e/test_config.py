@@ -79,7 +79,8 @@ def test_serve_help_lists_every_setting_and_default(sre_binary, tmp_path):
     assert result.returncode == 0, output
     missing = [name for name in harness.SRE_SETTINGS if name not in output]
     assert not missing, f"--help does not mention {missing}:\n{output}"
-    for default in ("0.0.0.0", "8000", "./data", "development", "1048576", "8192", "./web"):
+    for default in ("0.0.0.0", "8000", "./data", "development", "1048576", "8192",
+                    "share/sre-playground/web"):
         assert default in output, f"--help does not show default {default!r}"
     for flag in ("--port", "--host", "--shutdown-delay-seconds", "--max-body-bytes"):
         assert flag in output, f"--help does not show {flag}"

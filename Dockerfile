@@ -1,0 +1,57 @@
+# One image for every subcommand: serve (the default), worker, grade-service, migrate.
+#   docker build -t sre-playground .          (or scripts/containers build, with podman)
+#   docker run -p 8000:8000 -v sre-data:/var/lib/sre-playground/data sre-playground
+#   docker run sre-playground worker
+#
+# Build stage: the same Debian packages as scripts/bootstrap (--build), then a release build
+# whose compiler cache lives in a cache mount, so a rebuild after a source change recompiles
+# only what changed. The page assets come from the build context's web/node_modules, which
+# `make web` fills from npm (pinned by web/package-lock.json): run it before building.
+FROM debian:bookworm-slim AS build
+WORKDIR /src
+COPY scripts/bootstrap scripts/bootstrap
+# tini (the init that forwards signals) and busybox (wget for HEALTHCHECK) go to the runtime
+# image as static binaries.
+RUN apt-get update \
+ && scripts/bootstrap --build \
+ && apt-get install -y --no-install-recommends tini busybox-static \
+ && rm -rf /var/lib/apt/lists/*
+COPY CMakeLists.txt CMakePresets.json ./
+COPY cmake cmake
+COPY src src
+COPY web web
+ENV CCACHE_DIR=/root/.cache/ccache CCACHE_BASEDIR=/src CCACHE_MAXSIZE=1G \
+    CMAKE_BUILD_PARALLEL_LEVEL=2
+RUN --mount=type=cache,target=/root/.cache/ccache,id=sre-playground-ccache \
+    cmake --preset release -DBUILD_TESTING=OFF \
+ && cmake --build --preset release --target sre-playground \
+ && cmake --install build/release --prefix /rootfs/usr --strip
+
+# The runtime file system, assembled here: the binary and its page assets, exactly the shared
+# libraries it links (ldd), tini, busybox, an unprivileged user, and the data directory it owns.
+RUN set -eu; \
+    ldd /rootfs/usr/bin/sre-playground | grep -o '/[^ ]*' | sort -u \
+      | xargs -I{} cp -L --parents {} /rootfs; \
+    install -D /usr/bin/tini-static /rootfs/usr/bin/tini; \
+    install -D /bin/busybox /rootfs/bin/busybox; \
+    mkdir -p /rootfs/etc /rootfs/tmp /rootfs/var/lib/sre-playground/data; \
+    chmod 1777 /rootfs/tmp; \
+    echo 'sre-playground:x:10001:10001::/var/lib/sre-playground:/sbin/nologin' > /rootfs/etc/passwd; \
+    echo 'sre-playground:x:10001:' > /rootfs/etc/group; \
+    chown -R 10001:10001 /rootfs/var/lib/sre-playground
+
+# Runtime: nothing but that file system (no shell, no package manager).
+FROM scratch
+COPY --from=build /rootfs/ /
+# Numeric, so Kubernetes' runAsNonRoot can check it without reading /etc/passwd.
+USER 10001:10001
+# SQLite (when DATABASE_URL is unset) and the users file live in ./data: mount a volume there.
+WORKDIR /var/lib/sre-playground
+EXPOSE 8000 8001 8002
+# For `serve` on its default port; compose and Kubernetes set their own checks per program.
+HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
+  CMD ["/bin/busybox", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:8000/health/live"]
+# tini runs as PID 1: it passes SIGTERM on to the program (which drains, then exits 0) and
+# reaps. STOPSIGNAL is SIGTERM, the default.
+ENTRYPOINT ["/usr/bin/tini", "--", "/usr/bin/sre-playground"]
+CMD ["serve"]
