@@ -27,20 +27,11 @@ RUN --mount=type=cache,target=/root/.cache/ccache,id=sre-playground-ccache \
  && cmake --build --preset release --target sre-playground \
  && cmake --install build/release --prefix /rootfs/usr --strip
 
-# The runtime file system, assembled here: the binary and its page assets, exactly the shared
-# libraries it links (ldd), tini, busybox, an unprivileged user, and the data directory it owns.
-RUN set -eu; \
-    ldd /rootfs/usr/bin/sre-playground | grep -o '/[^ ]*' | sort -u \
-      | xargs -I{} cp -L --parents {} /rootfs; \
-    install -D /usr/bin/tini-static /rootfs/usr/bin/tini; \
-    install -D /bin/busybox /rootfs/bin/busybox; \
-    mkdir -p /rootfs/etc /rootfs/tmp /rootfs/var/lib/sre-playground/data; \
-    chmod 1777 /rootfs/tmp; \
-    echo 'sre-playground:x:10001:10001::/var/lib/sre-playground:/sbin/nologin' > /rootfs/etc/passwd; \
-    echo 'sre-playground:x:10001:' > /rootfs/etc/group; \
-    chown -R 10001:10001 /rootfs/var/lib/sre-playground
+# The runtime file system: the installed tree plus what deploy/image/assemble-rootfs adds.
+COPY deploy/image/assemble-rootfs /usr/local/bin/assemble-rootfs
+RUN assemble-rootfs /rootfs
 
-# Runtime: nothing but that file system (no shell, no package manager).
+# Runtime: nothing but that file system (no package manager, no compiler).
 FROM scratch
 COPY --from=build /rootfs/ /
 # Numeric, so Kubernetes' runAsNonRoot can check it without reading /etc/passwd.

@@ -9,7 +9,7 @@ export CCACHE_MAXSIZE ?= 2G
 export CCACHE_BASEDIR ?= $(CURDIR)
 
 .PHONY: all bootstrap web build run stack test unit-test e2e-test bench lint check-layers format slo clean
-.PHONY: install deploy-test
+.PHONY: install deploy-test test-containers
 
 all: build
 
@@ -60,6 +60,12 @@ e2e-test:
 # the application's settings, ports, probe paths and AWS provisioning.
 deploy-test:
 	SRE_PLAYGROUND_BIN=$(CURDIR)/$(BUILD_DIR)/sre-playground $(PYTHON) -m pytest tests/deploy -q
+
+# The images built and run with podman: the app container alone, then the compose stack
+# (docker-compose.yml + compose.podman.yml). README "Containers" says how long it takes.
+test-containers: build
+	scripts/bootstrap --containers
+	$(PYTHON) -m pytest tests/containers -q -s
 
 bench: build
 	bench/run
