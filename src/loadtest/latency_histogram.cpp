@@ -89,7 +89,9 @@ std::uint64_t LatencyHistogram::min() const {
 
 double LatencyHistogram::mean() const {
   const auto n = count();
-  return n == 0 ? 0.0 : static_cast<double>(sum_.load(std::memory_order_relaxed)) / n;
+  return n == 0
+             ? 0.0
+             : static_cast<double>(sum_.load(std::memory_order_relaxed)) / static_cast<double>(n);
 }
 
 std::uint64_t LatencyHistogram::value_at_percentile(double percent) const {

@@ -1,6 +1,7 @@
 #include "loadtest/loadtest_options.h"
 
 #include <boost/url/parse.hpp>
+#include <utility>
 
 namespace sre::loadtest {
 
@@ -18,7 +19,7 @@ const std::vector<core::Setting<LoadtestOptions>>& settings() {
   using O = LoadtestOptions;
   auto weight = [](std::string env, unsigned MixWeights::*field, const char* what) {
     return core::Setting<O>{
-        env,
+        std::move(env),
         std::string("Relative weight of ") + what + " in the mix",
         "integer 0..1000",
         core::Visibility::plain,

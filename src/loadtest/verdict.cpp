@@ -72,10 +72,12 @@ std::variant<Objectives, std::string> objectives_from(const slo::SloSpec& spec) 
 std::vector<Judgement> judge(const Objectives& objectives, const RunStats& stats) {
   std::vector<Judgement> out;
   if (const auto& latency = objectives.latency) {
-    out.push_back(judged(
-        latency->name, fmt::format("answered within {:g} ms", latency->threshold_micros / 1e3),
-        latency->target, stats.latency().count_at_or_below(latency->threshold_micros),
-        stats.latency().count()));
+    out.push_back(judged(latency->name,
+                         fmt::format("answered within {:g} ms",
+                                     static_cast<double>(latency->threshold_micros) / 1e3),
+                         latency->target,
+                         stats.latency().count_at_or_below(latency->threshold_micros),
+                         stats.latency().count()));
   }
   if (const auto& availability = objectives.availability) {
     const auto total = stats.answers() + stats.failures();
