@@ -10,6 +10,7 @@ export CCACHE_BASEDIR ?= $(CURDIR)
 
 .PHONY: all bootstrap web build run stack test unit-test e2e-test bench lint check-layers format slo clean
 .PHONY: install deploy-test test-containers
+.PHONY: test-sanitize fuzz
 
 all: build
 
@@ -66,6 +67,18 @@ deploy-test:
 test-containers: build
 	scripts/bootstrap --containers
 	$(PYTHON) -m pytest tests/containers -q -s
+
+# clang builds with AddressSanitizer + UBSan and with ThreadSanitizer, each running its suites,
+# and a short run of every fuzz target (scripts/test-sanitize; .ci/run calls it).
+test-sanitize: bootstrap web
+	scripts/test-sanitize
+
+# Every libFuzzer target (tests/fuzz) for FUZZ_SECONDS each, from its committed seed corpus.
+FUZZ_SECONDS ?= 60
+fuzz: bootstrap
+	@cmake --preset asan-ubsan >/dev/null
+	cmake --build --preset asan-ubsan -j2
+	tests/fuzz/run --seconds $(FUZZ_SECONDS)
 
 bench: build
 	bench/run
