@@ -276,7 +276,8 @@ std::variant<Claims, TokenError> TokenCodec::verify(std::string_view token,
     return TokenError::wrong_issuer;
   }
   const std::int64_t leeway = options_.leeway.count();
-  if (now > *exp + leeway) {
+  // `now - leeway`, not `exp + leeway`: exp is the signer's number, and may be INT64_MAX.
+  if (now - leeway > *exp) {
     return TokenError::expired;
   }
   const auto nbf = integer_field(*payload, "nbf");

@@ -49,7 +49,6 @@ struct Service {
     auto built = core::build(api::serve_settings(),
                              {{"DATA_DIR", data_dir},
                               {"HOST", "127.0.0.1"},
-                              {"PORT", "0"},
                               {"WORKER_THREADS", "1"},
                               {"LOG_LEVEL", "error"},
                               {"GRADE_SERVICE_URL", "http://127.0.0.1:1"},
@@ -59,6 +58,7 @@ struct Service {
       std::abort();
     }
     config = *built.options;
+    config.server.port = 0;  // any free port (PORT itself accepts 1..65535)
     log::init(config.api.app_name, config.log.level);
     database = store::open_database(config.store, config.api.app_name);
     migration = std::make_unique<store::StartupMigration>(*database, true);

@@ -4,6 +4,7 @@
 //      claim checks behind the signature are reached too (what a holder of the key can send);
 //   2: a subject, role and lifetime issued and verified again: the round trip must hold.
 // Verification must answer a claims set or a reason for every input; never crash.
+#include <fuzzer/FuzzedDataProvider.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/pem.h>
@@ -13,7 +14,6 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <fuzzer/FuzzedDataProvider.h>
 #include <memory>
 #include <string>
 #include <string_view>

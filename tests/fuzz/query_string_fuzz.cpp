@@ -30,8 +30,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FUZZ_CHECK(all.empty() == !last.has_value());
     FUZZ_CHECK(all.empty() || all.back() == *last);
   }
-  const auto page =
-      sre::domain::validate_page(ctx.query_params("skip"), ctx.query_params("limit"));
+  const auto page = sre::domain::validate_page(ctx.query_params("skip"), ctx.query_params("limit"));
   if (const auto* valid = std::get_if<sre::domain::Page>(&page)) {
     FUZZ_CHECK(valid->skip >= 0);
     FUZZ_CHECK(valid->limit >= 1 && valid->limit <= sre::domain::kMaxPageLimit);

@@ -2,10 +2,11 @@
 // crash, and the signature must not depend on what SigV4 says is not significant: the order
 // of query parameters, the order of differently named headers, the case of header names, and
 // how a query character was percent-encoded by the caller.
+#include <fuzzer/FuzzedDataProvider.h>
+
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <fuzzer/FuzzedDataProvider.h>
 #include <set>
 #include <string>
 #include <string_view>

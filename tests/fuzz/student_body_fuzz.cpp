@@ -59,7 +59,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       check_name(*fields.last_name);
     }
     if (fields.grade) {
-      FUZZ_CHECK(*fields.grade >= sre::domain::kMinGrade && *fields.grade <= sre::domain::kMaxGrade);
+      FUZZ_CHECK(*fields.grade >= sre::domain::kMinGrade &&
+                 *fields.grade <= sre::domain::kMaxGrade);
     }
   }
   return 0;

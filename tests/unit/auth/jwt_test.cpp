@@ -8,6 +8,7 @@
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <limits>
 
 #include "auth/base64url.h"
 
@@ -74,6 +75,17 @@ TEST(Jwt, ExpiresAfterTheLeeway) {
   const auto token = codec.issue("ada", Role::reader, kHour, kNow);
   expect_ok(codec.verify(token, kNow + 3600 + 30));
   EXPECT_EQ(expect_refused(codec.verify(token, kNow + 3600 + 31)), TokenError::expired);
+}
+
+// An exp at the end of time (INT64_MAX, signed by a holder of the key) overflowed
+// `exp + leeway`: undefined behaviour, which in practice read the token as expired.
+TEST(Jwt, AnExpiryAtTheEndOfTimeDoesNotOverflow) {
+  const auto codec = hs256();
+  const auto token =
+      codec.issue("ada", Role::reader,
+                  std::chrono::seconds(std::numeric_limits<std::int64_t>::max() - kNow), kNow);
+  const auto claims = expect_ok(codec.verify(token, kNow));
+  EXPECT_EQ(claims.expires_at, std::numeric_limits<std::int64_t>::max());
 }
 
 TEST(Jwt, IssuedInTheFutureIsRefusedBeyondTheLeeway) {
