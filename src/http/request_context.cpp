@@ -15,15 +15,6 @@ std::string_view RequestContext::path_param(std::string_view name) const {
   return {};
 }
 
-std::optional<std::string> RequestContext::query_param(std::string_view name) const {
-  auto params = url.params();
-  auto it = params.find_last(name);
-  if (it == params.end()) {
-    return std::nullopt;
-  }
-  return (*it).value;
-}
-
 std::vector<std::string> RequestContext::query_params(std::string_view name) const {
   std::vector<std::string> values;
   for (auto param : url.params()) {
