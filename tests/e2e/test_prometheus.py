@@ -41,6 +41,8 @@ EXPECTED_ALERTS = {
     "SrePlaygroundDatabaseUnavailable": "page",
     "SrePlaygroundDatabasePoolExhausted": "ticket",
     "SrePlaygroundRedisUnavailable": "ticket",
+    "SrePlaygroundRateLimitFallback": "ticket",
+    "SrePlaygroundRateLimitEvictions": "ticket",
     "SrePlaygroundOutboxStale": "page",
     "SrePlaygroundWorkerStalled": "page",
     "SrePlaygroundTokensRefused": "page",
