@@ -59,8 +59,10 @@ struct RequestContext {
 
   // The decoded value of path parameter `name` ("" when absent).
   std::string_view path_param(std::string_view name) const;
-  // Every decoded value of query parameter `name`, in order (none when absent). When it is
-  // repeated, the last one counts (as FastAPI reads it): see domain::validate_page.
+  // The decoded value of query parameter `name`, if present; when it is repeated, the last
+  // one (as FastAPI reads it).
+  std::optional<std::string> query_param(std::string_view name) const;
+  // Every decoded value of query parameter `name`, in order (none when absent).
   std::vector<std::string> query_params(std::string_view name) const;
   // Who did it, for audit records: the authenticated subject, or "anonymous".
   std::string_view actor() const;

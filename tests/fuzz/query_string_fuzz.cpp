@@ -1,7 +1,8 @@
 // Query strings as the list endpoint reads them: the target parsed as the connection parses
 // it (http/request_checks.h), parameters decoded by RequestContext, then the page validation
-// (domain/validation.h). Never a crash; a page that validates is within its documented
-// bounds and holds the last value sent of each parameter.
+// (domain/validation.h). Never a crash; the single-value accessor agrees with the last of
+// every value; a page that validates is within its documented bounds and holds the last
+// value sent of each parameter.
 #include <charconv>
 #include <cstddef>
 #include <cstdint>
@@ -39,6 +40,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   const auto skip = ctx.query_params("skip");
   const auto limit = ctx.query_params("limit");
+  for (const auto* all : {&skip, &limit}) {
+    const auto last = ctx.query_param(all == &skip ? "skip" : "limit");
+    FUZZ_CHECK(all->empty() == !last.has_value());
+    FUZZ_CHECK(all->empty() || all->back() == *last);
+  }
   const auto page = sre::domain::validate_page(skip, limit);
   if (const auto* valid = std::get_if<sre::domain::Page>(&page)) {
     FUZZ_CHECK(valid->skip >= 0);
