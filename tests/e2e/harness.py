@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -569,8 +570,10 @@ class GradeService:
     def requests_served(self) -> float:
         """Sum of grade_service_requests_total over every outcome."""
         text = requests.get(self.url("/metrics"), timeout=5).text
-        return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
-                   if line.startswith("grade_service_requests_total{"))
+        series = metric_series(text, "grade_service_requests_total")
+        if not series:
+            raise MissingSeries("no grade_service_requests_total series")
+        return sum(value for _, value in series)
 
     def stop(self, timeout: float = 10.0) -> int | None:
         return self.process.stop(timeout)
@@ -722,20 +725,35 @@ def start_redis(workdir: Path, password: str | None = None) -> RedisServer:
     return RedisServer(workdir, password=password).start()
 
 
-def metric_value(metrics_text: str, name: str, labels: Mapping[str, str] | None = None) -> float:
-    """The value of one series in Prometheus text (0 when absent)."""
-    wanted = ",".join(f'{k}="{v}"' for k, v in sorted((labels or {}).items()))
+class MissingSeries(AssertionError):
+    """A series a test reads is not exported at all: renamed, dropped or mislabelled. It is a
+    failure, never a 0, or every `== 0` check would pass on a metric that no longer exists."""
+
+
+def metric_series(metrics_text: str, name: str) -> list[tuple[dict[str, str], float]]:
+    """Every sample of metric `name` in Prometheus text: (labels, value)."""
+    samples = []
     for line in metrics_text.splitlines():
-        if line.startswith("#"):
+        if line.startswith("#") or not line.strip():
             continue
         series, _, value = line.rpartition(" ")
         metric, _, label_text = series.partition("{")
         if metric != name:
             continue
-        found = ",".join(sorted(p for p in label_text.rstrip("}").split(",") if p))
+        labels = dict(re.findall(r'(\w+)="((?:[^"\\]|\\.)*)"', label_text))
+        samples.append((labels, float(value)))
+    return samples
+
+
+def metric_value(metrics_text: str, name: str, labels: Mapping[str, str] | None = None) -> float:
+    """The value of the one series with exactly these labels; MissingSeries when absent."""
+    wanted = {k: str(v) for k, v in (labels or {}).items()}
+    samples = metric_series(metrics_text, name)
+    for found, value in samples:
         if found == wanted:
-            return float(value)
-    return 0.0
+            return value
+    raise MissingSeries(f"no series {name}{wanted or ''} in /metrics; series of that name: "
+                        f"{[found for found, _ in samples][:10]}")
 
 
 # --------------------------------------------------------------------------------------------

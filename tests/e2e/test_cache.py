@@ -92,6 +92,30 @@ def test_redis_cache_is_shared_by_threads_and_instances(start_server, redis_serv
     assert cached_get(api_b, sid)[1] == "HIT"
 
 
+def test_redis_cache_is_invalidated_by_put_and_delete(start_server, redis_server):
+    """Every write drops the key in Redis, not only PATCH: a PUT and a DELETE on instance A
+    are seen by instance B's next read, which would otherwise answer the cached student."""
+    redis = redis_server()
+    env = {"REDIS_URL": redis.url, "CACHE_TTL_SECONDS": "120"}
+    a = start_server(env=env)
+    b = start_server(env={**env, "DATABASE_URL": f"sqlite://{a.data_dir}/sre-playground.db"})
+    api_a, api_b = a.client(), b.client()
+    sid = create(api_a)["student_id"]
+    key = f"student:{sid}"
+
+    assert cached_get(api_b, sid)[1] == "MISS" and redis.cli("EXISTS", key) == "1"
+    assert_json(api_a.put(student_path(sid), json={**ADA, "grade": 11}), 200)
+    assert redis.cli("EXISTS", key) == "0", "PUT must invalidate"
+    response, state = cached_get(api_b, sid)
+    assert state == "MISS" and assert_json(response, 200)["grade"] == 11
+
+    assert cached_get(api_b, sid)[1] == "HIT"
+    assert api_a.delete(student_path(sid)).status_code == 204
+    assert redis.cli("EXISTS", key) == "0", "DELETE must invalidate"
+    gone, state = cached_get(api_b, sid)
+    assert gone.status_code == 404 and state == "MISS"
+
+
 def test_concurrent_misses_load_the_store_once(start_server, redis_server):
     # Redis is made to stall (DEBUG SLEEP) so that 20 concurrent reads of one uncached key
     # all miss together on the single I/O thread; single flight must load the store once.

@@ -117,6 +117,44 @@ def test_half_open_probe_closes_the_breaker_once_faults_are_cleared(api_for, gra
                         and r.get("to") == "closed" and r.get("reason") == "probe_succeeded")
 
 
+def test_a_failure_rate_of_half_the_window_opens_the_breaker_without_three_in_a_row(
+        api_for, grade_service):
+    """README: CLOSED -> OPEN on a 50% failure rate over the last 20 calls (at least 10),
+    whatever the consecutive count. Calls succeed and fail by turns (never two failures in a
+    row, one attempt each): the first nine reach the service with the breaker closed, the
+    tenth, a failure, makes it 5 of 10 and opens it, and the eleventh no longer reaches the
+    service."""
+    server, client = api_for(GRADE_MAX_ATTEMPTS=1)
+    for call in range(1, 11):
+        grade_service.set_faults(error_rate=0.0 if call % 2 else 1.0)
+        assert client.get(GRADES.format(f"STU-F{call}")).status_code == 200
+        assert grade_service.requests_served() == call, f"call {call} did not reach the service"
+        assert breaker(client)["state"] == ("open" if call == 10 else "closed"), call
+    response = client.get(GRADES.format("STU-F11"))
+    assert response.headers["X-Grades-Fallback"] == "circuit_open"
+    assert grade_service.requests_served() == 10
+    server.wait_for_log(lambda r: r.get("msg") == "circuit breaker state changed"
+                        and r.get("to") == "open" and r.get("reason") == "failure_rate",
+                        what="the breaker opened for its failure rate")
+
+
+def test_slow_successes_count_as_failures_and_open_the_breaker(api_for, grade_service):
+    """README: slow calls (CIRCUIT_BREAKER_SLOW_CALL_MS) count as failures. Answers of 150 ms
+    against a 50 ms bound: each is still served fresh, and three in a row open the breaker."""
+    server, client = api_for(GRADE_MAX_ATTEMPTS=1, CIRCUIT_BREAKER_SLOW_CALL_MS=50)
+    grade_service.set_faults(error_rate=0.0, latency_ms=150)
+    for call in range(3):
+        assert breaker(client)["state"] == "closed", call
+        assert client.get(GRADES.format("STU-S")).json()["cached"] is False
+    assert breaker(client)["state"] == "open"
+    response = client.get(GRADES.format("STU-S"))
+    assert response.headers["X-Grades-Fallback"] == "circuit_open"
+    assert grade_service.requests_served() == 3
+    server.wait_for_log(lambda r: r.get("msg") == "circuit breaker state changed"
+                        and r.get("to") == "open" and r.get("reason") == "consecutive_failures",
+                        what="the breaker opened for slow calls")
+
+
 def test_slow_grade_service_answers_within_the_timeout_with_the_last_known_grades(
         api_for, grade_service):
     _, client = api_for(GRADE_TIMEOUT_MS=500)
@@ -243,9 +281,12 @@ def test_grade_service_help_lists_its_settings(sre_binary, tmp_path):
         assert name in result.stdout, name
 
 
-def metric_value(text: str, prefix: str) -> float:
-    return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
-               if line.startswith(prefix))
+def metric_total(text: str, name: str) -> float:
+    """The sum of every series of `name`; MissingSeries when there is none."""
+    series = harness.metric_series(text, name)
+    if not series:
+        raise harness.MissingSeries(f"no series {name} in /metrics")
+    return sum(value for _, value in series)
 
 
 def test_retries_stay_within_the_budget_of_ten_percent(api_for, grade_service):
@@ -257,12 +298,13 @@ def test_retries_stay_within_the_budget_of_ten_percent(api_for, grade_service):
     for i in range(calls):
         assert client.get(GRADES.format(f"STU-R{i}")).status_code == 200
     metrics = client.get("/metrics").text
-    retries = metric_value(metrics, "grade_client_retries_total")
-    attempts = metric_value(metrics, "grade_client_attempts_total{")
+    retries = metric_total(metrics, "grade_client_retries_total")
+    attempts = metric_total(metrics, "grade_client_attempts_total")
     assert 0 < retries <= 0.1 * calls, retries
     assert attempts == calls + retries
     assert grade_service.requests_served() == attempts
-    assert metric_value(metrics, 'grade_client_rejections_total{reason="retry_budget_exhausted"}') > 0
+    assert harness.metric_value(metrics, "grade_client_rejections_total",
+                                {"reason": "retry_budget_exhausted"}) > 0
 
 
 def test_bulkhead_caps_concurrent_calls(api_for, grade_service):

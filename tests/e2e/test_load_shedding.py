@@ -13,6 +13,9 @@ import time
 import pytest
 import requests
 
+import harness
+from harness import raw_request
+
 CHAOS = "/api/v1/admin/chaos"
 STUDENTS_ROUTE = "/api/v1/students"
 LATENCY_OBJECTIVE = 0.5
@@ -51,6 +54,45 @@ def hammer(url, seconds, threads):
     for thread in pool:
         thread.join()
     return results, errors
+
+
+def trickled_get(server, path, stall):
+    """GET `path` whose head arrives `stall` seconds after its first byte. The server's queue
+    delay runs from the first byte read to the shedder, so on the server this request waited
+    `stall` seconds, as one would in the ready queue of a saturated event loop. A trickle is
+    used because it makes the delay exact and the test independent of this machine's speed."""
+    with server.raw(timeout=10) as conn:
+        request = raw_request("GET", path)
+        conn.send(request[:1])
+        time.sleep(stall)
+        conn.send(request[1:])
+        return conn.read_response()
+
+
+def trickle(server, path, stall, seconds, threads):
+    """`threads` threads sending trickled GETs back to back for `seconds`: a standing queue
+    of `stall` seconds. Returns the responses."""
+    responses = []
+    lock = threading.Lock()
+    stop_at = time.monotonic() + seconds
+
+    def worker():
+        while time.monotonic() < stop_at:
+            response = trickled_get(server, path, stall)
+            with lock:
+                responses.append(response)
+
+    pool = [threading.Thread(target=worker) for _ in range(threads)]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+    return responses
+
+
+def shed_count(client, reason):
+    return harness.metric_value(client.get("/metrics").text, "http_requests_shed_total",
+                                {"reason": reason})
 
 
 def p99(values):
@@ -106,14 +148,96 @@ def test_overload_is_shed_with_503_while_admitted_requests_keep_their_latency(st
     client.close()
 
 
-def test_without_a_bound_nothing_is_shed(start_server):
-    server = start_server(env={"MAX_IN_FLIGHT": "0", "MAX_QUEUE_DELAY_MS": "0",
+def test_operational_routes_are_never_shed(start_server):
+    """README: never shed /health/live, /health/ready, /metrics and /api/v1/admin/*. One
+    request held in flight (chaos latency) fills MAX_IN_FLIGHT=1 on the one I/O thread: any
+    other request is shed at once, while every operational route still answers."""
+    server = start_server(env={"MAX_IN_FLIGHT": "1", "WORKER_THREADS": "1"})
+    client = server.admin_client()
+    assert put_chaos(client, [{"route": STUDENTS_ROUTE, "latency_ms": 3000,
+                               "duration_seconds": 60}]).status_code == 200
+    held = threading.Thread(target=requests.get, args=(server.url(STUDENTS_ROUTE),),
+                            kwargs={"timeout": 10})
+    held.start()
+    try:
+        # (A list: a 503 Response is falsy.)
+        (shed,) = harness.poll(lambda: [r for r in [client.get("/")] if r.status_code == 503],
+                               5, what="the bound of one request in flight reached")
+        assert shed.json() == {"detail": "Service overloaded; retry later"}
+        assert shed.headers["Retry-After"] == "1"
+        for path in ("/health/live", "/health/ready", "/metrics", CHAOS,
+                     "/api/v1/admin/circuit-breakers"):
+            assert client.get(path).status_code == 200, path
+        assert client.get("/").status_code == 503, "the held request ended too early"
+    finally:
+        held.join(timeout=10)
+    assert shed_count(client, "in_flight") >= 2
+    client.close()
+
+
+def test_a_standing_queue_is_shed_for_its_delay_and_one_stall_is_not(start_server):
+    """MAX_QUEUE_DELAY_MS through the middleware (the CoDel-style rule of the README): a
+    request that waited over the bound is shed only when every request of the previous 100 ms
+    on its thread did too. One slow request alone is served; trickled requests back to back
+    (each waited 150 ms against a 50 ms bound) are shed for their delay; a request that did
+    not wait is served even then."""
+    server = start_server(env={"MAX_QUEUE_DELAY_MS": "50", "MAX_IN_FLIGHT": "0",
+                               "WORKER_THREADS": "1"})
+    client = server.client()
+    assert trickled_get(server, "/", stall=0.3).status == 200, "one stall sheds nothing"
+    time.sleep(0.3)  # that request's window is over
+
+    responses = []
+    load = threading.Thread(target=lambda: responses.extend(
+        trickle(server, "/", stall=0.15, seconds=2, threads=6)))
+    load.start()
+    time.sleep(1)
+    unqueued = client.get("/")
+    load.join()
+    assert unqueued.status_code == 200, "a request that did not wait is not shed"
+
+    statuses = [r.status for r in responses]
+    assert set(statuses) <= {200, 503}, statuses
+    shed = [r for r in responses if r.status == 503]
+    assert len(shed) >= len(responses) // 2, f"a standing queue was not shed: {statuses}"
+    for response in shed:
+        assert response.json() == {"detail": "Service overloaded; retry later"}
+        assert response.header("Retry-After") == "1"
+    assert shed_count(client, "queue_delay") == len(shed)
+    assert shed_count(client, "in_flight") == 0
+    server.wait_for_log(lambda r: r.get("msg") == "shedding load"
+                        and r.get("reason") == "queue_delay" and r["queue_delay_us"] >= 150_000,
+                        what="the shedding log line with the request's delay")
+    client.close()
+
+
+@pytest.mark.parametrize("bounded", [True, False], ids=["bounds 4 and 50ms", "bounds 0"])
+def test_without_a_bound_nothing_is_shed(start_server, bounded):
+    """0 switches a bound off. The same two loads, 16 requests held 50 ms each at once, then
+    a standing queue of 150 ms, are shed for their reason with small bounds (so each load is
+    known to be enough) and not at all with 0 (the middleware is then left out)."""
+    limits = ("4", "50") if bounded else ("0", "0")
+    server = start_server(env={"MAX_IN_FLIGHT": limits[0], "MAX_QUEUE_DELAY_MS": limits[1],
                                "WORKER_THREADS": "1", "ACCESS_LOG_SAMPLE_RATE": "0"})
     client = server.admin_client()
-    put_chaos(client, [{"route": STUDENTS_ROUTE, "latency_ms": 50, "duration_seconds": 60}])
-    results, errors = hammer(server.url(STUDENTS_ROUTE), seconds=1, threads=24)
-    assert not errors
-    assert {status for status, _, _ in results} == {200}
+    assert put_chaos(client, [{"route": STUDENTS_ROUTE, "latency_ms": 50,
+                               "duration_seconds": 60}]).status_code == 200
+    results, errors = hammer(server.url(STUDENTS_ROUTE), seconds=1.5, threads=16)
+    assert not errors, errors[:5]
+    time.sleep(0.3)  # the in-flight load's window is over
+    trickled = trickle(server, "/", stall=0.15, seconds=1.5, threads=4)
+    in_flight_statuses = {status for status, _, _ in results}
+    queue_statuses = {r.status for r in trickled}
+    metrics = client.get("/metrics").text
+    if bounded:
+        assert in_flight_statuses == queue_statuses == {200, 503}
+        assert harness.metric_value(metrics, "http_requests_shed_total",
+                                    {"reason": "in_flight"}) > 0
+        assert harness.metric_value(metrics, "http_requests_shed_total",
+                                    {"reason": "queue_delay"}) > 0
+    else:
+        assert in_flight_statuses == queue_statuses == {200}
+        assert harness.metric_series(metrics, "http_requests_shed_total") == []
     client.close()
 
 

@@ -2,8 +2,14 @@
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import threading
 import uuid
 
+import requests
+
+import harness
 from checks import STUDENTS, parse_rfc3339, student_path
 
 
@@ -102,3 +108,41 @@ def test_app_name_is_the_service_field(start_server):
     assert srv.client().get("/").json()["app"] == "renamed-app"
     record = srv.wait_for_log(lambda r: r.get("msg") == "starting", what="starting line")
     assert record["service"] == "renamed-app"
+
+
+def test_lines_stdout_cannot_take_are_dropped_and_counted(sre_binary, tmp_path):
+    """README: if stdout cannot keep up, the oldest lines are dropped and counted
+    (log_messages_dropped_total) rather than slowing requests. stdout here is a pipe nobody
+    reads: once it and the 16,384-line queue are full, every further access line is dropped.
+    Requests keep being answered all the while, and what stdout does get is whole JSON lines."""
+    settings = {"HOST": harness.LOOPBACK, "PORT": str(harness.free_port()),
+                "DATA_DIR": str(tmp_path), "WORKER_THREADS": "1", "RATE_LIMIT_ENABLED": "false",
+                "SHUTDOWN_DELAY_SECONDS": "0", "WEB_DIR": str(harness.REPO_ROOT / "web")}
+    process = subprocess.Popen([str(sre_binary), "serve"], cwd=tmp_path,
+                               env=harness.clean_environment(settings),
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    base = f"http://{harness.LOOPBACK}:{settings['PORT']}"
+    stdout_lines: list[bytes] = []
+    reader = threading.Thread(target=lambda: stdout_lines.extend(process.stdout))
+    try:
+        harness.poll(lambda: requests.get(base + "/health/live", timeout=1).ok, 20,
+                     what="the server up")
+        requests_sent, batch = 24_000, 200
+        request = harness.raw_request("GET", "/health/live")
+        with harness.RawConnection(harness.LOOPBACK, int(settings["PORT"]), timeout=10) as conn:
+            for _ in range(requests_sent // batch):
+                conn.send(request * batch)
+                assert all(conn.read_response().status == 200 for _ in range(batch))
+        text = requests.get(base + "/metrics", timeout=5).text
+        dropped = harness.metric_value(text, "log_messages_dropped_total")
+        # Every access line beyond the queue and the pipe's 64 KiB (a few hundred lines).
+        assert dropped >= requests_sent - 16_384 - 1_000, dropped
+    finally:
+        reader.start()  # drain stdout, so the server can flush its last lines and exit
+        process.send_signal(signal.SIGTERM)
+        code = process.wait(timeout=20)
+        reader.join(timeout=20)
+    assert code == 0
+    assert len(stdout_lines) < requests_sent - dropped + 1_000, len(stdout_lines)
+    for line in stdout_lines:
+        json.loads(line)

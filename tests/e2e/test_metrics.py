@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+import harness
 from checks import STUDENTS, student_path
 
 PROMTOOL = Path("/usr/bin/promtool")
@@ -42,10 +43,14 @@ def scrape(api):
     return response
 
 
-def value_of(samples, name, **labels) -> float:
-    """Sum of the samples of `name` whose labels include `labels` (0 if none)."""
-    return sum(v for n, l, v in samples
-               if n == name and all(l.get(k) == str(val) for k, val in labels.items()))
+def value_of(samples, name, default=None, **labels) -> float:
+    """Sum of the samples of `name` whose labels include `labels`. No such sample fails the
+    test (a renamed or dropped series must not read as 0) unless a `default` is given."""
+    matching = [v for n, l, v in samples
+                if n == name and all(l.get(k) == str(val) for k, val in labels.items())]
+    if not matching and default is None:
+        raise harness.MissingSeries(f"no sample of {name}{labels or ''}")
+    return sum(matching) if matching else default
 
 
 def test_content_type(api):
@@ -144,7 +149,8 @@ def test_counters_count_exactly(api):
     _, after = parse_metrics(scrape(api).text)
 
     def delta(name, **labels):
-        return value_of(after, name, **labels) - value_of(before, name, **labels)
+        # A series first created by these requests is absent before them.
+        return value_of(after, name, **labels) - value_of(before, name, default=0.0, **labels)
 
     assert delta("http_requests_total", method="GET", route="/", status="200") == 3
     assert delta("http_requests_total", method="POST", route=STUDENTS, status="201") == 2

@@ -20,9 +20,18 @@ import postgres as pg
 from checks import STUDENTS
 
 STATEMENT_TIMEOUT_MS = 2000
-# "No hang beyond the statement timeout": the driver gives up a silent connection one second
-# after it; add scheduling noise of this shared 2-core machine.
-MAX_REQUEST_SECONDS = STATEMENT_TIMEOUT_MS / 1000 + 1 + 1.5
+# "503 at once" when PostgreSQL is killed: the broken connection fails the statement in flight
+# and the pool refuses new ones while it reconnects, so no request waits on the database. The
+# measured slowest answer is well under 0.1 s; the bound allows for this shared 2-core machine,
+# where a test's own threads and other builds delay answers by up to about half a second. A
+# request that waited for a timeout (2 s statement timeout, 3 s driver deadline) fails it.
+AT_ONCE_SECONDS = 1.0
+# Backends frozen: the driver gives up a silent connection one second after the statement
+# timeout (1 s in that test); plus the same scheduling noise.
+FROZEN_DEADLINE_SECONDS = 1.0 + 1.0 + 0.5
+# Reconnect backoff is capped at 1 s (README: "connections come back within the backoff cap");
+# readiness is polled every 50 ms, and a loaded machine adds up to half a second.
+RECONNECT_SECONDS = 1.0 + 0.5
 
 
 @pytest.fixture
@@ -118,7 +127,8 @@ def test_sigkill_during_write_load_loses_no_acknowledged_student(start_server, o
         own_postgres.launch()
         back_at = time.monotonic()
         ready_after = wait_for_status(ready_url, 200, timeout=15)
-        assert ready_after <= 5.0, f"not ready again {ready_after:.2f}s after PostgreSQL returned"
+        assert ready_after <= RECONNECT_SECONDS, \
+            f"not ready again {ready_after:.2f}s after PostgreSQL returned"
         harness.poll(lambda: 201 in load.statuses_since(back_at + ready_after), 5,
                      what="a 201 after recovery")
         print(f"\nready 503 after {not_ready_after:.2f}s; ready again {ready_after:.2f}s after "
@@ -131,10 +141,10 @@ def test_sigkill_during_write_load_loses_no_acknowledged_student(start_server, o
     statuses = {a[1] for a in load.answers}
     assert statuses <= {201, 503}, f"unexpected statuses: {statuses}"
     slowest = max(a[2] for a in load.answers)
-    assert slowest <= MAX_REQUEST_SECONDS, f"a request hung for {slowest:.2f}s"
+    assert slowest <= AT_ONCE_SECONDS, f"a request took {slowest:.2f}s, not at once"
     for _, status, _, headers, body in load.answers:
         if status == 503:
-            assert headers.get("Retry-After", "").isdigit(), headers
+            assert headers.get("Retry-After") == "1", headers  # the README's figure
             assert body == {"detail": "Service temporarily unavailable"}, body
 
     acknowledged = {a[4]["student_id"] for a in load.answers if a[1] == 201}
@@ -145,10 +155,9 @@ def test_sigkill_during_write_load_loses_no_acknowledged_student(start_server, o
           f"{sum(1 for a in load.answers if a[1] == 503)} answered 503, slowest {slowest:.2f}s")
 
     metrics = requests.get(srv.url("/metrics"), timeout=5).text
-    assert 'dependency_unavailable_total{dependency="database"}' in metrics
-    connect_errors = [line for line in metrics.splitlines()
-                      if line.startswith('db_errors_total{kind="connect"}')]
-    assert connect_errors and float(connect_errors[0].split()[-1]) > 0, connect_errors
+    assert harness.metric_value(metrics, "dependency_unavailable_total",
+                                {"dependency": "database"}) > 0
+    assert harness.metric_value(metrics, "db_errors_total", {"kind": "connect"}) > 0
     srv.wait_for_log(lambda r: r.get("msg") == "dependency unavailable"
                      and r.get("dependency") == "database" and r.get("request_id"),
                      what="dependency unavailable log line with a request id")
@@ -169,7 +178,7 @@ def test_api_started_before_postgres_becomes_ready_when_it_appears(start_server,
     response = requests.post(srv.url(STUDENTS), timeout=10,
                              json={"first_name": "Early", "last_name": "Bird", "grade": 2})
     assert response.status_code == 503, response.text
-    assert response.headers.get("Retry-After", "").isdigit()
+    assert response.headers.get("Retry-After") == "1"
     health = requests.get(srv.url("/health"), timeout=5)
     assert health.status_code == 503
     assert health.json()["checks"]["database"]["status"] == "unhealthy"
@@ -177,7 +186,8 @@ def test_api_started_before_postgres_becomes_ready_when_it_appears(start_server,
     own_postgres.launch()
     launched = time.monotonic()
     ready_after = wait_for_status(srv.url("/health/ready"), 200, timeout=15)
-    assert ready_after <= 5.0, f"ready {ready_after:.2f}s after PostgreSQL came up"
+    # The migrating thread retries with the pool's backoff (capped at 1 s), then migrates.
+    assert ready_after <= RECONNECT_SECONDS + 1.0, f"ready {ready_after:.2f}s after PostgreSQL came up"
     # Ready is answered by one I/O thread's pool; another thread's pool may still be in its
     # reconnect backoff (capped at 1 s), so a write may still get a 503 for that long. The
     # promise is recovery within 5 s for every request, which is what this measures.
@@ -247,15 +257,14 @@ def test_statement_timeout_answers_503_and_other_requests_keep_flowing(start_ser
         patcher.join(timeout=20)
         response, seconds = answers["patch"]
         assert response.status_code == 503, response.text
-        assert response.headers.get("Retry-After", "").isdigit()
+        assert response.headers.get("Retry-After") == "1"
         assert response.json() == {"detail": "Service temporarily unavailable"}
-        assert 0.8 <= seconds <= 1.0 + 2.0, f"answered after {seconds:.2f}s"
+        # Cancelled at the 1 s statement timeout (0.5 s of slack for this loaded machine).
+        assert 0.9 <= seconds <= 1.0 + 0.5, f"answered after {seconds:.2f}s"
     finally:
         holder.wait(timeout=20)
     metrics = api.get("/metrics").text
-    timeouts = [line for line in metrics.splitlines()
-                if line.startswith('db_errors_total{kind="timeout"}')]
-    assert timeouts and float(timeouts[0].split()[-1]) >= 1, timeouts
+    assert harness.metric_value(metrics, "db_errors_total", {"kind": "timeout"}) >= 1
     # The lock is gone: the same update now succeeds.
     assert api.patch(f"{STUDENTS}/{locked_id}", json={"grade": 9}).status_code == 200
 
@@ -282,7 +291,8 @@ def test_frozen_database_backends_do_not_hang_requests(start_server, postgres, n
         response = api.get(path)
         seconds = time.monotonic() - started
         assert response.status_code == 503, response.text
-        assert seconds <= MAX_REQUEST_SECONDS, f"hung for {seconds:.2f}s"
+        assert response.headers.get("Retry-After") == "1"
+        assert seconds <= FROZEN_DEADLINE_SECONDS, f"hung for {seconds:.2f}s"
         # New connections (new backends) take over without a restart.
         harness.poll(lambda: api.get(path).status_code == 200, 10, what="recovery")
     finally:
@@ -291,8 +301,9 @@ def test_frozen_database_backends_do_not_hang_requests(start_server, postgres, n
                 os.kill(pid, signal.SIGCONT)
             except ProcessLookupError:
                 pass
-    metrics = api.get("/metrics").text
-    assert 'db_errors_total{kind="timeout"}' in metrics
+    # Every kind is exported from the start, so only a count proves the driver's deadline.
+    assert harness.metric_value(api.get("/metrics").text, "db_errors_total",
+                                {"kind": "timeout"}) >= 1
 
 
 @pytest.mark.slow

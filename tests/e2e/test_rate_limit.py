@@ -154,6 +154,37 @@ def test_two_instances_on_one_redis_admit_the_burst_once(start_server, redis_ser
         assert harness.metric_value(metrics, "rate_limit_fallback_decisions_total") == 0
 
 
+@pytest.mark.parametrize("store", ["in-process", "redis"])
+def test_buckets_refill_at_the_rule_rate_up_to_the_burst(start_server, redis_server, store):
+    """A token bucket refills over time, in process and in Redis (the Lua script, on Redis'
+    own clock). `2/s burst 2`: the burst is spent, then 0.6 s later one token (1.2) is back,
+    not two; 1.1 s after that the bucket is full again (2.2, capped at 2), not fuller. The
+    margins (0.2 s, 0.4 s) absorb this loaded machine's delays between requests."""
+    env = {"RATE_LIMIT_ENABLED": "true", "WORKER_THREADS": "1",
+           "RATE_LIMITS": "GET /api/v1/students 2/s burst 2; /health* exempt; /metrics exempt"}
+    if store == "redis":
+        env["REDIS_URL"] = redis_server().url
+    srv = start_server(env=env)
+    api = srv.client()
+    if store == "redis":
+        harness.poll(lambda: harness.metric_value(api.get("/metrics").text,
+                                                  "redis_connections_up") == 1,
+                     10, what="the instance connected to Redis")
+
+    def burst(n):
+        return [api.get(STUDENTS).status_code for _ in range(n)]
+
+    assert burst(3) == [200, 200, 429]
+    time.sleep(0.6)
+    assert burst(2) == [200, 429], "one token refilled in 0.6 s at 2/s"
+    time.sleep(1.1)
+    assert burst(3) == [200, 200, 429], "refilled up to the burst, and no further"
+    metrics = api.get("/metrics").text
+    assert harness.metric_value(metrics, "rate_limit_fallback_decisions_total") == 0
+    assert harness.metric_value(metrics, "rate_limit_decisions_total",
+                                {"policy": "GET /api/v1/students", "outcome": "limited"}) == 3
+
+
 def test_forwarded_for_only_from_trusted_proxies(start_server):
     rules = "GET /api/v1/students 1/h burst 2; /health* exempt; /metrics exempt"
     trusting = start_server(env={"RATE_LIMIT_ENABLED": "true", "RATE_LIMITS": rules,

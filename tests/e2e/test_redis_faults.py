@@ -76,7 +76,16 @@ def test_wrong_password_is_logged_and_requests_still_work(start_server, redis_se
                      what="handshake refusal logged")
     assert "not-the-password-42" not in srv.process.log_text(), "no secret in logs"
     sid = assert_json(api.post(STUDENTS, json=NEW), 201)["student_id"]
-    assert_json(api.get(student_path(sid)), 200)
+    # Reads go to the database, and say so: every one a MISS, counted as a cache error.
+    errors = {"cache": "students", "result": "error"}
+    before = metric(api, "cache_requests_total", errors)
+    for _ in range(3):
+        response = api.get(student_path(sid))
+        assert_json(response, 200)
+        assert response.headers["X-Cache"] == "MISS"
+    # Twice per read: the failed lookup, then the failed fill after reading the database.
+    assert metric(api, "cache_requests_total", errors) - before == 2 * 3
+    assert metric(api, "cache_requests_total", {"cache": "students", "result": "hit"}) == 0
     assert metric(api, "redis_connections_up") == 0
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import string
 import uuid
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlparse
@@ -229,6 +230,25 @@ def test_hostile_request_id_is_replaced(server, value):
     request_id = response.header("X-Request-ID")
     assert request_id and request_id != value, request_id
     assert REQUEST_ID_RE.match(request_id), request_id
+
+
+def test_request_id_character_set_is_exactly_the_readmes(server):
+    """README: a sane id is 1..128 of `[A-Za-z0-9._-]`. Every printable ASCII character is
+    tried alone inside an id: those of the set are echoed, every other one is replaced, so a
+    widened (or narrowed) set fails here, not only an overlong id."""
+    allowed = set(string.ascii_letters + string.digits + "._-")
+    wrong = []
+    with server.raw() as conn:
+        for char in map(chr, range(0x21, 0x7F)):
+            value = f"id{char}x"
+            conn.send(f"GET /health/live HTTP/1.1\r\nHost: x\r\nX-Request-ID: {value}\r\n\r\n"
+                      .encode())
+            response = conn.read_response()
+            assert response.status == 200, (char, response)
+            echoed = response.header("X-Request-ID") == value
+            if echoed != (char in allowed):
+                wrong.append(char)
+    assert not wrong, f"characters treated against the README's set: {wrong}"
 
 
 def test_request_id_with_embedded_newline_is_not_reflected(server):

@@ -111,6 +111,11 @@ def test_graceful_shutdown_under_load(start_server):
         body = json.loads(first_503[2])
         assert body == {"status": "not ready", "reason": "draining"}, body
         assert kept_response is not None and kept_response.status == 200, kept_response
+        # Step 1 of the README: answers during the delay say Connection: close, and the server
+        # closes the connection after the answer, so keep-alive clients move on.
+        assert (kept_response.header("Connection") or "").lower() == "close", \
+            kept_response.headers
+        assert kept.wait_closed(timeout=1), "kept-alive connection left open during the delay"
 
         try:
             code = srv.process.wait(timeout=DELAY + 5 - (time.monotonic() - t_signal))

@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import errno
 import os
+import signal
 import sqlite3
 import subprocess
+import time
 
 import pytest
 
 import harness
-from checks import STUDENTS, assert_json, assert_schema_missing_is_named, student_path
+from checks import STUDENTS, assert_json, assert_schema_missing_is_named, list_all, student_path
+from test_postgres_faults import WriteLoad
 
 needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="mounting a tmpfs needs root")
 
@@ -69,14 +72,15 @@ def test_full_disk_gives_503_then_recovers_without_restart(start_server, small_d
         if response.status_code == 201:
             acknowledged.append(response.json())
         else:
-            assert response.headers.get("Retry-After", "").isdigit(), response.headers
+            assert response.headers.get("Retry-After") == "1", response.headers
             assert response.json() == {"detail": "Service temporarily unavailable"}
     assert 503 in statuses, f"the full disk never surfaced: {statuses}"
     srv.wait_for_log(lambda r: r.get("msg") == "dependency unavailable"
                      and r.get("dependency") == "database" and r.get("request_id"),
                      what="dependency unavailable log line with a request id")
     metrics = api.get("/metrics").text
-    assert 'dependency_unavailable_total{dependency="database"}' in metrics, metrics[-2000:]
+    assert harness.metric_value(metrics, "dependency_unavailable_total",
+                                {"dependency": "database"}) >= 1
     # Reads of what was acknowledged keep working while writes fail.
     first = acknowledged[0]["student_id"]
     assert api.get(student_path(first)).status_code == 200
@@ -120,3 +124,29 @@ def test_an_unmigrated_sqlite_file_answers_503_naming_migrate(start_server, sre_
     srv.process.wait_for_url(srv.url("/health/ready"), timeout=10)
     assert srv.client().post("/api/v1/students", json={"first_name": "A", "last_name": "B",
                                                        "grade": 1}).status_code == 201
+
+
+@pytest.mark.slow
+def test_sigkill_under_write_load_loses_no_acknowledged_student(start_server):
+    """README (Durability): on SQLite a 201 means the row is on disk. Six clients write as
+    fast as they can, the API is killed with SIGKILL in the middle, and a new process on the
+    same file has every student that was answered 201. A SIGKILL keeps the kernel's page
+    cache, so this pins that no 201 leaves before its commit; what `synchronous=FULL` adds
+    against a power cut is beyond what a process can test."""
+    first = start_server(env={"WORKER_THREADS": "2"})
+    load = WriteLoad(first.base_url).start()
+    try:
+        harness.poll(lambda: load.statuses_since(0).count(201) >= 200, 20,
+                     what="200 students acknowledged")
+        first.process.send_signal(signal.SIGKILL)
+        assert first.process.wait(timeout=10) == -signal.SIGKILL
+        time.sleep(0.2)  # answers already on their way are recorded
+    finally:
+        load.stop()
+    acknowledged = {a[4]["student_id"] for a in load.answers if a[1] == 201}
+
+    second = start_server(env={"DATA_DIR": str(first.data_dir)})
+    stored = {s["student_id"] for s in list_all(second.client())}
+    missing = acknowledged - stored
+    assert not missing, f"{len(missing)} of {len(acknowledged)} acknowledged students lost"
+    print(f"\n{len(acknowledged)} acknowledged, {len(stored)} stored after SIGKILL")
