@@ -8,7 +8,7 @@ export CCACHE_MAXSIZE ?= 2G
 # Relative paths in the cache key: worktrees and fresh clones elsewhere reuse the same objects.
 export CCACHE_BASEDIR ?= $(CURDIR)
 
-.PHONY: all bootstrap web build run stack test unit-test e2e-test bench lint check-layers format slo clean
+.PHONY: all bootstrap web build run stack test unit-test e2e-test bench lint check-layers format slo clean mutants
 .PHONY: install deploy-test test-containers
 .PHONY: test-sanitize fuzz
 
@@ -82,6 +82,11 @@ fuzz: bootstrap
 
 bench: build
 	bench/run
+
+# Each mutation of scripts/mutants.toml planted alone in a scratch copy (build/mutants), rebuilt
+# through ccache and run against the tests that cover it: killed or survived, with the time.
+mutants: build
+	scripts/mutants
 
 # Format check and clang-tidy on the C++ files changed against origin/main (or all if none).
 lint: build check-layers

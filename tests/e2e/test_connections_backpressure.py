@@ -20,6 +20,9 @@ def served_live(srv) -> float:
 
 def test_a_pipelining_client_that_never_reads_is_held_back(start_server):
     srv = start_server(env={"REQUEST_TIMEOUT_SECONDS": "2", "WORKER_THREADS": "1"})
+    with srv.raw() as first:  # the series exists once a live probe was answered
+        first.send(harness.raw_request("GET", "/health/live"))
+        assert first.read_response().status == 200
     before = served_live(srv)
     pipelined = socket.create_connection((srv.host, srv.port))
     pipelined.setblocking(False)

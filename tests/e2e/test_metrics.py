@@ -105,8 +105,8 @@ def test_build_info_and_process_metrics(api, server):
     assert value_of(samples, "process_resident_memory_bytes") > 1_000_000
     open_fds = value_of(samples, "process_open_fds")
     assert 3 <= open_fds <= value_of(samples, "process_max_fds")
-    assert value_of(samples, "process_cpu_seconds_total") >= 0
-    assert value_of(samples, "http_requests_in_flight") >= 0
+    assert value_of(samples, "process_cpu_seconds_total") > 0  # starting alone takes 0.1 s+
+    assert value_of(samples, "http_requests_in_flight") == 1  # the scrape itself
 
 
 def test_route_label_is_template_not_raw_path(api, new_student):
