@@ -5,6 +5,7 @@
 #include "worker/event_consumer.h"
 
 #include <gtest/gtest.h>
+#include <prometheus/metric_family.h>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -203,6 +204,27 @@ TEST_F(EventConsumerTest, AppliesEachEventAndAcknowledgesTheBatch) {
   EXPECT_EQ(store.welcomes, 3);
   EXPECT_EQ(metrics.events(ChangeKind::created, Outcome::processed), 3U);
   EXPECT_TRUE(source.retried.empty());
+}
+
+// The producer's clock may run ahead of ours: its event then "arrived before it was
+// committed". The lag is recorded as 0, not as a negative time that would pull the
+// histogram's sum (and every average of it) down.
+TEST_F(EventConsumerTest, AnEventFromAClockAheadOfOursHasALagOfZero) {
+  std::string body = created_event("a", 7);
+  const std::string committed = "2026-11-30T08:00:00.000000Z";
+  body.replace(body.find(committed), committed.size(), "2100-01-01T00:00:00.000000Z");
+  source.batches.push_back({delivered(body, "1")});
+  run_until_drained();
+  ASSERT_EQ(ids(source.acknowledged), (std::vector<std::string>{"1"}));
+  for (const auto& family : metrics.Collect()) {
+    if (family.name == "worker_event_lag_seconds") {
+      ASSERT_EQ(family.metric.size(), 1U);
+      EXPECT_EQ(family.metric[0].histogram.sample_count, 1U);
+      EXPECT_EQ(family.metric[0].histogram.sample_sum, 0.0);
+      return;
+    }
+  }
+  FAIL() << "no worker_event_lag_seconds family";
 }
 
 TEST_F(EventConsumerTest, AnEventDeliveredAgainIsAcknowledgedWithoutApplyingItTwice) {
