@@ -80,12 +80,20 @@ def test_errors_open_the_breaker_after_three_calls_then_no_call_reaches_the_serv
     assert 0 < state["time_to_half_open_ms"] <= 60_000
 
     served = grade_service.requests_served()
+    latencies = []
     for _ in range(10):
         response, elapsed = timed_get(client, GRADES.format("STU-1"))
         assert response.json()["cached"] is True
         assert response.headers["X-Grades-Fallback"] == "circuit_open"
-        assert elapsed < 0.020, f"open breaker answered in {elapsed * 1000:.1f} ms"
+        latencies.append(elapsed)
     assert grade_service.requests_served() == served, "a call reached the grade service"
+    # README: about 1 ms once the breaker is open (measured 0.8 to 1.0 ms median). The median
+    # carries the figure; one answer delayed by this loaded machine's scheduling (33 ms was
+    # seen while other builds ran) is not the breaker's doing, a call waiting for the grade
+    # service's 500 ms timeout would be.
+    latencies.sort()
+    assert latencies[len(latencies) // 2] < 0.020, f"median {latencies[5] * 1000:.1f} ms"
+    assert latencies[-1] < 0.2, f"slowest {latencies[-1] * 1000:.1f} ms"
 
     metrics = client.get("/metrics").text
     assert 'circuit_breaker_state{name="grade-service"} 1' in metrics
