@@ -157,11 +157,12 @@ def test_two_instances_on_one_redis_admit_the_burst_once(start_server, redis_ser
 @pytest.mark.parametrize("store", ["in-process", "redis"])
 def test_buckets_refill_at_the_rule_rate_up_to_the_burst(start_server, redis_server, store):
     """A token bucket refills over time, in process and in Redis (the Lua script, on Redis'
-    own clock). `2/s burst 2`: the burst is spent, then 0.6 s later one token (1.2) is back,
-    not two; 1.1 s after that the bucket is full again (2.2, capped at 2), not fuller. The
-    margins (0.2 s, 0.4 s) absorb this loaded machine's delays between requests."""
+    own clock). `30/min burst 2`, a token every 2 s: the burst is spent, then 2.5 s later one
+    token (1.25) is back, not two; 4.5 s after that the bucket is full again (capped at 2),
+    not fuller. The margins (1.5 s, 2 s) absorb this loaded machine's delays between
+    requests: with a token every 0.5 s, three requests once took long enough to earn one."""
     env = {"RATE_LIMIT_ENABLED": "true", "WORKER_THREADS": "1",
-           "RATE_LIMITS": "GET /api/v1/students 2/s burst 2; /health* exempt; /metrics exempt"}
+           "RATE_LIMITS": "GET /api/v1/students 30/min burst 2; /health* exempt; /metrics exempt"}
     if store == "redis":
         env["REDIS_URL"] = redis_server().url
     srv = start_server(env=env)
@@ -175,9 +176,9 @@ def test_buckets_refill_at_the_rule_rate_up_to_the_burst(start_server, redis_ser
         return [api.get(STUDENTS).status_code for _ in range(n)]
 
     assert burst(3) == [200, 200, 429]
-    time.sleep(0.6)
-    assert burst(2) == [200, 429], "one token refilled in 0.6 s at 2/s"
-    time.sleep(1.1)
+    time.sleep(2.5)
+    assert burst(2) == [200, 429], "one token refilled in 2.5 s at one per 2 s"
+    time.sleep(4.5)
     assert burst(3) == [200, 200, 429], "refilled up to the burst, and no further"
     metrics = api.get("/metrics").text
     assert harness.metric_value(metrics, "rate_limit_fallback_decisions_total") == 0

@@ -229,6 +229,31 @@ TEST_F(RelayLoopTest, ABatchRefusedAsAWholeIsSentOneByOneToFindTheCulprit) {
   EXPECT_EQ(loop_->breaker().state(), resilience::BreakerState::closed);
 }
 
+// The batch is refused as a whole, and the destination then fails every row sent alone for
+// a transient reason (it went down meanwhile): that outage must reach the breaker as one,
+// not pass for rows that were merely not delivered.
+TEST_F(RelayLoopTest, ATransientFailureWhileSendingOneByOneCountsAgainstTheBreaker) {
+  add_rows(3);
+  destination_.script = [](const std::vector<OutboxMessage>& batch) {
+    if (batch.size() > 1) {
+      return ScriptedDestination::call_failed(
+          batch, aws::AwsError{400, "ValidationException", "item too large", false});
+    }
+    return ScriptedDestination::call_failed(
+        batch, aws::AwsError{0, "Transport", "connection refused", true});
+  };
+  start();
+  ASSERT_TRUE(
+      eventually([&] { return loop_->breaker().state() == resilience::BreakerState::open; }));
+  EXPECT_EQ(on_loop([&] { return delivered(); }), 0);
+  on_loop([&] {
+    for (const auto& row : store_.rows(OutboxTopic::events)) {
+      EXPECT_TRUE(row.undeliverable.empty()) << "a transient failure is no row's fault";
+    }
+    return 0;
+  });
+}
+
 TEST_F(RelayLoopTest, TransientFailuresOpenTheBreakerAndAProbeClosesIt) {
   add_rows(3);
   std::atomic<bool> healthy{false};
