@@ -21,17 +21,21 @@ from checks import STUDENTS
 
 STATEMENT_TIMEOUT_MS = 2000
 # "503 at once" when PostgreSQL is killed: the broken connection fails the statement in flight
-# and the pool refuses new ones while it reconnects, so no request waits on the database. The
-# measured slowest answer is well under 0.1 s; the bound allows for this shared 2-core machine,
-# where a test's own threads and other builds delay answers by up to about half a second. A
-# request that waited for a timeout (2 s statement timeout, 3 s driver deadline) fails it.
-AT_ONCE_SECONDS = 1.0
+# and the pool refuses new ones while it reconnects, so no request waits on the database.
+# Asserted twice: the median 503 is answered within AT_ONCE_SECONDS (measured: a few ms; the
+# bound allows for this shared 2-core machine, where other builds push the load average past
+# 20 and delay any answer by a few hundred ms), and no request took as long as the statement
+# timeout, which is what a request waiting on the database would take (slowest measured
+# under a load average of 28: 0.50 s).
+AT_ONCE_SECONDS = 0.25
+NO_WAIT_SECONDS = STATEMENT_TIMEOUT_MS / 1000
 # Backends frozen: the driver gives up a silent connection one second after the statement
-# timeout (1 s in that test); plus the same scheduling noise.
-FROZEN_DEADLINE_SECONDS = 1.0 + 1.0 + 0.5
-# Reconnect backoff is capped at 1 s (README: "connections come back within the backoff cap");
-# readiness is polled every 50 ms, and a loaded machine adds up to half a second.
-RECONNECT_SECONDS = 1.0 + 0.5
+# timeout (1 s in that test), plus the same scheduling noise.
+FROZEN_DEADLINE_SECONDS = 1.0 + 1.0 + 1.0
+# Reconnect backoff is capped at 1 s (README: "connections come back within the backoff cap";
+# measured 0.2 to 0.3 s); readiness is polled every 50 ms, and the loaded machine adds up to
+# a second.
+RECONNECT_SECONDS = 1.0 + 1.0
 
 
 @pytest.fixture
@@ -141,7 +145,10 @@ def test_sigkill_during_write_load_loses_no_acknowledged_student(start_server, o
     statuses = {a[1] for a in load.answers}
     assert statuses <= {201, 503}, f"unexpected statuses: {statuses}"
     slowest = max(a[2] for a in load.answers)
-    assert slowest <= AT_ONCE_SECONDS, f"a request took {slowest:.2f}s, not at once"
+    assert slowest < NO_WAIT_SECONDS, f"a request took {slowest:.2f}s: it waited on the database"
+    refused = sorted(a[2] for a in load.answers if a[1] == 503)
+    median = refused[len(refused) // 2]
+    assert median <= AT_ONCE_SECONDS, f"the median 503 took {median:.3f}s, not at once"
     for _, status, _, headers, body in load.answers:
         if status == 503:
             assert headers.get("Retry-After") == "1", headers  # the README's figure
@@ -152,7 +159,7 @@ def test_sigkill_during_write_load_loses_no_acknowledged_student(start_server, o
     missing = acknowledged - stored
     assert not missing, f"{len(missing)} students answered 201 are not in the table: {sorted(missing)[:5]}"
     print(f"{len(acknowledged)} acknowledged, {len(stored)} stored, "
-          f"{sum(1 for a in load.answers if a[1] == 503)} answered 503, slowest {slowest:.2f}s")
+          f"{len(refused)} answered 503 (median {median * 1000:.0f} ms), slowest {slowest:.2f}s")
 
     metrics = requests.get(srv.url("/metrics"), timeout=5).text
     assert harness.metric_value(metrics, "dependency_unavailable_total",
@@ -259,8 +266,9 @@ def test_statement_timeout_answers_503_and_other_requests_keep_flowing(start_ser
         assert response.status_code == 503, response.text
         assert response.headers.get("Retry-After") == "1"
         assert response.json() == {"detail": "Service temporarily unavailable"}
-        # Cancelled at the 1 s statement timeout (0.5 s of slack for this loaded machine).
-        assert 0.9 <= seconds <= 1.0 + 0.5, f"answered after {seconds:.2f}s"
+        # Cancelled by PostgreSQL at the 1 s statement timeout, not by the driver's deadline a
+        # second later (measured 1.0 to 1.1 s; the rest is slack for this loaded machine).
+        assert 0.9 <= seconds < 1.0 + 1.0, f"answered after {seconds:.2f}s"
     finally:
         holder.wait(timeout=20)
     metrics = api.get("/metrics").text
