@@ -40,6 +40,7 @@ App::App(const ServeConfig& config, store::StudentStore& store, store::EventStor
       audit_(std::make_unique<AuditApi>(events)),
       health_(std::make_unique<HealthApi>(lifecycle, store, std::string(core::version()))),
       service_info_(std::make_unique<ServiceInfoApi>(config.api, http_.metrics())),
+      slo_(std::make_unique<SloApi>(config.api)),
       last_known_grades_(std::make_unique<grades::LastKnownGrades>(
           kLastKnownGradesSlots, shared_cache_.get(), kLastKnownGradesSharedTtl)),
       grades_(std::make_unique<grades::GradesApi>(config.grades, http_.metrics().registry(),
@@ -50,6 +51,7 @@ App::App(const ServeConfig& config, store::StudentStore& store, store::EventStor
                                         rate_limiting_.get(), http_.metrics().registry())) {
   auto& router = http_.router();
   service_info_->register_routes(router);
+  slo_->register_routes(router);
   health_->register_routes(router);
   students_->register_routes(router);
   stats_->register_routes(router);
@@ -88,6 +90,7 @@ App::App(const ServeConfig& config, store::StudentStore& store, store::EventStor
   middlewares.push_back(
       std::make_shared<service::ChaosMiddleware>(*chaos_, http_.metrics().registry()));
   http_.start_chain(std::move(middlewares), io_threads);
+  slo_->start(http_.metrics(), http_.router());
 }
 
 void App::on_io_thread_start(unsigned /*index*/, const http::asio::any_io_executor& executor) {

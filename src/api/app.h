@@ -17,6 +17,7 @@
 #include "api/rate_limiting.h"
 #include "api/serve_config.h"
 #include "api/service_info.h"
+#include "api/slo.h"
 #include "api/stats.h"
 #include "api/student_response_cache.h"
 #include "api/students.h"
@@ -76,6 +77,8 @@ class App {
   std::unique_ptr<AuditApi> audit_;
   std::unique_ptr<HealthApi> health_;
   std::unique_ptr<ServiceInfoApi> service_info_;
+  // Reads http_'s metrics on a thread of its own: declared after http_, so it stops first.
+  std::unique_ptr<SloApi> slo_;
   std::unique_ptr<grades::LastKnownGrades> last_known_grades_;
   std::unique_ptr<grades::GradesApi> grades_;
   std::unique_ptr<service::ChaosState> chaos_;
