@@ -244,8 +244,10 @@ def test_one_write_is_followed_from_the_apis_log_to_the_workers(stack):
     assert answer.status_code == 201, answer.text
     _, _, api_span, _ = answer.headers["traceparent"].split("-")
 
-    (api_line,) = [r for r in json_lines(stack.server.process)
-                   if r.get("msg") == "student created" and r.get("trace_id") == trace]
+    def api_lines():  # written by the log's background thread: it may take a moment
+        return [r for r in json_lines(stack.server.process)
+                if r.get("msg") == "student created" and r.get("trace_id") == trace]
+    (api_line,) = harness.poll(api_lines, 10, what="the API's line of the write")
     assert api_line["span_id"] == api_span
     assert api_line["request_id"] == "follow-this-write"
 

@@ -54,8 +54,8 @@ TEST_F(SloTrackerTest, AnObjectiveWithoutEventsHasItsWholeBudget) {
   EXPECT_EQ(status[0].total, 0U);
   EXPECT_FALSE(status[0].sli);
   EXPECT_DOUBLE_EQ(status[0].budget_remaining, 1.0);
-  EXPECT_DOUBLE_EQ(status[0].budget_minutes, 1440 * 0.01);
-  EXPECT_DOUBLE_EQ(status[0].budget_remaining_minutes, 14.4);
+  EXPECT_NEAR(status[0].budget_minutes, 1440 * 0.01, 1e-9);  // 1 - 0.99 is not 0.01 exactly
+  EXPECT_NEAR(status[0].budget_remaining_minutes, 14.4, 1e-9);
   EXPECT_FALSE(status[0].burn_rates[0]);
 }
 
