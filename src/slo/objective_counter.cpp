@@ -24,9 +24,11 @@ std::string ruled_out_by(const SeriesSelector& selector, const TargetLabels& tar
   for (const auto& matcher : selector.matchers()) {
     for (const auto& [label, value] : target) {
       if (matcher.label == label && !matcher.matches(value)) {
-        return "counted by another process: its SLI selects " + label + "=\"" + matcher.value +
-               "\", and this process is " + label + "=\"" + value +
-               "\"; Prometheus has the fleet-wide figures";
+        std::string why = "counted by another process: its SLI selects ";
+        why.append(label).append("=\"").append(matcher.value);
+        why.append("\", and this process is ").append(label).append("=\"").append(value);
+        why.append("\"; Prometheus has the fleet-wide figures");
+        return why;
       }
     }
   }

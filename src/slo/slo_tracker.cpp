@@ -155,6 +155,7 @@ std::vector<ObjectiveHistory> SloTracker::history(std::int64_t minutes) const {
     history.objective = tracked.objective;
     SlidingWindow whole(ring, tracked.window_minutes, first);
     std::vector<SlidingWindow> burns;
+    burns.reserve(kBurnRateWindowMinutes.size());
     for (auto length : kBurnRateWindowMinutes) {
       burns.emplace_back(ring, length, first);
     }
