@@ -5,7 +5,7 @@
 // and http_request_duration_seconds (method, route), summed over methods.
 //
 // Memory is fixed: per route a MinuteRing of kHistoryMinutes minutes x (2 + buckets) counts
-// (the API's 30 routes and 15 buckets: 2.2 MiB). The p99 is estimated from the latency
+// (30 routes and 15 buckets: 1.4 MiB). The p99 is estimated from the latency
 // histogram's buckets as PromQL's histogram_quantile does: linear within the bucket it falls
 // in, and the highest finite bound when it falls in +Inf.
 #pragma once
