@@ -1,12 +1,6 @@
 #include "api/service_info.h"
 
-#include <fstream>
-#include <sstream>
-
-#include "api/web_dir.h"
 #include "core/build_info.h"
-#include "core/log.h"
-#include "http/local_reply.h"
 #include "http/responses.h"
 
 namespace sre::api::embedded {
@@ -26,16 +20,6 @@ constexpr std::string_view kDocsPolicy =
     "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; form-action 'self'; "
     "base-uri 'none'; frame-ancestors 'none'";
 
-std::optional<std::string> read_file(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) {
-    return std::nullopt;
-  }
-  std::ostringstream content;
-  content << file.rdbuf();
-  return content.str();
-}
-
 http::Response text_response(const http::Request& request, std::string_view content_type,
                              std::string body) {
   http::Response response{Status::ok, request.version()};
@@ -47,26 +31,20 @@ http::Response text_response(const http::Request& request, std::string_view cont
 }  // namespace
 
 ServiceInfoApi::ServiceInfoApi(const ApiOptions& options, obs::Metrics& metrics)
-    : options_(options), metrics_(metrics) {
-  const std::string web_dir = options.web_dir.empty() ? default_web_dir() : options.web_dir;
-  const std::string swagger = web_dir + "/node_modules/swagger-ui-dist/";
-  load_asset("docs.html", web_dir + "/docs.html", "text/html; charset=utf-8");
-  load_asset("docs-init.js", web_dir + "/docs-init.js", "text/javascript");
-  load_asset("swagger-ui.css", swagger + "swagger-ui.css", "text/css");
-  load_asset("swagger-ui-bundle.js", swagger + "swagger-ui-bundle.js", "text/javascript");
-  load_asset("favicon-32x32.png", swagger + "favicon-32x32.png", "image/png");
-}
-
-void ServiceInfoApi::load_asset(const std::string& name, const std::string& path,
-                                std::string content_type) {
-  auto body = read_file(path);
-  if (!body) {
-    log::warn("docs asset missing; /docs will answer 503 (run `make build` to install it)",
-              {{"asset", name}, {"path", path}});
-    return;
-  }
-  assets_[name] = Asset{std::move(content_type), std::move(*body)};
-}
+    : options_(options),
+      metrics_(metrics),
+      docs_page_(
+          {.title = "API docs page",
+           .route = "/docs",
+           .policy = kDocsPolicy,
+           .html = "docs.html",
+           .assets = {{"docs-init.js", "docs-init.js", "text/javascript"},
+                      {"swagger-ui.css", "node_modules/swagger-ui-dist/swagger-ui.css", "text/css"},
+                      {"swagger-ui-bundle.js", "node_modules/swagger-ui-dist/swagger-ui-bundle.js",
+                       "text/javascript"},
+                      {"favicon-32x32.png", "node_modules/swagger-ui-dist/favicon-32x32.png",
+                       "image/png"}}},
+          options.web_dir) {}
 
 void ServiceInfoApi::register_routes(http::Router& router) {
   router.add(http::Verb::get, "/", http::RouteTag::operational,
@@ -75,10 +53,7 @@ void ServiceInfoApi::register_routes(http::Router& router) {
              [this](auto& ctx) { return metrics(ctx); });
   router.add(http::Verb::get, "/openapi.json", http::RouteTag::operational,
              [this](auto& ctx) { return openapi(ctx); });
-  router.add(http::Verb::get, "/docs", http::RouteTag::operational,
-             [this](auto& ctx) { return docs_page(ctx); });
-  router.add(http::Verb::get, "/docs/assets/{file}", http::RouteTag::operational,
-             [this](auto& ctx) { return docs_asset(ctx); });
+  docs_page_.register_routes(router);
 }
 
 http::asio::awaitable<http::Response> ServiceInfoApi::root(http::RequestContext& ctx) {
@@ -96,30 +71,6 @@ http::asio::awaitable<http::Response> ServiceInfoApi::metrics(http::RequestConte
 
 http::asio::awaitable<http::Response> ServiceInfoApi::openapi(http::RequestContext& ctx) {
   co_return text_response(ctx.request, "application/json", std::string(embedded::openapi_json));
-}
-
-http::asio::awaitable<http::Response> ServiceInfoApi::docs_page(http::RequestContext& ctx) {
-  auto page = assets_.find("docs.html");
-  if (page == assets_.end()) {
-    co_return http::local_reply::error(ctx.request, Status::service_unavailable,
-                                       "API docs page is not installed");
-  }
-  auto response = text_response(ctx.request, page->second.content_type, page->second.body);
-  response.set("Content-Security-Policy", kDocsPolicy);
-  response.set("X-Content-Type-Options", "nosniff");
-  co_return response;
-}
-
-http::asio::awaitable<http::Response> ServiceInfoApi::docs_asset(http::RequestContext& ctx) {
-  std::string_view name = ctx.path_param("file");
-  auto asset = assets_.find(name);
-  if (asset == assets_.end() || name == "docs.html") {
-    co_return http::local_reply::not_found(ctx.request);
-  }
-  auto response = text_response(ctx.request, asset->second.content_type, asset->second.body);
-  response.set(field::field::cache_control, "public, max-age=3600");
-  response.set("X-Content-Type-Options", "nosniff");
-  co_return response;
 }
 
 }  // namespace sre::api

@@ -2,10 +2,8 @@
 // API documentation: GET /openapi.json, GET /docs and the docs page's assets.
 #pragma once
 
-#include <map>
-#include <string>
-
 #include "api/api_options.h"
+#include "api/page_assets.h"
 #include "http/router.h"
 #include "obs/metrics.h"
 
@@ -13,28 +11,19 @@ namespace sre::api {
 
 class ServiceInfoApi {
  public:
-  // Loads the docs page and its assets from options.web_dir (or, when it is empty, from
-  // default_web_dir()) into memory, once, at startup.
+  // Loads the docs page and its assets from options.web_dir (see PageAssets), once.
   ServiceInfoApi(const ApiOptions& options, obs::Metrics& metrics);
 
   void register_routes(http::Router& router);
 
  private:
-  struct Asset {
-    std::string content_type;
-    std::string body;
-  };
-  void load_asset(const std::string& name, const std::string& path, std::string content_type);
-
   http::asio::awaitable<http::Response> root(http::RequestContext& ctx);
   http::asio::awaitable<http::Response> metrics(http::RequestContext& ctx);
   http::asio::awaitable<http::Response> openapi(http::RequestContext& ctx);
-  http::asio::awaitable<http::Response> docs_page(http::RequestContext& ctx);
-  http::asio::awaitable<http::Response> docs_asset(http::RequestContext& ctx);
 
   const ApiOptions& options_;
   obs::Metrics& metrics_;
-  std::map<std::string, Asset, std::less<>> assets_;
+  PageAssets docs_page_;
 };
 
 }  // namespace sre::api

@@ -2,10 +2,7 @@
 
 #include <boost/json.hpp>
 #include <charconv>
-#include <fstream>
-#include <sstream>
 
-#include "api/web_dir.h"
 #include "core/clock.h"
 #include "core/log.h"
 #include "http/local_reply.h"
@@ -19,7 +16,6 @@ namespace sre::api {
 
 using http::Status;
 namespace json = boost::json;
-namespace field = http::beast_http;
 
 namespace {
 
@@ -39,16 +35,6 @@ constexpr std::string_view kPagePolicy =
     "connect-src 'self'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'";
 
 constexpr std::int64_t kDefaultHistoryMinutes = 60;
-
-std::optional<std::string> read_file(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) {
-    return std::nullopt;
-  }
-  std::ostringstream content;
-  content << file.rdbuf();
-  return content.str();
-}
 
 json::value optional_number(const std::optional<double>& value) {
   return value ? json::value(*value) : json::value(nullptr);
@@ -118,37 +104,24 @@ std::optional<std::int64_t> history_minutes(const http::RequestContext& ctx) {
 
 }  // namespace
 
-SloApi::SloApi(const ApiOptions& options) {
-  // The same place as the docs page's assets (api/service_info.cpp).
-  const std::string web_dir = options.web_dir.empty() ? default_web_dir() : options.web_dir;
-  const std::string uplot = web_dir + "/node_modules/uplot/dist/";
-  load_asset("slo.html", web_dir + "/slo.html", "text/html; charset=utf-8");
-  load_asset("slo.js", web_dir + "/slo.js", "text/javascript");
-  load_asset("slo.css", web_dir + "/slo.css", "text/css");
-  load_asset("uPlot.iife.min.js", uplot + "uPlot.iife.min.js", "text/javascript");
-  load_asset("uPlot.min.css", uplot + "uPlot.min.css", "text/css");
-}
-
-void SloApi::load_asset(const std::string& name, const std::string& path,
-                        std::string content_type) {
-  auto body = read_file(path);
-  if (!body) {
-    log::warn("SLO page asset missing; /slo will answer 503 (run `make build` to install it)",
-              {{"asset", name}, {"path", path}});
-    return;
-  }
-  assets_[name] = Asset{std::move(content_type), std::move(*body)};
-}
+SloApi::SloApi(const ApiOptions& options)
+    : page_({.title = "SLO page",
+             .route = "/slo",
+             .policy = kPagePolicy,
+             .html = "slo.html",
+             .assets = {{"slo.js", "slo.js", "text/javascript"},
+                        {"slo.css", "slo.css", "text/css"},
+                        {"uPlot.iife.min.js", "node_modules/uplot/dist/uPlot.iife.min.js",
+                         "text/javascript"},
+                        {"uPlot.min.css", "node_modules/uplot/dist/uPlot.min.css", "text/css"}}},
+            options.web_dir) {}
 
 void SloApi::register_routes(http::Router& router) {
   router.add(http::Verb::get, "/api/v1/slo", http::RouteTag::operational,
              [this](auto& ctx) { return objectives(ctx); });
   router.add(http::Verb::get, "/api/v1/slo/history", http::RouteTag::operational,
              [this](auto& ctx) { return history(ctx); });
-  router.add(http::Verb::get, "/slo", http::RouteTag::operational,
-             [this](auto& ctx) { return page(ctx); });
-  router.add(http::Verb::get, "/slo/assets/{file}", http::RouteTag::operational,
-             [this](auto& ctx) { return asset(ctx); });
+  page_.register_routes(router);
 }
 
 void SloApi::start(obs::Metrics& metrics, const http::Router& router) {
@@ -229,34 +202,6 @@ http::asio::awaitable<http::Response> SloApi::history(http::RequestContext& ctx)
                                  {"times", std::move(times)},
                                  {"objectives", std::move(objectives)},
                                  {"routes", std::move(routes)}});
-}
-
-http::asio::awaitable<http::Response> SloApi::page(http::RequestContext& ctx) {
-  auto page = assets_.find("slo.html");
-  if (page == assets_.end()) {
-    co_return http::local_reply::error(ctx.request, Status::service_unavailable,
-                                       "SLO page is not installed");
-  }
-  http::Response response{Status::ok, ctx.request.version()};
-  response.set(field::field::content_type, page->second.content_type);
-  response.set("Content-Security-Policy", kPagePolicy);
-  response.set("X-Content-Type-Options", "nosniff");
-  response.body() = page->second.body;
-  co_return response;
-}
-
-http::asio::awaitable<http::Response> SloApi::asset(http::RequestContext& ctx) {
-  std::string_view name = ctx.path_param("file");
-  auto asset = assets_.find(name);
-  if (asset == assets_.end() || name == "slo.html") {
-    co_return http::local_reply::not_found(ctx.request);
-  }
-  http::Response response{Status::ok, ctx.request.version()};
-  response.set(field::field::content_type, asset->second.content_type);
-  response.set(field::field::cache_control, "public, max-age=3600");
-  response.set("X-Content-Type-Options", "nosniff");
-  response.body() = asset->second.body;
-  co_return response;
 }
 
 }  // namespace sre::api

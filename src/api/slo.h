@@ -9,11 +9,10 @@
 // and that Prometheus is the fleet-wide truth.
 #pragma once
 
-#include <map>
 #include <memory>
-#include <string>
 
 #include "api/api_options.h"
+#include "api/page_assets.h"
 #include "http/router.h"
 #include "obs/metrics.h"
 #include "slo/instance_slo.h"
@@ -31,19 +30,11 @@ class SloApi {
   void start(obs::Metrics& metrics, const http::Router& router);
 
  private:
-  struct Asset {
-    std::string content_type;
-    std::string body;
-  };
-  void load_asset(const std::string& name, const std::string& path, std::string content_type);
-
   http::asio::awaitable<http::Response> objectives(http::RequestContext& ctx);
   http::asio::awaitable<http::Response> history(http::RequestContext& ctx);
-  http::asio::awaitable<http::Response> page(http::RequestContext& ctx);
-  http::asio::awaitable<http::Response> asset(http::RequestContext& ctx);
 
   std::unique_ptr<slo::InstanceSlo> slo_;
-  std::map<std::string, Asset, std::less<>> assets_;
+  PageAssets page_;
 };
 
 }  // namespace sre::api

@@ -54,3 +54,22 @@ def test_build_tree_binary_serves_docs_from_the_source_tree(sre_binary, start_se
     page = server.client().get("/docs")
     assert page.status_code == 200, page.text
     assert page.text == (harness.REPO_ROOT / "web" / "docs.html").read_text()
+
+
+def test_pages_not_installed_answer_503_and_the_server_runs(start_server, tmp_path):
+    empty = tmp_path / "no-web"
+    empty.mkdir()
+    server = start_server(env={"WEB_DIR": str(empty)})
+    api = server.client()
+    for page, title, asset in (("/docs", "API docs page", "docs-init.js"),
+                               ("/slo", "SLO page", "slo.js")):
+        answer = api.get(page)
+        assert answer.status_code == 503, (page, answer.text)
+        assert answer.json() == {"detail": f"{title} is not installed"}
+        assert api.get(f"{page}/assets/{asset}").status_code == 404
+        # The start-up log says which file was missing and what to run.
+        server.wait_for_log(lambda r, title=title: r.get("level") == "warn"
+                            and r.get("msg", "").startswith(f"{title} missing")
+                            and "make build" in r["msg"]
+                            and r.get("path", "").startswith(str(empty)))
+    assert api.get("/health/ready").status_code == 200

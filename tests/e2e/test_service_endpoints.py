@@ -117,6 +117,28 @@ def test_docs_page_and_assets(api):
     assert any("openapi.json" in t for t in texts), "docs page never mentions /openapi.json"
 
 
+def test_docs_page_and_assets_headers(api):
+    page = api.get("/docs")
+    policy = page.headers["Content-Security-Policy"]
+    # Swagger UI sets inline styles; no inline script, nothing from elsewhere, no framing.
+    assert "default-src 'none'" in policy and "script-src 'self';" in policy
+    assert "frame-ancestors 'none'" in policy and "unsafe-eval" not in policy
+    assert page.headers["X-Content-Type-Options"] == "nosniff"
+    assert "Cache-Control" not in page.headers, "the page is not cached: it names the assets"
+    for asset, content_type in (("swagger-ui-bundle.js", "text/javascript"),
+                                ("swagger-ui.css", "text/css"),
+                                ("favicon-32x32.png", "image/png")):
+        answer = api.get(f"/docs/assets/{asset}")
+        assert answer.headers["Content-Type"] == content_type, asset
+        assert answer.headers["Cache-Control"] == "public, max-age=3600", asset
+        assert answer.headers["X-Content-Type-Options"] == "nosniff", asset
+        assert "Content-Security-Policy" not in answer.headers, asset
+
+
+def test_docs_page_itself_is_not_an_asset(api):
+    assert api.get("/docs/assets/docs.html").status_code == 404
+
+
 def test_docs_asset_missing_is_404(api):
     response = api.get("/docs/assets/does-not-exist-8d1f.js")
     assert response.status_code == 404
