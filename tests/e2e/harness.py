@@ -810,7 +810,11 @@ class TcpProxy:
 
     ``cut()`` is a network partition: open connections are reset and new ones refused (the
     listening socket closes), while the target keeps running with its state. ``restore()``
-    listens again on the same port."""
+    listens again on the same port.
+
+    ``hold()`` stalls the target as its clients see it, for as long as a test needs rather
+    than for a time: what clients send is kept (``held()`` shows it) until ``release()``
+    passes it on, in order and in one piece, so the target answers it all at once."""
 
     def __init__(self, target_port: int, port: int | None = None):
         import threading
@@ -821,6 +825,8 @@ class TcpProxy:
         self._listener: socket.socket | None = None
         self._connections: list[socket.socket] = []
         self._accepting: threading.Thread | None = None
+        self._holding = False
+        self._held: dict[socket.socket, bytearray] = {}  # by upstream socket
 
     @property
     def url(self) -> str:
@@ -844,6 +850,10 @@ class TcpProxy:
             listener, self._listener = self._listener, None
             connections, self._connections = self._connections, []
         if listener is not None:
+            try:  # wakes the accepting thread; a close alone leaves it blocked in accept()
+                listener.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
             listener.close()
         for connection in connections:
             try:  # RST rather than FIN: the peer sees the link die, not a clean close
@@ -856,6 +866,24 @@ class TcpProxy:
             self._accepting.join(timeout=5)
 
     stop = cut
+
+    def hold(self) -> None:
+        with self._lock:
+            self._holding = True
+
+    def held(self) -> bytes:
+        with self._lock:
+            return b"".join(self._held.values())
+
+    def release(self) -> None:
+        with self._lock:  # a pipe thread waits: nothing new overtakes what was held
+            self._holding = False
+            held, self._held = self._held, {}
+            for upstream, data in held.items():
+                try:
+                    upstream.sendall(data)
+                except OSError:
+                    pass
 
     def _accept(self, listener: socket.socket) -> None:
         while True:
@@ -874,17 +902,22 @@ class TcpProxy:
                     upstream.close()
                     return
                 self._connections += [client, upstream]
-            for source, sink in ((client, upstream), (upstream, client)):
-                self._threading.Thread(target=self._pipe, args=(source, sink),
+            for source, sink, holdable in ((client, upstream, True),
+                                           (upstream, client, False)):
+                self._threading.Thread(target=self._pipe, args=(source, sink, holdable),
                                        daemon=True).start()
 
-    @staticmethod
-    def _pipe(source: socket.socket, sink: socket.socket) -> None:
+    def _pipe(self, source: socket.socket, sink: socket.socket, holdable: bool) -> None:
         try:
             while True:
                 data = source.recv(65536)
                 if not data:
                     break
+                if holdable:
+                    with self._lock:
+                        if self._holding:
+                            self._held.setdefault(sink, bytearray()).extend(data)
+                            continue
                 sink.sendall(data)
         except OSError:
             pass

@@ -270,39 +270,43 @@ def test_login_is_rate_limited_per_user_name_from_any_address(start_server, tmp_
 @pytest.mark.slow
 def test_a_login_storm_sheds_and_never_stalls_other_requests(start_server, tmp_path):
     env = {"USERS_FILE": str(tmp_path / "users"), "LOGIN_THREADS": "1", "LOGIN_QUEUE": "2",
-           "WORKER_THREADS": "2", "ACCESS_LOG_SAMPLE_RATE": "0"}
+           "WORKER_THREADS": "1", "ACCESS_LOG_SAMPLE_RATE": "0"}
     add_user(env, tmp_path, "ada", "reader", "correct horse battery")
     server = start_server(env=env)
-    live = server.url("/health/live")
+    login, live = server.url("/auth/token"), server.url("/health/live")
+
+    def timed_login(session):
+        started = time.perf_counter()
+        status = session.post(login, timeout=10,
+                              data={"username": "ada", "password": "wrong"}).status_code
+        return status, time.perf_counter() - started
+
+    # What one argon2id check costs on this machine now, the yardstick of a stall: the bound
+    # below is a fraction of it, not a time, so a slow or busy machine moves both together.
+    with requests.Session() as session:
+        one_check = statistics.median(timed_login(session)[1] for _ in range(5))
 
     def probe_latencies(seconds):
-        session = requests.Session()
         latencies = []
-        stop_at = time.monotonic() + seconds
-        while time.monotonic() < stop_at:
-            started = time.perf_counter()
-            assert session.get(live, timeout=5).status_code == 200
-            latencies.append(time.perf_counter() - started)
-            time.sleep(0.005)
-        session.close()
+        with requests.Session() as session:
+            stop_at = time.monotonic() + seconds
+            while time.monotonic() < stop_at:
+                started = time.perf_counter()
+                assert session.get(live, timeout=10).status_code == 200
+                latencies.append(time.perf_counter() - started)
+                time.sleep(0.005)
         return latencies
 
-    def p99(values):
-        return sorted(values)[int(len(values) * 0.99) - 1]
-
-    quiet = probe_latencies(1.0)
     statuses = []
     lock = threading.Lock()
     stop = threading.Event()
 
     def storm():
-        session = requests.Session()
-        while not stop.is_set():
-            status = session.post(server.url("/auth/token"), timeout=10,
-                                  data={"username": "ada", "password": "wrong"}).status_code
-            with lock:
-                statuses.append(status)
-        session.close()
+        with requests.Session() as session:
+            while not stop.is_set():
+                status, _ = timed_login(session)
+                with lock:
+                    statuses.append(status)
 
     attackers = [threading.Thread(target=storm) for _ in range(8)]
     for thread in attackers:
@@ -315,9 +319,11 @@ def test_a_login_storm_sheds_and_never_stalls_other_requests(start_server, tmp_p
         for thread in attackers:
             thread.join()
     assert set(statuses) <= {401, 503} and 503 in statuses and 401 in statuses
-    # An argon2id check takes tens of milliseconds; were it on an I/O thread, probes would
-    # wait behind it. They do not: the p99 stays within a few milliseconds of the quiet one.
-    assert p99(stormy) < max(4 * p99(quiet), 0.15), (p99(quiet), p99(stormy))
+    # With one I/O thread, a check run on it would hold every probe behind it (and behind the
+    # checks queued before the probe): the typical probe would wait a check or more. Off the
+    # I/O thread the typical probe waits for none. (The median, not the tail: the tail is the
+    # machine's scheduling, shared by this process's nine client threads.)
+    assert statistics.median(stormy) < one_check / 2, (statistics.median(stormy), one_check)
     metrics = requests.get(server.url("/metrics"), timeout=5).text
     assert harness.metric_value(metrics, "auth_logins_total", {"outcome": "busy"}) >= 1
 

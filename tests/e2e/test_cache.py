@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import concurrent.futures
 import json
-import time
 
 import harness
 from checks import STUDENTS, assert_json, student_path
@@ -117,15 +116,20 @@ def test_redis_cache_is_invalidated_by_put_and_delete(start_server, redis_server
 
 
 def test_concurrent_misses_load_the_store_once(start_server, redis_server):
-    # Redis is made to stall (DEBUG SLEEP) so that 20 concurrent reads of one uncached key
-    # all miss together on the single I/O thread; single flight must load the store once.
+    # Twenty reads of one uncached key on the single I/O thread must all be misses at the same
+    # time; single flight must then load the store once. A proxy holds the lookups on their
+    # way to Redis until all twenty are there (counted, not timed: a stall of fixed length let
+    # a slow machine send some reads after it ended), then lets Redis answer them together.
     redis = redis_server()
-    srv = start_server(env={"REDIS_URL": redis.url, "WORKER_THREADS": "1",
-                            "REDIS_TIMEOUT_MS": "5000"})
+    link = harness.start_proxy(redis.port)
+    srv = start_server(env={"REDIS_URL": f"redis://{harness.LOOPBACK}:{link.port}",
+                            "WORKER_THREADS": "1", "REDIS_TIMEOUT_MS": "60000"})
     api = srv.client()
     sid = create(api)["student_id"]
-    clients = [srv.client() for _ in range(20)]
-    for client in clients:  # open the connections before Redis stalls
+    key = f"student:{sid}".encode()
+    lookup = b"*2\r\n$3\r\nGET\r\n$%d\r\n%s\r\n" % (len(key), key)
+    clients = [srv.client(timeout=60) for _ in range(20)]
+    for client in clients:  # open the connections before the lookups are held
         assert client.get("/health/live").status_code == 200
 
     def loads() -> float:
@@ -133,14 +137,21 @@ def test_concurrent_misses_load_the_store_once(start_server, redis_server):
                                     {"cache": "students"})
 
     before = loads()
-    with concurrent.futures.ThreadPoolExecutor(max_workers=21) as pool:
-        stall = pool.submit(redis.cli, "DEBUG", "SLEEP", "0.5")
-        time.sleep(0.1)
-        reads = [pool.submit(c.get, student_path(sid)) for c in clients]
-        results = [r.result() for r in reads]
-        assert stall.result() == "OK"
+    link.hold()
+    try:
+        with concurrent.futures.ThreadPoolExecutor(max_workers=20) as pool:
+            reads = [pool.submit(c.get, student_path(sid)) for c in clients]
+            harness.poll(lambda: link.held().count(lookup) == 20, timeout=50,
+                         what="twenty lookups of the key held on their way to Redis")
+            assert not any(r.done() for r in reads), "a read was answered without its lookup"
+            link.release()
+            results = [r.result() for r in reads]
+    finally:
+        link.release()
+        link.stop()
     assert all(r.status_code == 200 and r.headers["X-Cache"] == "MISS" for r in results), \
         [(r.status_code, r.headers.get("X-Cache")) for r in results]
     assert loads() - before == 1, "twenty concurrent misses of one key, one store read"
+    assert redis.cli("EXISTS", key.decode()) == "1", "the one load filled the cache"
     for client in clients:
         client.close()
