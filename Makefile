@@ -50,7 +50,8 @@ unit-test:
 # The suites that talk to the API through the session `server` fixture run a second time
 # with PostgreSQL behind it (the rest, and the PostgreSQL fault and migration tests, run once).
 E2E_STORE_SUITES := $(addprefix tests/e2e/,test_students.py test_validation.py \
-  test_concurrency.py test_hostile_inputs.py test_metrics.py test_logs.py test_service_endpoints.py)
+  test_concurrency.py test_hostile_inputs.py test_metrics.py test_logs.py test_service_endpoints.py \
+  test_paging.py)
 
 e2e-test:
 	SRE_PLAYGROUND_BIN=$(CURDIR)/$(BUILD_DIR)/sre-playground $(PYTHON) -m pytest tests/e2e -q

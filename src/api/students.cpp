@@ -1,5 +1,7 @@
 #include "api/students.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <boost/json/serialize.hpp>
 #include <iterator>
@@ -60,6 +62,13 @@ std::variant<std::optional<std::string>, http::Response> idempotency_key_of(
   return std::optional<std::string>(key);
 }
 
+// RFC 8288's `next` link: a relative URL of the page after `last`, with the same limit. It is
+// a keyset link whichever way this page was asked for, so a client that follows links leaves
+// OFFSET paging (whose cost grows with the skip) after its first page.
+std::string next_page_link(const domain::Student& last, int limit) {
+  return fmt::format(R"(<{}?after={}&limit={}>; rel="next")", kCollection, last.student_id, limit);
+}
+
 }  // namespace
 
 void StudentsApi::register_routes(http::Router& router) {
@@ -109,17 +118,31 @@ http::asio::awaitable<http::Response> StudentsApi::create(http::RequestContext& 
 }
 
 http::asio::awaitable<http::Response> StudentsApi::list(http::RequestContext& ctx) {
-  auto page = domain::validate_page(ctx.query_params("skip"), ctx.query_params("limit"));
-  if (auto* errors = std::get_if<domain::FieldErrors>(&page)) {
+  auto valid = domain::validate_page(ctx.query_params("skip"), ctx.query_params("limit"),
+                                     ctx.query_params("after"));
+  if (auto* errors = std::get_if<domain::FieldErrors>(&valid)) {
     co_return http::local_reply::validation_failed(ctx.request, *errors);
   }
-  auto students = co_await students_.list(std::get<domain::Page>(page));
+  const int limit = std::get<domain::Page>(valid).limit;
+  auto listed = co_await students_.list(std::get<domain::Page>(std::move(valid)));
+  if (std::holds_alternative<store::UnknownCursor>(listed)) {
+    co_return http::local_reply::validation_failed(
+        ctx.request, {{{"query", "after"},
+                       "No student has this id: it was deleted since it was read, or never "
+                       "existed; resume from an earlier page",
+                       "value_error"}});
+  }
+  const auto& [students, more] = std::get<store::StudentPage>(listed);
   boost::json::array items;
   items.reserve(students.size());
   for (const auto& student : students) {
     items.emplace_back(domain::to_json(student));
   }
-  co_return http::json_response(ctx.request, Status::ok, items);
+  auto response = http::json_response(ctx.request, Status::ok, items);
+  if (more) {
+    response.set(http::beast_http::field::link, next_page_link(students.back(), limit));
+  }
+  co_return response;
 }
 
 http::asio::awaitable<http::Response> StudentsApi::get(http::RequestContext& ctx) {

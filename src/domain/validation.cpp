@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cmath>
 
+#include "core/ids.h"
 #include "core/utf8.h"
 
 namespace sre::domain {
@@ -211,6 +212,20 @@ std::optional<std::int64_t> query_integer(const std::vector<std::string>& texts,
   return value;
 }
 
+// Every value of `after` must be a student id as generated (the last counts); nullopt for
+// none, or on the first bad value with its error appended to `errors`.
+std::optional<std::string> query_student_id(const std::vector<std::string>& texts,
+                                            std::string_view name, FieldErrors& errors) {
+  for (const std::string& text : texts) {
+    if (!core::is_generated_student_id(text)) {
+      errors.push_back(error_at("query", name, "String should match pattern '^STU-[0-9A-F]{8}$'",
+                                "string_pattern_mismatch"));
+      return std::nullopt;
+    }
+  }
+  return texts.empty() ? std::nullopt : std::optional<std::string>(texts.back());
+}
+
 }  // namespace
 
 std::variant<StudentFields, FieldErrors> validate_student(const boost::json::value& body,
@@ -234,14 +249,21 @@ std::variant<StudentFields, FieldErrors> validate_student(const boost::json::val
 }
 
 std::variant<Page, FieldErrors> validate_page(const std::vector<std::string>& skip,
-                                              const std::vector<std::string>& limit) {
+                                              const std::vector<std::string>& limit,
+                                              const std::vector<std::string>& after) {
   FieldErrors errors;
   auto skip_value = query_integer(skip, "skip", 0, 0, std::nullopt, errors);
   auto limit_value = query_integer(limit, "limit", 100, 1, kMaxPageLimit, errors);
+  auto after_value = query_student_id(after, "after", errors);
+  // Two ways of saying where the page starts: refused rather than one silently winning.
+  if (!skip.empty() && !after.empty()) {
+    errors.push_back(
+        error_at("query", "after", "Use either skip or after, not both", "value_error"));
+  }
   if (!errors.empty()) {
     return errors;
   }
-  return Page{*skip_value, static_cast<int>(*limit_value)};
+  return Page{*skip_value, static_cast<int>(*limit_value), std::move(after_value)};
 }
 
 }  // namespace sre::domain

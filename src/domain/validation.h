@@ -31,16 +31,21 @@ enum class StudentInput {
 std::variant<StudentFields, FieldErrors> validate_student(const boost::json::value& body,
                                                           StudentInput mode);
 
+// One page of the students list, which is in storage order (Student::id). Either offset
+// paging (`skip` rows first) or keyset paging (`after`: the students that follow the one with
+// this public id), never both.
 struct Page {
   std::int64_t skip = 0;
   int limit = 100;
+  std::optional<std::string> after;
 };
 constexpr int kMaxPageLimit = 1000;
 
 // Validates the list query parameters, given every value of each in order (a parameter may
 // be repeated): each value must be valid, the last one counts. Absent parameters (no value)
-// take their defaults.
+// take their defaults. `after` must look like a generated student id and excludes `skip`.
 std::variant<Page, FieldErrors> validate_page(const std::vector<std::string>& skip,
-                                              const std::vector<std::string>& limit);
+                                              const std::vector<std::string>& limit,
+                                              const std::vector<std::string>& after = {});
 
 }  // namespace sre::domain

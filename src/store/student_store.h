@@ -75,6 +75,18 @@ struct StudentIdTaken {};
 struct IdempotencyKeyTaken {};
 using InsertOutcome = std::variant<domain::Student, StudentIdTaken, IdempotencyKeyTaken>;
 
+// One page of the list, and whether students follow it (so the API links a next page only
+// when there is one).
+struct StudentPage {
+  std::vector<domain::Student> students;
+  bool more = false;
+};
+// list() wrote no page because no student has the page's `after` id: it was deleted since
+// the client read it, or never existed. Answering an empty page instead would end a walk
+// early without saying so.
+struct UnknownCursor {};
+using ListOutcome = std::variant<StudentPage, UnknownCursor>;
+
 class StudentStore {
  public:
   virtual ~StudentStore() = default;
@@ -95,8 +107,10 @@ class StudentStore {
   // Deletes every key older than `ttl`; returns how many.
   virtual boost::asio::awaitable<std::int64_t> prune_idempotency_keys(std::chrono::seconds ttl) = 0;
   virtual boost::asio::awaitable<std::optional<domain::Student>> find(std::string student_id) = 0;
-  // Ordered by id, so pages are stable while students are added.
-  virtual boost::asio::awaitable<std::vector<domain::Student>> list(domain::Page page) = 0;
+  // Ordered by id, so pages are stable while students are added. With `page.after`, the
+  // students whose id is greater than that student's (keyset paging: an index range, whatever
+  // the depth); otherwise `page.skip` rows are stepped over first (OFFSET: costs the skip).
+  virtual boost::asio::awaitable<ListOutcome> list(domain::Page page) = 0;
   // Changes the fields that are set and bumps updated_at, writing `records` in the same
   // transaction. With `expected_updated_at`, only if the row still has that updated_at (the
   // caller rendered `records` from the row it read: compare and set). nullopt when no row

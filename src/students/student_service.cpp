@@ -172,8 +172,8 @@ asio::awaitable<std::optional<Student>> StudentService::find(std::string student
   co_return co_await store_.find(std::move(student_id));
 }
 
-asio::awaitable<std::vector<Student>> StudentService::list(domain::Page page) {
-  co_return co_await store_.list(page);
+asio::awaitable<store::ListOutcome> StudentService::list(domain::Page page) {
+  co_return co_await store_.list(std::move(page));
 }
 
 asio::awaitable<std::optional<Student>> StudentService::update(std::string student_id,

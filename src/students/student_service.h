@@ -89,7 +89,7 @@ class StudentService {
                                               std::optional<std::string> idempotency_key = {});
   // nullopt when there is no such student (an id that cannot exist costs no store read).
   boost::asio::awaitable<std::optional<domain::Student>> find(std::string student_id);
-  boost::asio::awaitable<std::vector<domain::Student>> list(domain::Page page);
+  boost::asio::awaitable<store::ListOutcome> list(domain::Page page);
   // Changes the fields that are set; nullopt when there is no such student.
   boost::asio::awaitable<std::optional<domain::Student>> update(std::string student_id,
                                                                 domain::StudentFields fields,

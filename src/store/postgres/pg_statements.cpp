@@ -94,8 +94,15 @@ constexpr std::array<PgStatement, kPgStatements> kStatements = {{
     {PgStatementId::find_student, "find_student",
      "SELECT " SRE_PG_STUDENT_COLUMNS " FROM students WHERE student_id = $1", 1},
     // Ordered by the sequence id: new students land on the last page, earlier pages stay put.
+    // OFFSET walks the primary key over every skipped row: it costs the skip.
     {PgStatementId::list_students, "list_students",
      "SELECT " SRE_PG_STUDENT_COLUMNS " FROM students ORDER BY id LIMIT $1 OFFSET $2", 2},
+    // Keyset: the cursor's id through the student_id index (an InitPlan, run once), then a
+    // range of the primary key from the cursor's own row on: the same cost on any page.
+    {PgStatementId::list_students_after, "list_students_after",
+     "SELECT " SRE_PG_STUDENT_COLUMNS " FROM students "
+     "WHERE id >= (SELECT id FROM students WHERE student_id = $1) ORDER BY id LIMIT $2",
+     2},
     // One statement for PUT and PATCH: a NULL parameter keeps the current value. A single
     // UPDATE is atomic, and concurrent updates of one row queue on its row lock: the last
     // one to commit wins, whole (fields of two requests are never mixed). With $5 it is a

@@ -13,6 +13,7 @@ enum class PgStatementId : std::uint8_t {
   insert_student,
   find_student,
   list_students,
+  list_students_after,
   update_student,
   delete_student,
   ping,
@@ -59,7 +60,7 @@ struct PgStatement {
   int parameters;
 };
 
-inline constexpr std::size_t kPgStatements = 27;
+inline constexpr std::size_t kPgStatements = 28;
 // The most parameters a statement takes (the connection sizes its parameter array by it).
 inline constexpr std::size_t kMaxPgParameters = 12;
 

@@ -12,6 +12,7 @@
 #include "store/postgres/pg_migrations.h"
 #include "store/postgres/pg_outbox_signal.h"
 #include "store/postgres/pg_pool.h"
+#include "store/student_page.h"
 
 namespace sre::store {
 
@@ -180,16 +181,18 @@ asio::awaitable<std::optional<Student>> PgStudentStore::find(std::string student
   co_return read_student(results.front(), 0);
 }
 
-asio::awaitable<std::vector<Student>> PgStudentStore::list(domain::Page page) {
+asio::awaitable<ListOutcome> PgStudentStore::list(domain::Page page) {
+  const std::string fetch = std::to_string(rows_to_fetch(page));
   const std::vector<Command> commands{
-      {PgStatementId::list_students, {std::to_string(page.limit), std::to_string(page.skip)}}};
+      page.after ? Command{PgStatementId::list_students_after, {*page.after, fetch}}
+                 : Command{PgStatementId::list_students, {fetch, std::to_string(page.skip)}}};
   auto results = co_await run(commands);
   std::vector<Student> students;
   students.reserve(static_cast<std::size_t>(results.front().rows()));
   for (int row = 0; row < results.front().rows(); ++row) {
     students.push_back(read_student(results.front(), row));
   }
-  co_return students;
+  co_return page_of_rows(std::move(students), page);
 }
 
 asio::awaitable<std::optional<Student>> PgStudentStore::update(

@@ -18,6 +18,7 @@
 #include "store/migrations.h"
 #include "store/sqlite/sqlite_database.h"
 #include "store/sqlite/sqlite_worker.h"
+#include "store/student_page.h"
 
 namespace sre::store {
 
@@ -260,17 +261,28 @@ asio::awaitable<std::optional<Student>> SqliteStudentStore::find(std::string stu
   });
 }
 
-asio::awaitable<std::vector<Student>> SqliteStudentStore::list(domain::Page page) {
-  return next_reader().run([page](SqliteDatabase& db) {
-    static const std::string sql =
+asio::awaitable<ListOutcome> SqliteStudentStore::list(domain::Page page) {
+  return next_reader().run([page = std::move(page)](SqliteDatabase& db) {
+    // Keyset: a range of the rowid from the cursor's own row on (its id found through the
+    // student_id index), so the last page costs what the first does. Offset: SQLite steps
+    // over `skip` rows one by one.
+    static const std::string keyset_sql = fmt::format(
+        "SELECT {} FROM students WHERE id >= (SELECT id FROM students WHERE student_id = ?) "
+        "ORDER BY id LIMIT ?",
+        kSelectColumns);
+    static const std::string offset_sql =
         fmt::format("SELECT {} FROM students ORDER BY id LIMIT ? OFFSET ?", kSelectColumns);
-    auto rows = db.prepare(sql);
-    rows.bind(1, static_cast<std::int64_t>(page.limit)).bind(2, page.skip);
+    auto rows = db.prepare(page.after ? keyset_sql : offset_sql);
+    if (page.after) {
+      rows.bind(1, *page.after).bind(2, rows_to_fetch(page));
+    } else {
+      rows.bind(1, rows_to_fetch(page)).bind(2, page.skip);
+    }
     std::vector<Student> students;
     while (rows.step()) {
       students.push_back(read_student(rows));
     }
-    return students;
+    return page_of_rows(std::move(students), page);
   });
 }
 

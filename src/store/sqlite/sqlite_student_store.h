@@ -49,7 +49,7 @@ class SqliteStudentStore : public Database {
                                                   std::chrono::seconds ttl) override;
   boost::asio::awaitable<std::int64_t> prune_idempotency_keys(std::chrono::seconds ttl) override;
   boost::asio::awaitable<std::optional<domain::Student>> find(std::string student_id) override;
-  boost::asio::awaitable<std::vector<domain::Student>> list(domain::Page page) override;
+  boost::asio::awaitable<ListOutcome> list(domain::Page page) override;
   boost::asio::awaitable<std::optional<domain::Student>> update(
       std::string student_id, domain::StudentFields fields,
       std::optional<std::string> expected_updated_at,

@@ -205,5 +205,43 @@ TEST(ValidatePage, ARepeatedParameterIsValidatedInFullAndTheLastCounts) {
   EXPECT_EQ(std::get<FieldErrors>(out_of_range)[0].type, "less_than_equal");
 }
 
+TEST(ValidatePage, AfterTakesAGeneratedStudentIdAndTheLimit) {
+  auto page = validate_page({}, {"20"}, {"STU-1A2B3C4D"});
+  ASSERT_TRUE(std::holds_alternative<Page>(page));
+  EXPECT_EQ(std::get<Page>(page).after, "STU-1A2B3C4D");
+  EXPECT_EQ(std::get<Page>(page).skip, 0);
+  EXPECT_EQ(std::get<Page>(page).limit, 20);
+  EXPECT_FALSE(std::get<Page>(validate_page({"3"}, {})).after) << "no after: offset paging";
+
+  auto last = validate_page({}, {}, {"STU-00000001", "STU-FFFFFFFF"});
+  ASSERT_TRUE(std::holds_alternative<Page>(last));
+  EXPECT_EQ(std::get<Page>(last).after, "STU-FFFFFFFF") << "the last value counts";
+}
+
+TEST(ValidatePage, AfterThatIsNoStudentIdIsRefused) {
+  for (const char* text : {"", "STU-1a2b3c4d", "STU-1A2B3C4", "STU-1A2B3C4D5", "1A2B3C4D",
+                           "STU-1A2B3C4G", "42", "STU-123"}) {
+    auto bad = validate_page({}, {}, {text});
+    ASSERT_TRUE(std::holds_alternative<FieldErrors>(bad)) << text;
+    const auto& errors = std::get<FieldErrors>(bad);
+    ASSERT_EQ(errors.size(), 1U) << text;
+    EXPECT_EQ(loc_of(errors[0]), R"(["query","after"])") << text;
+    EXPECT_EQ(errors[0].type, "string_pattern_mismatch") << text;
+  }
+  auto one_bad = validate_page({}, {}, {"STU-1A2B3C4D", "nope"});
+  EXPECT_TRUE(std::holds_alternative<FieldErrors>(one_bad)) << "every value must be valid";
+}
+
+TEST(ValidatePage, AfterTogetherWithSkipIsRefused) {
+  for (const char* skip : {"0", "5"}) {
+    auto both = validate_page({skip}, {"10"}, {"STU-1A2B3C4D"});
+    ASSERT_TRUE(std::holds_alternative<FieldErrors>(both)) << skip;
+    const auto& errors = std::get<FieldErrors>(both);
+    ASSERT_EQ(errors.size(), 1U);
+    EXPECT_EQ(loc_of(errors[0]), R"(["query","after"])");
+    EXPECT_EQ(errors[0].type, "value_error");
+  }
+}
+
 }  // namespace
 }  // namespace sre::domain

@@ -80,10 +80,10 @@ class FakeStudentStore : public store::StudentStore {
     co_return found;
   }
 
-  boost::asio::awaitable<std::vector<domain::Student>> list(domain::Page /*page*/) override {
-    std::vector<domain::Student> all;
+  boost::asio::awaitable<store::ListOutcome> list(domain::Page /*page*/) override {
+    store::StudentPage all;
     for (const auto& [id, student] : students) {
-      all.push_back(student);
+      all.students.push_back(student);
     }
     co_return all;
   }
