@@ -8,7 +8,8 @@ Each record line is tab-separated key=value pairs with a `kind`:
   target  scenario, target, label, url: a thing that was loaded
   sample  scenario, target, round, rps, p50_ms, p90_ms, p99_ms, max_ms, requests, duration_s
   value   scenario, name, label, value, unit: a measured number (e.g. memory)
-  ratio   scenario, name, label, num, den: median req/s of target num / of target den
+  ratio   scenario, name, label, num, den[, field]: median req/s (or `field`: p50_ms, p99_ms)
+          of target num / of target den
   check   scenario, label, metric (a value or ratio name), op (>=, >, <=, <), threshold
 
 Per target the median over rounds is taken for req/s, p50 and p99 independently.
@@ -82,7 +83,8 @@ def main():
             continue
         sc = scenarios[r["scenario"]]
         if "num" in r and "den" in r:  # ratio
-            num, den = sc["targets"][r["num"]]["rps"], sc["targets"][r["den"]]["rps"]
+            field = r.get("field", "rps")
+            num, den = sc["targets"][r["num"]][field], sc["targets"][r["den"]][field]
             sc["ratios"][r["name"]] = {
                 "label": r["label"],
                 "num": r["num"],
