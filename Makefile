@@ -10,7 +10,7 @@ export CCACHE_BASEDIR ?= $(CURDIR)
 
 .PHONY: all bootstrap web build run stack test unit-test e2e-test bench lint check-layers format slo clean mutants
 .PHONY: install deploy-test test-containers
-.PHONY: test-sanitize fuzz
+.PHONY: test-sanitize test-sanitize-ci fuzz
 
 all: build
 
@@ -69,11 +69,17 @@ test-containers: build
 	scripts/bootstrap --containers
 	$(PYTHON) -m pytest tests/containers -q -s
 
-# clang builds with AddressSanitizer + UBSan and with ThreadSanitizer, each running its suites,
-# and a short run of every fuzz target (scripts/test-sanitize). Not yet in .ci/run: its cold
-# build has not been timed against CI's 30-minute budget.
+# clang builds with AddressSanitizer + UBSan and with ThreadSanitizer (scripts/test-sanitize):
+# every unit test, every fuzz target over its seed corpus then FUZZ_SMOKE_SECONDS (5) of
+# fuzzing, and the whole e2e suite under ASan/UBSan; the threaded unit tests and the e2e files
+# that load the server under TSan. SANITIZE=asan-ubsan or SANITIZE=tsan runs one half.
 test-sanitize: bootstrap web
 	scripts/test-sanitize
+
+# What .ci/run runs of it (README "Sanitizers, fuzzing and the second compiler" has the times):
+# the same builds and unit tests, the fuzz targets for 2 s each, and a subset of the e2e files.
+test-sanitize-ci: bootstrap web
+	FUZZ_SMOKE_SECONDS=$${FUZZ_SMOKE_SECONDS:-2} scripts/test-sanitize --ci
 
 # Every libFuzzer target (tests/fuzz) for FUZZ_SECONDS each, from its committed seed corpus.
 FUZZ_SECONDS ?= 60

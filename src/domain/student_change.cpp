@@ -145,9 +145,14 @@ std::optional<StudentEvent> parse_event(std::string_view body) {
   if (!kind || !data) {
     return std::nullopt;
   }
-  StudentEvent event{std::move(*event_id),  *kind,
-                     std::move(*data),      std::nullopt,
-                     std::move(*timestamp), std::move(*correlation_id)};
+  // `previous` and `traceparent` are filled in below when the body has them.
+  StudentEvent event{.event_id = std::move(*event_id),
+                     .kind = *kind,
+                     .data = std::move(*data),
+                     .previous = std::nullopt,
+                     .timestamp = std::move(*timestamp),
+                     .correlation_id = std::move(*correlation_id),
+                     .traceparent = {}};
   if (*kind == ChangeKind::updated) {
     event.previous = read_snapshot(data_value->get_object().if_contains("previous"));
     if (!event.previous) {

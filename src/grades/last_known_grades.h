@@ -31,7 +31,7 @@ namespace sre::grades {
 // Each slot is a seqlock: a writer makes the sequence odd, stores the words, makes it even
 // again; a reader copies the words and retries if the sequence moved meanwhile. Key and value
 // are stored as relaxed atomic 64-bit words, so concurrent reads and writes are well defined.
-// Entries larger than a slot are not kept (grade lists are ~200 bytes; a slot holds 480).
+// Entries larger than a slot are not kept (grade lists are ~200 bytes; a slot holds 496).
 // Memory: slots * 512 bytes (4096 slots: 2 MiB).
 class InProcessLastKnownGrades {
  public:
@@ -44,7 +44,8 @@ class InProcessLastKnownGrades {
   std::optional<std::string> recall(std::string_view student_id) const;
 
   static constexpr std::size_t kSlotWords = 63;  // + the sequence word: 512 bytes a slot
-  static constexpr std::size_t kSlotBytes = kSlotWords * 8 - 4;  // less the two length fields
+  // Key and value bytes a slot holds: every word but the first, which holds the two lengths.
+  static constexpr std::size_t kSlotBytes = (kSlotWords - 1) * 8;
 
  private:
   struct Slot;

@@ -70,6 +70,8 @@ struct StudentResponseCacheTest : ::testing::Test {
     co_return co_await responses.get(id, render);
   }
 
+  // First, so destroyed last: the store's held finds wait on timers of this context.
+  asio::io_context io;
   const students::WriteContext kAnyone{};
   FakeStudentStore store;
   FakeCache backend;
@@ -78,7 +80,6 @@ struct StudentResponseCacheTest : ::testing::Test {
   // Without outbox records: updates then write without reading first, so a held find() is
   // only ever the cache's load.
   students::StudentService service{store, metrics, &responses, {.events_enabled = false}};
-  asio::io_context io;
 };
 
 TEST_F(StudentResponseCacheTest, ConcurrentMissesOfOneStudentReadTheStoreOnce) {
