@@ -1,6 +1,8 @@
 #include "http/connection.h"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/error.hpp>
@@ -8,6 +10,7 @@
 #include <boost/beast/http/read.hpp>
 
 #include "core/clock.h"
+#include "core/log.h"
 #include "http/local_reply.h"
 #include "http/request_checks.h"
 #include "http/server.h"
@@ -20,7 +23,9 @@ using tcp = asio::ip::tcp;
 namespace {
 
 constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
-constexpr std::size_t kReadChunk = 8192;
+// The read buffer starts this small, and grows (up to the head limit) only for a larger
+// request: most requests fit in it.
+constexpr std::size_t kReadChunk = 1024;
 // After answering a request we will not read (413, 431), keep reading and discarding what the
 // client still sends, for a while, so it gets to read our answer instead of a reset.
 constexpr std::size_t kMaxLingerBytes = std::size_t{16} * 1024 * 1024;
@@ -80,20 +85,20 @@ class LogContextDuring {
 
 }  // namespace
 
-Connection::Connection(tcp::socket socket, const ServerOptions& options, const Handler& handler,
-                       const RejectionObserver& on_rejected, const std::atomic<bool>& draining,
+Connection::Connection(tcp::socket socket, asio::ip::address client, ConnectionHome& home,
                        log::RequestLogContext& log_context)
     : socket_(std::move(socket)),
-      options_(options),
-      handler_(handler),
-      on_rejected_(on_rejected),
-      draining_(draining),
+      client_(client),
+      home_(home),
       log_context_(log_context),
       client_address_(remote_address(socket_)),
       // Capped at the head limit: read_complete_head() relies on it, and a body streams
       // through it in chunks anyway.
-      buffer_(options.max_header_bytes) {
-  watch_.socket = &socket_;
+      buffer_(home.options.max_header_bytes) {
+  // Reads of a request's first bytes are tried without waiting, once the socket reported
+  // it is readable (see await_request_start).
+  boost::system::error_code ignored;
+  socket_.non_blocking(true, ignored);
 }
 
 std::string_view Connection::buffered() const {
@@ -101,101 +106,199 @@ std::string_view Connection::buffered() const {
   return {static_cast<const char*>(data.data()), data.size()};
 }
 
-void Connection::arm(std::chrono::steady_clock::duration timeout) {
-  watch_.deadline = ConnectionWatch::Clock::now() + timeout;
+bool Connection::cancel_if_expired(Clock::time_point now) {
+  if (deadline_ > now || timed_out_) {
+    return false;
+  }
+  timed_out_ = true;
+  boost::system::error_code ignored;
+  socket_.cancel(ignored);  // the pending wait, read or write ends with an error
+  return true;
 }
 
-asio::awaitable<void> Connection::run(const std::atomic<bool>& stop_when_idle) {
-  for (;;) {
-    if (!co_await await_request_start(stop_when_idle)) {
-      break;
-    }
-    watch_.idle = false;
+void Connection::close_if_idle() {
+  if (parked_ || waiting_) {
+    boost::system::error_code ignored;
+    socket_.cancel(ignored);
+  }
+}
 
+void Connection::park_if_quiet() {
+  if (!waiting_ || buffer_.size() != 0 || park_requested_) {
+    return;
+  }
+  // A busy connection is caught here only now and then (between two of its requests), and
+  // parking it then costs no more than starting one coroutine for its next request.
+  park_requested_ = true;
+  boost::system::error_code ignored;
+  socket_.cancel(ignored);  // the serving coroutine's read ends, and it parks the connection
+}
+
+void Connection::start() {
+  asio::co_spawn(log::LogContextExecutor(home_.executor, &log_context_), serve(), asio::detached);
+}
+
+void Connection::park() {
+  if (home_.closing_idle) {
+    close();
+    return;
+  }
+  release_buffers();
+  parked_ = true;
+  // The deadline stays as it was armed when the wait for this request began.
+  socket_.async_wait(tcp::socket::wait_read,
+                     [this](const boost::system::error_code& ec) { on_readable(ec); });
+}
+
+void Connection::on_readable(const boost::system::error_code& ec) {
+  parked_ = false;
+  if (ec) {  // the sweep (idle timeout), shutdown, or the socket failed
+    close();
+    return;
+  }
+  start();
+}
+
+asio::awaitable<void> Connection::serve() {
+  Next next = Next::close;
+  try {
+    next = co_await serve_until_quiet();
+  } catch (const std::exception& e) {
+    log::error("connection failed", {{"error", e.what()}});
+  }
+  if (next == Next::park) {
+    park();
+  } else {
+    close();  // destroys this object: nothing may follow
+  }
+}
+
+// One coroutine frame for as long as requests keep coming: the request's state lives here
+// rather than in a frame per request, which would be too large for Asio's frame recycling
+// and cost an allocation each time.
+asio::awaitable<Connection::Next> Connection::serve_until_quiet() {
+  for (;;) {
+    const Next next = co_await await_request_start();
+    if (next != Next::request) {
+      co_return next;
+    }
     // A request has started: all of it must arrive within the request timeout.
     RequestContext ctx;
     ctx.client_address = client_address_;
     // Log lines of this request carry its ids (once the request-id middleware set them).
     const LogContextDuring log_context(log_context_, ctx);
-    arm(options_.request_timeout);
+    arm(home_.options.request_timeout);
     bool header_done = false;
     auto read_ec = co_await read_request(ctx, header_done);
     if (read_ec) {
-      if (watch_.timed_out) {
+      if (timed_out_) {
         Response timed_out =
             local_reply::protocol_error(Status::request_timeout, "Request timeout");
-        if (on_rejected_) {
-          on_rejected_(ctx, timed_out);  // recorded only: the client is too slow to answer
+        if (home_.on_rejected) {
+          home_.on_rejected(ctx, timed_out);  // recorded only: the client is too slow to answer
         }
-        break;
+        co_return Next::close;
       }
       std::optional<Response> rejection = rejection_for(read_ec, header_done);
       if (rejection) {
         co_await reject(ctx, *rejection);
       }
-      break;
+      co_return Next::close;
     }
     auto url = parse_request_target(ctx.request.method(), ctx.request.target());
     if (!url) {
       Response bad_target =
           local_reply::protocol_error(Status::bad_request, "Malformed request target");
       co_await reject(ctx, bad_target);
-      break;
+      co_return Next::close;
     }
     ctx.url = *url;
 
     disarm();  // the handler's own time is bounded by its own deadlines, not ours
     served_any_ = true;
-    Response response = co_await handler_(ctx);
-    const bool keep_alive = ctx.request.keep_alive() && !draining_;
+    Response response = co_await home_.handler(ctx);
+    const bool keep_alive = ctx.request.keep_alive() && !home_.draining;
     const bool head_only = ctx.request.method() == Verb::head;
     if (co_await write(response, keep_alive, head_only) || !keep_alive) {
-      break;
+      co_return Next::close;
     }
   }
+}
+
+void Connection::close() {
   boost::system::error_code ignored;
   socket_.shutdown(tcp::socket::shutdown_both, ignored);
   socket_.close(ignored);
+  home_.closed(*this);
 }
 
-asio::awaitable<void> Connection::refuse_over_cap() {
+void Connection::refuse_over_cap() {
+  asio::co_spawn(log::LogContextExecutor(home_.executor, &log_context_), answer_over_cap(),
+                 asio::detached);
+}
+
+asio::awaitable<void> Connection::answer_over_cap() {
   Response refused = local_reply::protocol_error(Status::service_unavailable,
                                                  "Too many connections from this client");
   refused.set(beast_http::field::retry_after, "1");
-  co_await write(refused, false, false);
-  boost::system::error_code ignored;
-  socket_.shutdown(tcp::socket::shutdown_both, ignored);
-  socket_.close(ignored);
+  try {
+    co_await write(refused, false, false);
+  } catch (const std::exception& e) {
+    log::error("connection failed", {{"error", e.what()}});
+  }
+  close();
 }
 
-asio::awaitable<bool> Connection::await_request_start(const std::atomic<bool>& stop_when_idle) {
+asio::awaitable<Connection::Next> Connection::await_request_start() {
   for (;;) {
     buffer_.consume(leading_empty_lines(buffered()));
     // A lone CR may be the start of one more empty line: wait for what follows it.
     if (!buffered().empty() && buffered() != "\r") {
-      co_return true;
+      co_return Next::request;
     }
-    watch_.idle = true;
-    if (stop_when_idle) {
-      co_return false;
+    if (home_.closing_idle) {
+      co_return Next::close;
     }
     // A new connection must start its first request as promptly as any request must arrive:
     // one that never sends a byte should not hold a descriptor for the whole idle timeout.
-    arm(served_any_ ? options_.idle_timeout : options_.request_timeout);
-    auto [ec, n] = co_await socket_.async_read_some(
-        buffer_.prepare(std::min(kReadChunk, buffer_.max_size() - buffer_.size())), nothrow);
-    if (ec) {
-      co_return false;
+    arm(served_any_ ? home_.options.idle_timeout : home_.options.request_timeout);
+    waiting_ = true;
+    auto [wait_ec] = co_await socket_.async_wait(tcp::socket::wait_read, nothrow);
+    waiting_ = false;
+    if (park_requested_) {
+      park_requested_ = false;
+      if (wait_ec == asio::error::operation_aborted) {
+        co_return Next::park;
+      }
+    }
+    if (wait_ec) {
+      co_return Next::close;
+    }
+    boost::system::error_code read_ec;
+    const std::size_t n = socket_.read_some(
+        buffer_.prepare(std::min(kReadChunk, buffer_.max_size() - buffer_.size())), read_ec);
+    if (read_ec == asio::error::would_block) {
+      continue;  // readable was reported but nothing came (e.g. a spurious wake-up)
+    }
+    if (read_ec) {
+      co_return Next::close;
     }
     buffer_.commit(n);
   }
 }
 
+void Connection::release_buffers() {
+  buffer_.clear();
+  buffer_.shrink_to_fit();
+  wire_.clear();
+  wire_.shrink_to_fit();
+}
+
 asio::awaitable<boost::system::error_code> Connection::read_request(RequestContext& ctx,
                                                                     bool& header_done) {
   beast_http::request_parser<beast_http::string_body> parser;
-  parser.header_limit(static_cast<std::uint32_t>(options_.max_header_bytes));
-  parser.body_limit(options_.max_body_bytes);
+  parser.header_limit(static_cast<std::uint32_t>(home_.options.max_header_bytes));
+  parser.body_limit(home_.options.max_body_bytes);
 
   boost::system::error_code ec = co_await read_complete_head();
   if (!ec) {
@@ -256,15 +359,15 @@ asio::awaitable<boost::system::error_code> Connection::read_complete_head() {
 asio::awaitable<boost::system::error_code> Connection::write(const Response& response,
                                                              bool keep_alive, bool head_only) {
   render_response(response, Framing{keep_alive, core::http_date_now(), head_only}, wire_);
-  arm(options_.request_timeout);
+  arm(home_.options.request_timeout);
   auto [ec, n] = co_await asio::async_write(socket_, asio::buffer(wire_), nothrow);
   disarm();
   co_return ec;
 }
 
 asio::awaitable<void> Connection::reject(RequestContext& ctx, Response& response) {
-  if (on_rejected_) {
-    on_rejected_(ctx, response);
+  if (home_.on_rejected) {
+    home_.on_rejected(ctx, response);
   }
   boost::system::error_code ec = co_await write(response, false, false);
   if (!ec) {
@@ -277,7 +380,7 @@ asio::awaitable<void> Connection::linger_close() {
   boost::system::error_code ignored;
   socket_.shutdown(tcp::socket::shutdown_send, ignored);
   arm(kLingerTime);
-  std::array<char, kReadChunk> sink{};
+  std::array<char, 8192> sink{};
   std::size_t discarded = 0;
   while (discarded < kMaxLingerBytes) {
     auto [ec, n] = co_await socket_.async_read_some(asio::buffer(sink), nothrow);

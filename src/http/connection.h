@@ -1,9 +1,15 @@
 // One client connection: reads requests one after another (HTTP/1.1 keep-alive), hands each
-// to the handler and writes the response back. Runs as a single coroutine on the I/O thread
-// that accepted it. The next request is read only once the last response is written, and the
-// kernel holds little unsent (TCP_NOTSENT_LOWAT, see server.cpp): a client that pipelines
-// requests without reading the answers is simply no longer read from, until the write
-// timeout closes it.
+// to the handler and writes the response back, on the I/O thread that accepted it. The next
+// request is read only once the last response is written, and the kernel holds little unsent
+// (TCP_NOTSENT_LOWAT, see server.cpp): a client that pipelines requests without reading the
+// answers is simply no longer read from, until the write timeout closes it.
+//
+// Memory: most connections of a busy server are idle keep-alive ones, waiting for a client
+// that may send its next request in a minute or never. The sweep (below) *parks* every
+// connection it finds waiting for a request: its coroutine ends, its buffers are freed, and
+// only this object and a readiness wait registered with the event loop remain (about 0.9 KiB
+// in all). When bytes arrive, a new coroutine serves them. Between sweeps a connection keeps
+// its coroutine and buffers, so a busy one serves request after request without allocating.
 //
 // Timeouts do not use a timer per read or write. Each connection just records a deadline
 // (one store per operation); a sweep on its thread, a few times a second, cancels the ones
@@ -11,8 +17,11 @@
 #pragma once
 
 #include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/intrusive/list_hook.hpp>
 #include <chrono>
 #include <cstddef>
 #include <functional>
@@ -25,40 +34,66 @@
 namespace sre::http {
 
 struct ServerOptions;
+class Connection;
 
 // Called for requests the server answered itself (400, 408, 413, 414, 431), for metrics and logs.
 // It may add headers to the response (X-Request-ID) before the server writes it.
 using RejectionObserver = std::function<void(RequestContext&, Response&)>;
 
-// What the sweep and the shutdown code may see of a connection (same thread only).
-struct ConnectionWatch {
-  using Clock = std::chrono::steady_clock;
-  boost::asio::ip::tcp::socket* socket = nullptr;
-  Clock::time_point deadline = Clock::time_point::max();
-  bool idle = true;        // waiting for the first byte of a request
-  bool timed_out = false;  // set by the sweep when it cancelled the socket
+// What the connections of one I/O thread share. Owned by the Server; outlives them.
+struct ConnectionHome {
+  // The thread's event loop. Its concrete type, not asio::any_io_executor: every completion
+  // of a connection's coroutine goes through it, and the type-erased one allocates for that.
+  asio::io_context::executor_type executor;
+  const ServerOptions& options;
+  const Handler& handler;
+  const RejectionObserver& on_rejected;
+  const std::atomic<bool>& draining;      // responses say `Connection: close`
+  const std::atomic<bool>& closing_idle;  // connections close instead of parking
+  // Takes a closed connection off the thread's list and destroys it.
+  std::function<void(Connection&)> closed;
 };
 
 class Connection {
  public:
-  // `log_context` is the one this connection's coroutine runs under (see
+  using Clock = std::chrono::steady_clock;
+
+  // `log_context` is the one this connection's coroutines run under (see
   // core/log_context.h); the connection points it at each request's ids while serving it.
-  Connection(boost::asio::ip::tcp::socket socket, const ServerOptions& options,
-             const Handler& handler, const RejectionObserver& on_rejected,
-             const std::atomic<bool>& draining, log::RequestLogContext& log_context);
+  // `client` is the key of the per-client connection cap (connection_client()).
+  Connection(boost::asio::ip::tcp::socket socket, boost::asio::ip::address client,
+             ConnectionHome& home, log::RequestLogContext& log_context);
 
-  ConnectionWatch& watch() { return watch_; }
-
-  // Serves requests until the client leaves, an error or timeout occurs, or shutdown.
-  // `stop_when_idle` is checked each time the connection becomes idle.
-  asio::awaitable<void> run(const std::atomic<bool>& stop_when_idle);
+  // Serves requests (a coroutine on the connection's thread) until the client goes quiet.
+  void start();
   // Answers 503 without reading anything and closes: the client holds too many connections.
-  asio::awaitable<void> refuse_over_cap();
+  void refuse_over_cap();
+
+  // For the sweep and shutdown (same thread only).
+  // Cancels the pending wait or I/O if the deadline has passed; true if it did.
+  bool cancel_if_expired(Clock::time_point now);
+  // Closes the connection if it is waiting for a request (shutdown).
+  void close_if_idle();
+  // Parks the connection if it is waiting for a request.
+  void park_if_quiet();
+  const boost::asio::ip::address& client() const { return client_; }
+  log::RequestLogContext& log_context() { return log_context_; }
+
+  // The thread's list of connections links them through this.
+  boost::intrusive::list_member_hook<> hook;
 
  private:
+  enum class Next { request, park, close };
+
+  // Waits, with no buffer and no coroutine, until the client sends bytes (or the deadline).
+  void park();
+  void on_readable(const boost::system::error_code& ec);
+  // Serves requests for as long as they keep arriving; then parks or closes.
+  asio::awaitable<void> serve();
+  asio::awaitable<Next> serve_until_quiet();
   // Waits, under the idle timeout, until the buffer holds the start of a request, skipping
-  // empty lines before it. False when the connection should close instead.
-  asio::awaitable<bool> await_request_start(const std::atomic<bool>& stop_when_idle);
+  // empty lines before it; or says to park (the sweep asked) or to close.
+  asio::awaitable<Next> await_request_start();
   // Reads one request into ctx.request; `header_done` tells whether its head was complete.
   asio::awaitable<boost::system::error_code> read_request(RequestContext& ctx, bool& header_done);
   asio::awaitable<boost::system::error_code> read_complete_head();
@@ -71,22 +106,28 @@ class Connection {
   // destroyed twice or not at all). Coroutine parameters in this project are references to
   // named objects, or trivially copyable values.
   asio::awaitable<void> reject(RequestContext& ctx, Response& response);
+  asio::awaitable<void> answer_over_cap();
   asio::awaitable<void> linger_close();
+  // Closes the socket and hands this object back to be destroyed: the last thing it does.
+  void close();
   // The bytes read and not yet parsed.
   std::string_view buffered() const;
-  void arm(std::chrono::steady_clock::duration timeout);
-  void disarm() { watch_.deadline = ConnectionWatch::Clock::time_point::max(); }
+  void arm(std::chrono::steady_clock::duration timeout) { deadline_ = Clock::now() + timeout; }
+  void disarm() { deadline_ = Clock::time_point::max(); }
+  void release_buffers();
 
   boost::asio::ip::tcp::socket socket_;
-  const ServerOptions& options_;
-  const Handler& handler_;
-  const RejectionObserver& on_rejected_;
-  const std::atomic<bool>& draining_;
+  boost::asio::ip::address client_;
+  ConnectionHome& home_;
   log::RequestLogContext& log_context_;
   std::string client_address_;
   boost::beast::flat_buffer buffer_;
-  std::string wire_;  // the rendered response, reused across requests
-  ConnectionWatch watch_;
+  std::string wire_;  // the rendered response, reused across pipelined requests
+  Clock::time_point deadline_ = Clock::time_point::max();
+  bool waiting_ = false;         // for the first bytes of a request, in the coroutine
+  bool park_requested_ = false;  // the sweep cancelled the wait to park the connection
+  bool parked_ = false;
+  bool timed_out_ = false;   // set by the sweep when it cancelled the socket
   bool served_any_ = false;  // false until the first request was read
 };
 

@@ -15,8 +15,8 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/intrusive/list.hpp>
 #include <deque>
-#include <list>
 
 #include "core/io_thread.h"
 #include "core/log.h"
@@ -30,8 +30,9 @@ namespace {
 constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
 // Back-off when accept fails for lack of file descriptors, instead of spinning.
 constexpr std::chrono::milliseconds kAcceptRetryDelay{100};
-// How often each thread checks its connections' deadlines: the resolution of every timeout.
-constexpr std::chrono::milliseconds kSweepInterval{250};
+// How often each thread checks its connections' deadlines (the resolution of every timeout)
+// and parks the ones waiting for a request (see connection.h).
+constexpr std::chrono::milliseconds kSweepInterval{100};
 
 using ReusePort = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
 using NotSentLowat = asio::detail::socket_option::integer<IPPROTO_TCP, TCP_NOTSENT_LOWAT>;
@@ -64,18 +65,40 @@ void raise_open_file_limit() {
 }  // namespace
 
 struct Server::Worker {
-  explicit Worker(unsigned i) : index(i) {}
+  using ConnectionList = boost::intrusive::list<
+      Connection, boost::intrusive::member_hook<Connection, boost::intrusive::list_member_hook<>,
+                                                &Connection::hook>>;
+
+  Worker(unsigned i, Server& server)
+      : index(i),
+        home{ioc.get_executor(),
+             server.options_,
+             server.handler_,
+             server.on_rejected_,
+             server.draining_,
+             server.closing_idle_,
+             [this, &server](Connection& connection) {
+               server.close_connection(*this, connection);
+             }} {}
+  ~Worker() {
+    connections.clear_and_dispose([](Connection* connection) { delete connection; });
+  }
+
   unsigned index;
   // Connections' log contexts, reused: a context is referred to by plain pointer from the
   // executors of its connection's coroutines, which may outlive the connection, so it must
   // stay valid as long as the event loop (declared before `ioc`: destroyed after it).
   std::deque<log::RequestLogContext> log_contexts;
   std::vector<log::RequestLogContext*> free_log_contexts;
+  // The open connections, owned; touched only by this worker's thread. The destructor deletes
+  // them before the event loop goes (their sockets belong to it); a coroutine of theirs still
+  // pending in the loop is destroyed without being resumed.
+  ConnectionList connections;
   // Concurrency hint 1: exactly one thread runs this context.
   asio::io_context ioc{1};
+  ConnectionHome home;
   asio::executor_work_guard<asio::io_context::executor_type> keep_running{ioc.get_executor()};
   tcp::acceptor acceptor{ioc};
-  std::list<ConnectionWatch*> connections;  // touched only by this worker's thread
   std::thread thread;
 };
 
@@ -114,7 +137,7 @@ void Server::start() {
     probe.bind({address, options_.port});
   }
   for (unsigned i = 0; i < std::max(1U, options_.threads); ++i) {
-    auto worker = std::make_unique<Worker>(i);
+    auto worker = std::make_unique<Worker>(i, *this);
     tcp::endpoint endpoint{address, options_.port};
     worker->acceptor.open(endpoint.protocol());
     worker->acceptor.set_option(tcp::acceptor::reuse_address(true));
@@ -154,11 +177,8 @@ void Server::stop_accepting() {
     asio::post(w->ioc, [w] {
       boost::system::error_code ignored;
       w->acceptor.close(ignored);
-      for (ConnectionWatch* connection : w->connections) {
-        if (connection->idle) {
-          boost::system::error_code ignored;
-          connection->socket->cancel(ignored);
-        }
+      for (Connection& connection : w->connections) {
+        connection.close_if_idle();
       }
     });
   }
@@ -188,16 +208,7 @@ asio::awaitable<void> Server::accept_loop(Worker& worker) {
       co_await pause.async_wait(nothrow);
       continue;
     }
-    boost::system::error_code ignored;
-    socket.set_option(tcp::no_delay(true), ignored);
-    socket.set_option(NotSentLowat(kUnsentBytesBound), ignored);
-    if (worker.free_log_contexts.empty()) {
-      worker.free_log_contexts.push_back(&worker.log_contexts.emplace_back());
-    }
-    log::RequestLogContext& log_context = *worker.free_log_contexts.back();
-    worker.free_log_contexts.pop_back();
-    asio::co_spawn(log::LogContextExecutor(worker.ioc.get_executor(), &log_context),
-                   serve_connection(worker, std::move(socket), log_context), asio::detached);
+    open_connection(worker, std::move(socket));
   }
 }
 
@@ -208,41 +219,46 @@ asio::awaitable<void> Server::sweep_timeouts(Worker& worker) {
     if (auto [ec] = co_await tick.async_wait(nothrow); ec) {
       co_return;
     }
-    auto now = ConnectionWatch::Clock::now();
-    for (ConnectionWatch* connection : worker.connections) {
-      if (connection->deadline <= now && !connection->timed_out) {
-        connection->timed_out = true;
-        boost::system::error_code ignored;
-        connection->socket->cancel(ignored);  // its pending read or write ends with an error
-      }
+    auto now = Connection::Clock::now();
+    for (Connection& connection : worker.connections) {
+      connection.cancel_if_expired(now);
+      connection.park_if_quiet();
     }
   }
 }
 
-asio::awaitable<void> Server::serve_connection(Worker& worker, tcp::socket socket,
-                                               log::RequestLogContext& log_context) {
+void Server::open_connection(Worker& worker, tcp::socket socket) {
+  boost::system::error_code ignored;
+  socket.set_option(tcp::no_delay(true), ignored);
+  socket.set_option(NotSentLowat(kUnsentBytesBound), ignored);
   boost::system::error_code no_peer;  // the client already left: nothing to count
   const auto client = connection_client(socket.remote_endpoint(no_peer).address());
   const bool admitted = no_peer || client_connections_.try_open(client);
-  Connection connection(std::move(socket), options_, handler_, on_rejected_, draining_,
-                        log_context);
-  worker.connections.push_front(&connection.watch());
-  auto registration = worker.connections.begin();
+  if (worker.free_log_contexts.empty()) {
+    worker.free_log_contexts.push_back(&worker.log_contexts.emplace_back());
+  }
+  log::RequestLogContext& log_context = *worker.free_log_contexts.back();
+  worker.free_log_contexts.pop_back();
+  // An address that counts nothing when the client was not counted (see close_connection).
+  auto* connection =
+      new Connection(std::move(socket), admitted && !no_peer ? client : asio::ip::address{},
+                     worker.home, log_context);
+  worker.connections.push_front(*connection);
   ++open_connections_;
-  try {
-    if (admitted) {
-      co_await connection.run(closing_idle_);
-    } else {
-      co_await connection.refuse_over_cap();
-    }
-  } catch (const std::exception& e) {
-    log::error("connection failed", {{"error", e.what()}});
+  if (admitted) {
+    connection->start();
+  } else {
+    connection->refuse_over_cap();
   }
-  if (admitted && !no_peer) {
-    client_connections_.close(client);
+}
+
+void Server::close_connection(Worker& worker, Connection& connection) {
+  if (!connection.client().is_unspecified()) {
+    client_connections_.close(connection.client());
   }
-  worker.connections.erase(registration);
-  worker.free_log_contexts.push_back(&log_context);
+  worker.connections.erase(worker.connections.iterator_to(connection));
+  worker.free_log_contexts.push_back(&connection.log_context());
+  delete &connection;
   --open_connections_;
 }
 

@@ -77,8 +77,8 @@ class Server {
 
   asio::awaitable<void> accept_loop(Worker& worker);
   asio::awaitable<void> sweep_timeouts(Worker& worker);
-  asio::awaitable<void> serve_connection(Worker& worker, boost::asio::ip::tcp::socket socket,
-                                         log::RequestLogContext& log_context);
+  void open_connection(Worker& worker, boost::asio::ip::tcp::socket socket);
+  void close_connection(Worker& worker, Connection& connection);
 
   ServerOptions options_;
   Handler handler_;
