@@ -63,7 +63,7 @@ std::optional<Response> rejection_for(const boost::system::error_code& ec, bool 
   return std::nullopt;
 }
 
-std::string remote_address(const tcp::socket& socket) {
+std::string remote_address(const Connection::Socket& socket) {
   boost::system::error_code ec;
   auto endpoint = socket.remote_endpoint(ec);
   return ec ? std::string("unknown") : endpoint.address().to_string();
@@ -85,7 +85,7 @@ class LogContextDuring {
 
 }  // namespace
 
-Connection::Connection(tcp::socket socket, asio::ip::address client, ConnectionHome& home,
+Connection::Connection(Socket socket, asio::ip::address client, ConnectionHome& home,
                        log::RequestLogContext& log_context)
     : socket_(std::move(socket)),
       client_(client),

@@ -198,7 +198,8 @@ void Server::stop() {
 
 asio::awaitable<void> Server::accept_loop(Worker& worker) {
   while (worker.acceptor.is_open()) {
-    auto [ec, socket] = co_await worker.acceptor.async_accept(nothrow);
+    // Accepted straight onto this thread's event loop, as a Connection::Socket.
+    auto [ec, socket] = co_await worker.acceptor.async_accept(worker.ioc.get_executor(), nothrow);
     if (ec == asio::error::operation_aborted || !worker.acceptor.is_open()) {
       co_return;
     }
@@ -227,7 +228,7 @@ asio::awaitable<void> Server::sweep_timeouts(Worker& worker) {
   }
 }
 
-void Server::open_connection(Worker& worker, tcp::socket socket) {
+void Server::open_connection(Worker& worker, Connection::Socket socket) {
   boost::system::error_code ignored;
   socket.set_option(tcp::no_delay(true), ignored);
   socket.set_option(NotSentLowat(kUnsentBytesBound), ignored);

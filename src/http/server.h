@@ -77,7 +77,7 @@ class Server {
 
   asio::awaitable<void> accept_loop(Worker& worker);
   asio::awaitable<void> sweep_timeouts(Worker& worker);
-  void open_connection(Worker& worker, boost::asio::ip::tcp::socket socket);
+  void open_connection(Worker& worker, Connection::Socket socket);
   void close_connection(Worker& worker, Connection& connection);
 
   ServerOptions options_;
