@@ -10,7 +10,7 @@ constexpr std::string_view kAllowedRequestHeaders =
     "Authorization, Content-Type, Idempotency-Key, X-Request-ID, traceparent";
 constexpr std::string_view kExposedHeaders =
     "X-Request-ID, Retry-After, RateLimit, RateLimit-Policy, X-RateLimit-Limit, "
-    "X-RateLimit-Remaining, X-RateLimit-Reset, X-Cache, Location";
+    "X-RateLimit-Remaining, X-RateLimit-Reset, X-Cache, Location, Link";
 // How long a browser may reuse a preflight's answer.
 constexpr std::string_view kPreflightMaxAgeSeconds = "600";
 

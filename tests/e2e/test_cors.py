@@ -37,7 +37,7 @@ def test_listed_origins_may_call_and_read_the_answer(start_server):
         assert response.headers[ACAO] == origin
         assert response.headers["Vary"] == "Origin"
         exposed = response.headers["Access-Control-Expose-Headers"].split(", ")
-        assert {"X-Request-ID", "Retry-After", "RateLimit"} <= set(exposed), exposed
+        assert {"X-Request-ID", "Retry-After", "RateLimit", "Link"} <= set(exposed), exposed
         assert "Access-Control-Allow-Credentials" not in response.headers
 
     answer = preflight(api, STUDENTS, APP)
