@@ -85,7 +85,7 @@ class LogContextDuring {
 
 }  // namespace
 
-Connection::Connection(Socket socket, asio::ip::address client, ConnectionHome& home,
+Connection::Connection(Socket socket, const asio::ip::address& client, ConnectionHome& home,
                        log::RequestLogContext& log_context)
     : socket_(std::move(socket)),
       client_(client),

@@ -65,7 +65,7 @@ class Connection {
   // `log_context` is the one this connection's coroutines run under (see
   // core/log_context.h); the connection points it at each request's ids while serving it.
   // `client` is the key of the per-client connection cap (connection_client()).
-  Connection(Socket socket, boost::asio::ip::address client, ConnectionHome& home,
+  Connection(Socket socket, const boost::asio::ip::address& client, ConnectionHome& home,
              log::RequestLogContext& log_context);
 
   // Serves requests (a coroutine on the connection's thread) until the client goes quiet.
