@@ -60,6 +60,18 @@ def provisioned(tmp_path_factory, settings_of):
         table_name = settings_of("serve")["DYNAMODB_TABLE"]
         harness.poll(lambda: table_name in dynamodb.list_tables()["TableNames"], timeout=20,
                      what="the API provisions its table")
+        # The queue is provisioned at the same time, by another destination, in four calls:
+        # it is done once the redrive policy is set (the last of them).
+        queue_name = settings_of("serve")["SQS_QUEUE_NAME"]
+
+        def queue_has_redrive_policy():
+            urls = sqs.list_queues(QueueNamePrefix=queue_name).get("QueueUrls", [])
+            url = next((u for u in urls if u.endswith("/" + queue_name)), None)
+            attributes = url and sqs.get_queue_attributes(
+                QueueUrl=url, AttributeNames=["RedrivePolicy"]).get("Attributes", {})
+            return bool(attributes) and "RedrivePolicy" in attributes
+
+        harness.poll(queue_has_redrive_policy, timeout=20, what="the API provisions its queue")
         yield {"table": dynamodb.describe_table(TableName=table_name)["Table"], "sqs": sqs}
     finally:
         api.stop()
