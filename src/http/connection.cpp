@@ -124,7 +124,8 @@ void Connection::close_if_idle() {
 }
 
 void Connection::park_if_quiet() {
-  if (!waiting_ || buffer_.size() != 0 || park_requested_) {
+  // A connection whose deadline the sweep has just cancelled is closing, not parking.
+  if (!waiting_ || buffer_.size() != 0 || park_requested_ || timed_out_) {
     return;
   }
   // A busy connection is caught here only now and then (between two of its requests), and
