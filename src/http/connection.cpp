@@ -63,12 +63,6 @@ std::optional<Response> rejection_for(const boost::system::error_code& ec, bool 
   return std::nullopt;
 }
 
-std::string remote_address(const Connection::Socket& socket) {
-  boost::system::error_code ec;
-  auto endpoint = socket.remote_endpoint(ec);
-  return ec ? std::string("unknown") : endpoint.address().to_string();
-}
-
 // Points the connection's log context at one request's ids while that request is served.
 class LogContextDuring {
  public:
@@ -85,13 +79,13 @@ class LogContextDuring {
 
 }  // namespace
 
-Connection::Connection(Socket socket, const asio::ip::address& client, ConnectionHome& home,
-                       log::RequestLogContext& log_context)
+Connection::Connection(Socket socket, std::string client_address, const asio::ip::address& client,
+                       ConnectionHome& home, log::RequestLogContext& log_context)
     : socket_(std::move(socket)),
       client_(client),
       home_(home),
       log_context_(log_context),
-      client_address_(remote_address(socket_)),
+      client_address_(std::move(client_address)),
       // Capped at the head limit: read_complete_head() relies on it, and a body streams
       // through it in chunks anyway.
       buffer_(home.options.max_header_bytes) {
@@ -106,14 +100,13 @@ std::string_view Connection::buffered() const {
   return {static_cast<const char*>(data.data()), data.size()};
 }
 
-bool Connection::cancel_if_expired(Clock::time_point now) {
+void Connection::cancel_if_expired(Clock::time_point now) {
   if (deadline_ > now || timed_out_) {
-    return false;
+    return;
   }
   timed_out_ = true;
   boost::system::error_code ignored;
   socket_.cancel(ignored);  // the pending wait, read or write ends with an error
-  return true;
 }
 
 void Connection::close_if_idle() {

@@ -64,9 +64,11 @@ class Connection {
 
   // `log_context` is the one this connection's coroutines run under (see
   // core/log_context.h); the connection points it at each request's ids while serving it.
-  // `client` is the key of the per-client connection cap (connection_client()).
-  Connection(Socket socket, const boost::asio::ip::address& client, ConnectionHome& home,
-             log::RequestLogContext& log_context);
+  // `client_address` is the peer's address as requests report it; `client` is the key it is
+  // counted under for the per-client connection cap (connection_client()), unspecified when
+  // it is not counted.
+  Connection(Socket socket, std::string client_address, const boost::asio::ip::address& client,
+             ConnectionHome& home, log::RequestLogContext& log_context);
 
   // Serves requests (a coroutine on the connection's thread) until the client goes quiet.
   void start();
@@ -74,8 +76,8 @@ class Connection {
   void refuse_over_cap();
 
   // For the sweep and shutdown (same thread only).
-  // Cancels the pending wait or I/O if the deadline has passed; true if it did.
-  bool cancel_if_expired(Clock::time_point now);
+  // Cancels the pending wait or I/O if the deadline has passed.
+  void cancel_if_expired(Clock::time_point now);
   // Closes the connection if it is waiting for a request (shutdown).
   void close_if_idle();
   // Parks the connection if it is waiting for a request.

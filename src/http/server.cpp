@@ -233,7 +233,8 @@ void Server::open_connection(Worker& worker, Connection::Socket socket) {
   socket.set_option(tcp::no_delay(true), ignored);
   socket.set_option(NotSentLowat(kUnsentBytesBound), ignored);
   boost::system::error_code no_peer;  // the client already left: nothing to count
-  const auto client = connection_client(socket.remote_endpoint(no_peer).address());
+  const auto peer = socket.remote_endpoint(no_peer).address();
+  const auto client = connection_client(peer);
   const bool admitted = no_peer || client_connections_.try_open(client);
   if (worker.free_log_contexts.empty()) {
     worker.free_log_contexts.push_back(&worker.log_contexts.emplace_back());
@@ -242,8 +243,8 @@ void Server::open_connection(Worker& worker, Connection::Socket socket) {
   worker.free_log_contexts.pop_back();
   // An address that counts nothing when the client was not counted (see close_connection).
   auto* connection =
-      new Connection(std::move(socket), admitted && !no_peer ? client : asio::ip::address{},
-                     worker.home, log_context);
+      new Connection(std::move(socket), no_peer ? "unknown" : peer.to_string(),
+                     admitted && !no_peer ? client : asio::ip::address{}, worker.home, log_context);
   worker.connections.push_front(*connection);
   ++open_connections_;
   if (admitted) {
