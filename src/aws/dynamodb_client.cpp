@@ -10,6 +10,8 @@ DynamoDbClient::DynamoDbClient(ServiceAddress address, AwsMetrics& metrics)
     : connection_(std::move(address), "dynamodb", "DynamoDB_20120810", metrics),
       create_table_(connection_.operation("CreateTable")),
       describe_table_(connection_.operation("DescribeTable")),
+      describe_time_to_live_(connection_.operation("DescribeTimeToLive")),
+      update_time_to_live_(connection_.operation("UpdateTimeToLive")),
       put_item_(connection_.operation("PutItem")),
       batch_write_item_(connection_.operation("BatchWriteItem")),
       query_(connection_.operation("Query")) {}
@@ -26,6 +28,20 @@ asio::awaitable<Result<std::string>> DynamoDbClient::describe_table(const std::s
   const std::string body = dynamodb::describe_table_body(table);
   auto answer = co_await connection_.call(describe_table_, body);
   co_return read_answer(std::move(answer), dynamodb::parse_table_status);
+}
+
+asio::awaitable<Result<dynamodb::TimeToLive>> DynamoDbClient::describe_time_to_live(
+    const std::string& table) {
+  const std::string body = dynamodb::describe_time_to_live_body(table);
+  auto answer = co_await connection_.call(describe_time_to_live_, body);
+  co_return read_answer(std::move(answer), dynamodb::parse_time_to_live);
+}
+
+asio::awaitable<Result<Done>> DynamoDbClient::update_time_to_live(const std::string& table,
+                                                                  const std::string& attribute) {
+  const std::string body = dynamodb::update_time_to_live_body(table, attribute);
+  auto answer = co_await connection_.call(update_time_to_live_, body);
+  co_return done(std::move(answer));
 }
 
 asio::awaitable<Result<Done>> DynamoDbClient::put_item(const std::string& table,

@@ -24,6 +24,11 @@ class DynamoDbClient {
   boost::asio::awaitable<Result<Done>> create_table(const dynamodb::TableSchema& schema);
   // "ACTIVE" once the table and its indexes are ready.
   boost::asio::awaitable<Result<std::string>> describe_table(const std::string& table);
+  boost::asio::awaitable<Result<dynamodb::TimeToLive>> describe_time_to_live(
+      const std::string& table);
+  // Turning TTL on while it is on (or being turned on) fails with a ValidationException.
+  boost::asio::awaitable<Result<Done>> update_time_to_live(const std::string& table,
+                                                           const std::string& attribute);
   boost::asio::awaitable<Result<Done>> put_item(const std::string& table,
                                                 const boost::json::object& item);
   // At most dynamodb::kMaxBatchWriteItems items; returns those DynamoDB did not write
@@ -44,6 +49,8 @@ class DynamoDbClient {
   ServiceConnection connection_;
   AwsMetrics::Operation& create_table_;
   AwsMetrics::Operation& describe_table_;
+  AwsMetrics::Operation& describe_time_to_live_;
+  AwsMetrics::Operation& update_time_to_live_;
   AwsMetrics::Operation& put_item_;
   AwsMetrics::Operation& batch_write_item_;
   AwsMetrics::Operation& query_;

@@ -156,6 +156,17 @@ std::string describe_table_body(std::string_view table) {
   return json::serialize(json::object{{"TableName", table}});
 }
 
+std::string describe_time_to_live_body(std::string_view table) {
+  return describe_table_body(table);
+}
+
+std::string update_time_to_live_body(std::string_view table, std::string_view attribute) {
+  return json::serialize(json::object{
+      {"TableName", table},
+      {"TimeToLiveSpecification", json::object{{"AttributeName", attribute}, {"Enabled", true}}},
+  });
+}
+
 std::string put_item_body(std::string_view table, const json::object& plain_item) {
   return json::serialize(json::object{{"TableName", table}, {"Item", to_item(plain_item)}});
 }
@@ -205,6 +216,19 @@ std::string parse_table_status(std::string_view answer) {
     }
   }
   return std::string(status->as_string());
+}
+
+TimeToLive parse_time_to_live(std::string_view answer) {
+  auto object = parse_answer(answer, "DynamoDB");
+  const auto& description = object_field(object, "TimeToLiveDescription");
+  const auto* status = description.if_contains("TimeToLiveStatus");
+  if (status == nullptr || !status->is_string()) {
+    throw std::invalid_argument("DynamoDB answer lacks TimeToLiveDescription.TimeToLiveStatus");
+  }
+  const auto* attribute = description.if_contains("AttributeName");
+  return {std::string(status->as_string()), attribute != nullptr && attribute->is_string()
+                                                ? std::string(attribute->as_string())
+                                                : std::string()};
 }
 
 std::vector<json::object> parse_unprocessed_items(std::string_view answer, std::string_view table) {

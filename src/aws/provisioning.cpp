@@ -23,7 +23,34 @@ void log_queue_provisioned(const std::string& name, const std::string& url,
 }
 
 void log_table_provisioned(const dynamodb::TableSchema& schema) {
-  log::info("dynamodb table provisioned", {{"table", schema.name}, {"index", schema.index_name}});
+  log::info("dynamodb table provisioned", {{"table", schema.name},
+                                           {"index", schema.index_name},
+                                           {"ttl_attribute", schema.ttl_attribute}});
+}
+
+void log_ttl_elsewhere(const dynamodb::TableSchema& schema, const dynamodb::TimeToLive& ttl) {
+  log::warn("dynamodb table has TTL on another attribute: its records do not expire",
+            {{"table", schema.name},
+             {"ttl_attribute", ttl.attribute},
+             {"wanted", schema.ttl_attribute},
+             {"ttl_status", ttl.status}});
+}
+
+// TTL on the schema's attribute, unless it is on (or being turned on) already: DynamoDB
+// refuses to turn it on twice.
+asio::awaitable<Result<Done>> ensure_time_to_live(DynamoDbClient& dynamodb,
+                                                  const dynamodb::TableSchema& schema) {
+  auto ttl = co_await dynamodb.describe_time_to_live(schema.name);
+  if (!ttl.ok()) {
+    co_return Result<Done>::failure(std::move(ttl.error));
+  }
+  if (ttl.value->status == "DISABLED") {
+    co_return co_await dynamodb.update_time_to_live(schema.name, schema.ttl_attribute);
+  }
+  if (ttl.value->attribute != schema.ttl_attribute) {
+    log_ttl_elsewhere(schema, *ttl.value);
+  }
+  co_return Result<Done>{Done{}, {}};
 }
 
 }  // namespace
@@ -33,7 +60,12 @@ std::string dead_letter_queue_name(std::string_view queue) {
 }
 
 dynamodb::TableSchema audit_table_schema(std::string table) {
-  return {std::move(table), "id", "timestamp", "student_id-index", "student_id"};
+  return {.name = std::move(table),
+          .hash_key = "id",
+          .range_key = "timestamp",
+          .index_name = "student_id-index",
+          .index_hash_key = "student_id",
+          .ttl_attribute = std::string(kAuditExpiresAt)};
 }
 
 // Every argument of a client call is a named local (see the clients' g++ 12 note).
@@ -99,6 +131,12 @@ asio::awaitable<Result<Done>> provision_table(DynamoDbClient& dynamodb,
     }
     timer.expires_after(poll);
     co_await timer.async_wait(asio::use_awaitable);
+  }
+  if (!schema.ttl_attribute.empty()) {
+    auto ttl = co_await ensure_time_to_live(dynamodb, schema);
+    if (!ttl.ok()) {
+      co_return ttl;
+    }
   }
   log_table_provisioned(schema);
   co_return Result<Done>{Done{}, {}};

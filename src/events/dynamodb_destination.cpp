@@ -9,6 +9,7 @@
 #include <set>
 
 #include "aws/provisioning.h"
+#include "events/audit_expiry.h"
 #include "resilience/backoff.h"
 
 namespace sre::events {
@@ -31,11 +32,13 @@ std::string id_of(const json::object& item) {
 }  // namespace
 
 DynamoDbDestination::DynamoDbDestination(aws::DynamoDbClient& dynamodb, std::string table,
-                                         bool provision, int batch_size)
+                                         bool provision, int batch_size,
+                                         std::chrono::days retention)
     : dynamodb_(dynamodb),
       schema_(aws::audit_table_schema(std::move(table))),
       provision_(provision),
-      batch_size_(batch_size) {}
+      batch_size_(batch_size),
+      retention_(retention) {}
 
 asio::awaitable<aws::Result<aws::Done>> DynamoDbDestination::prepare() {
   if (provision_) {
@@ -64,8 +67,20 @@ asio::awaitable<Delivery> DynamoDbDestination::deliver(
       delivery.refused.emplace_back(row.sequence, "audit record is not a JSON object with an id");
       continue;
     }
-    sequence_by_id.emplace(id_of(record.as_object()), row.sequence);
-    items.push_back(std::move(record.as_object()));
+    json::object& item = record.as_object();
+    if (retention_.count() > 0) {
+      const auto* timestamp = item.if_contains(schema_.range_key);
+      auto expires_at = timestamp != nullptr && timestamp->is_string()
+                            ? audit_expires_at(timestamp->as_string(), retention_)
+                            : std::nullopt;
+      if (!expires_at) {
+        delivery.refused.emplace_back(row.sequence, "audit record has no RFC 3339 UTC timestamp");
+        continue;
+      }
+      item[schema_.ttl_attribute] = *expires_at;
+    }
+    sequence_by_id.emplace(id_of(item), row.sequence);
+    items.push_back(std::move(item));
   }
 
   asio::steady_timer timer(co_await asio::this_coro::executor);

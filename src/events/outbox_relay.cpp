@@ -25,7 +25,8 @@ OutboxRelay::OutboxRelay(const RelaySetup& setup, store::EventStore& store, obs:
   if (setup.aws.enable_dynamodb) {
     dynamodb_ = std::make_unique<aws::DynamoDbClient>(address_of(setup), aws_metrics);
     auto& destination = destinations_.emplace_back(std::make_unique<DynamoDbDestination>(
-        *dynamodb_, setup.aws.dynamodb_table, setup.auto_provision, setup.relay.dynamodb_batch));
+        *dynamodb_, setup.aws.dynamodb_table, setup.auto_provision, setup.relay.dynamodb_batch,
+        setup.relay.audit_retention));
     loops_.push_back(std::make_unique<RelayLoop>(store::OutboxTopic::audit, *destination, store,
                                                  setup.relay, metrics));
     watched.push_back(store::OutboxTopic::audit);

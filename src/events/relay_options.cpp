@@ -43,6 +43,10 @@ std::vector<core::Setting<RelayOptions>> own_settings() {
       setting("OUTBOX_RETENTION_SECONDS", &RelayOptions::retention,
               core::duration_in<seconds>(1, 31'536'000),
               "Delivered outbox rows are deleted after this"),
+      setting("AUDIT_RETENTION_DAYS", &RelayOptions::audit_retention,
+              core::duration_in<std::chrono::days>(0, 36'500),
+              "Days DynamoDB keeps an audit record: it is written with expires_at = its "
+              "timestamp + this, which the table's TTL deletes it after (0: kept forever)"),
   };
 }
 

@@ -1,6 +1,7 @@
 // The outbox relay's settings: how much it ships per call, how long a claim holds rows, how
 // often it looks for work when nothing woke it, how it backs off and breaks the circuit when
-// SQS or DynamoDB fail, and how long delivered rows are kept.
+// SQS or DynamoDB fail, how long delivered rows are kept, and how long DynamoDB keeps the
+// audit records.
 #pragma once
 
 #include <chrono>
@@ -37,6 +38,8 @@ struct RelayOptions {
       .half_open_probes = 1,
   };
   std::chrono::seconds retention{std::chrono::hours(24)};
+  // How long DynamoDB keeps an audit record (its expires_at); 0: forever.
+  std::chrono::days audit_retention{90};
   // How often the backlog gauges are refreshed and delivered rows pruned.
   std::chrono::milliseconds housekeeping_interval{2000};
 };

@@ -23,10 +23,14 @@ SECRETS = {"DATABASE_URL", "REDIS_URL", "JWT_SECRET", "AWS_ACCESS_KEY_ID",
            "AWS_SECRET_ACCESS_KEY"}
 
 
-def render(overlay: str) -> list[dict]:
-    text = subprocess.run(["kubectl", "kustomize", str(REPO / "deploy/k8s/overlays" / overlay)],
+def render_directory(directory: Path) -> list[dict]:
+    text = subprocess.run(["kubectl", "kustomize", str(directory)],
                           check=True, capture_output=True, text=True).stdout
     return [doc for doc in yaml.safe_load_all(text) if doc]
+
+
+def render(overlay: str) -> list[dict]:
+    return render_directory(REPO / "deploy/k8s/overlays" / overlay)
 
 
 @pytest.fixture(scope="module", params=OVERLAYS)
@@ -242,3 +246,37 @@ def test_prod_runs_three_api_pods_and_scales_on_cpu_and_in_flight_requests():
     metrics = {m.get("resource", m.get("pods", {})).get("name")
                or m["pods"]["metric"]["name"] for m in hpa["spec"]["metrics"]}
     assert metrics == {"cpu", "http_requests_in_flight"}
+
+
+def exported_metric_types(metrics_text: str) -> dict[str, str]:
+    """{family name: type} from a /metrics page's # TYPE lines."""
+    return dict(re.findall(r"^# TYPE (\S+) (\S+)$", metrics_text, re.M))
+
+
+def adapter_rules() -> list[dict]:
+    [adapter] = of_kind(render_directory(REPO / "deploy/k8s/monitoring"), "ConfigMap")
+    return yaml.safe_load(adapter["data"]["config.yaml"])["rules"]
+
+
+def test_the_hpas_pods_metric_is_an_adapter_rule_over_a_gauge_the_api_exports(running):
+    exported = exported_metric_types(requests.get(running["serve"] + "/metrics", timeout=5).text)
+    rules = adapter_rules()
+    for overlay_name in OVERLAYS:
+        [hpa] = of_kind(render(overlay_name), "HorizontalPodAutoscaler")
+        wanted = [m["pods"]["metric"]["name"] for m in hpa["spec"]["metrics"]
+                  if m["type"] == "Pods"]
+        assert wanted, "the HPA scales on a Pods metric"
+        for name in wanted:
+            serving = [r for r in rules if r["name"]["as"] == name]
+            assert len(serving) == 1, f"{overlay_name}: no one adapter rule serves {name}"
+            [rule] = serving
+            series = re.fullmatch(r"\s*([a-zA-Z_:][a-zA-Z0-9_:]*)\s*\{.*\}\s*",
+                                  rule["seriesQuery"]).group(1)
+            # A series the real API serves, and a gauge: an average of it is requests in flight.
+            assert exported.get(series) == "gauge", (series, sorted(exported))
+            assert re.fullmatch(rule["name"]["matches"], series), rule["name"]
+            # The adapter finds each series' pod by the labels the ServiceMonitor scrape adds.
+            assert rule["resources"]["overrides"] == {"namespace": {"resource": "namespace"},
+                                                      "pod": {"resource": "pod"}}
+            assert {"<<.Series>>", "<<.LabelMatchers>>", "<<.GroupBy>>"} <= set(
+                re.findall(r"<<\.\w+>>", rule["metricsQuery"]))

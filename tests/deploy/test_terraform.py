@@ -1,7 +1,7 @@
 """deploy/terraform: formatted (`terraform fmt -check`), and its queue and table are the ones
-the application makes and uses: names from the application's settings, and the keys, index and
-redrive of what the application itself provisions in a real moto_server. `terraform validate`
-and `plan` need the providers, which cannot be downloaded here."""
+the application makes and uses: names from the application's settings, and the keys, index, TTL
+attribute and redrive of what the application itself provisions in a real moto_server.
+`terraform validate` and `plan` need the providers, which cannot be downloaded here."""
 from __future__ import annotations
 
 import json
@@ -58,8 +58,11 @@ def provisioned(tmp_path_factory, settings_of):
     try:
         dynamodb, sqs = moto.boto3("dynamodb"), moto.boto3("sqs")
         table_name = settings_of("serve")["DYNAMODB_TABLE"]
-        harness.poll(lambda: table_name in dynamodb.list_tables()["TableNames"], timeout=20,
-                     what="the API provisions its table")
+        # Turning TTL on is the last step of the table's provisioning.
+        harness.poll(lambda: table_name in dynamodb.list_tables()["TableNames"]
+                     and dynamodb.describe_time_to_live(TableName=table_name)[
+                         "TimeToLiveDescription"]["TimeToLiveStatus"] == "ENABLED",
+                     timeout=20, what="the API provisions its table")
         # The queue is provisioned at the same time, by another destination, in four calls:
         # it is done once the redrive policy is set (the last of them).
         queue_name = settings_of("serve")["SQS_QUEUE_NAME"]
@@ -72,7 +75,9 @@ def provisioned(tmp_path_factory, settings_of):
             return bool(attributes) and "RedrivePolicy" in attributes
 
         harness.poll(queue_has_redrive_policy, timeout=20, what="the API provisions its queue")
-        yield {"table": dynamodb.describe_table(TableName=table_name)["Table"], "sqs": sqs}
+        yield {"table": dynamodb.describe_table(TableName=table_name)["Table"],
+               "ttl": dynamodb.describe_time_to_live(TableName=table_name)["TimeToLiveDescription"],
+               "sqs": sqs}
     finally:
         api.stop()
         moto.stop()
@@ -106,3 +111,7 @@ def test_table_keys_and_index_are_what_the_application_makes(provisioned):
     assert 'projection_type = "ALL"' in main
     assert re.search(r"point_in_time_recovery \{\s*enabled\s*=\s*true", main)
     assert re.search(r"ttl \{\s*attribute_name\s*=\s*var\.ttl_attribute\s*enabled\s*=\s*true", main)
+    # The attribute whose time the table's TTL reads is the one the application turns TTL on
+    # for (and writes on every audit item, tests/e2e/test_audit_ttl.py).
+    assert provisioned["ttl"] == {"TimeToLiveStatus": "ENABLED",
+                                  "AttributeName": defaults["ttl_attribute"]}

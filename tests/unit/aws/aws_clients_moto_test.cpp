@@ -201,6 +201,10 @@ TEST_F(AwsClientsTest, ProvisionsTheAuditTableAndWritesAndQueriesItems) {
     EXPECT_TRUE(table.ok()) << table.error.code << ": " << table.error.message;
     auto again = co_await provision_table(dynamodb, schema, 10s, 100ms);
     EXPECT_TRUE(again.ok()) << again.error.code << ": " << again.error.message;
+    auto ttl = co_await dynamodb.describe_time_to_live(schema.name);
+    EXPECT_TRUE(ttl.ok()) << ttl.error.message;
+    EXPECT_EQ(ttl.value.value_or(dynamodb::TimeToLive{}).status, "ENABLED");
+    EXPECT_EQ(ttl.value.value_or(dynamodb::TimeToLive{}).attribute, "expires_at");
     auto written = co_await dynamodb.batch_write_item(schema.name, batch);
     EXPECT_TRUE(written.ok()) << written.error.message;
     EXPECT_TRUE(written.value->empty());

@@ -15,7 +15,8 @@ json::value parsed(std::string_view text) {
 }
 
 TableSchema audit_table() {
-  return {"sre-playground-audit", "id", "timestamp", "student_id-timestamp-index", "student_id"};
+  return {"sre-playground-audit",       "id",         "timestamp",
+          "student_id-timestamp-index", "student_id", "expires_at"};
 }
 
 TEST(DynamoDbProtocol, TargetNamesTheOperation) {
@@ -66,6 +67,21 @@ TEST(DynamoDbProtocol, PutAndBatchWriteBodies) {
             parsed(R"({"RequestItems":{"audit":[
               {"PutRequest":{"Item":{"id":{"S":"a1"},"timestamp":{"S":"t"},"grade":{"N":"7"}}}},
               {"PutRequest":{"Item":{"id":{"S":"a1"},"timestamp":{"S":"t"},"grade":{"N":"7"}}}}]}})"));
+}
+
+TEST(DynamoDbProtocol, TimeToLiveIsTurnedOnForOneAttributeAndReadBack) {
+  EXPECT_EQ(parsed(describe_time_to_live_body("audit")), parsed(R"({"TableName":"audit"})"));
+  EXPECT_EQ(parsed(update_time_to_live_body("audit", "expires_at")),
+            parsed(R"({"TableName":"audit","TimeToLiveSpecification":
+                       {"AttributeName":"expires_at","Enabled":true}})"));
+  auto on = parse_time_to_live(R"({"TimeToLiveDescription":
+      {"TimeToLiveStatus":"ENABLED","AttributeName":"expires_at"}})");
+  EXPECT_EQ(on.status, "ENABLED");
+  EXPECT_EQ(on.attribute, "expires_at");
+  auto off = parse_time_to_live(R"({"TimeToLiveDescription":{"TimeToLiveStatus":"DISABLED"}})");
+  EXPECT_EQ(off.status, "DISABLED");
+  EXPECT_EQ(off.attribute, "");
+  EXPECT_THROW(parse_time_to_live(R"({"TimeToLiveDescription":{}})"), std::invalid_argument);
 }
 
 TEST(DynamoDbProtocol, QueryIsNewestFirstWithPlaceholders) {

@@ -116,6 +116,7 @@ TEST(ServeSettings, EverySettingOnceAndNoOther) {
                                                   "RELAY_LEASE_SECONDS",
                                                   "RELAY_POLL_INTERVAL_MS",
                                                   "OUTBOX_RETENTION_SECONDS",
+                                                  "AUDIT_RETENTION_DAYS",
                                                   "RELAY_BACKOFF_BASE_MS",
                                                   "RELAY_BACKOFF_MAX_MS",
                                                   "RELAY_BREAKER_OPEN_SECONDS"}));
@@ -135,6 +136,19 @@ TEST(ServeSettings, EachPartGetsItsOwnValues) {
   EXPECT_EQ(built.options->load_shedding.max_in_flight, 5);
   auto refused = core::build(api::serve_settings(), {{"PORT", "70000"}});
   EXPECT_EQ(refused.error, "invalid PORT: '70000' is not an integer in 1..65535");
+}
+
+TEST(ServeSettings, AuditRetentionIsWholeDaysAndZeroKeepsForever) {
+  auto defaults = core::build(api::serve_settings(), {});
+  ASSERT_TRUE(defaults.options) << defaults.error;
+  EXPECT_EQ(defaults.options->relay.audit_retention, std::chrono::days(90));
+  auto forever = core::build(api::serve_settings(), {{"AUDIT_RETENTION_DAYS", "0"}});
+  ASSERT_TRUE(forever.options) << forever.error;
+  EXPECT_EQ(forever.options->relay.audit_retention, std::chrono::days(0));
+  for (const char* refused : {"-1", "36501", "1.5", "90d", ""}) {
+    auto built = core::build(api::serve_settings(), {{"AUDIT_RETENTION_DAYS", refused}});
+    EXPECT_FALSE(built.options) << refused;
+  }
 }
 
 TEST(ServeSettings, DescribeShowsEveryRowWithSecretsRedacted) {
