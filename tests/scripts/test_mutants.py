@@ -34,3 +34,16 @@ def test_a_mutation_that_no_longer_applies_stops_the_run(tmp_path):
     result = run("--catalogue", str(catalogue), "gone")
     assert result.returncode == 2
     assert "gone: the original text occurs 0 times in src/core/ids.cpp" in result.stderr
+
+
+def test_a_mapped_test_that_pytest_cannot_find_stops_the_run(tmp_path):
+    """A renamed test parameter: run, pytest would fail on usage, which is not a kill."""
+    catalogue = tmp_path / "mutants.toml"
+    catalogue.write_text(
+        '[[mutant]]\nid = "renamed"\nfile = "src/core/ids.cpp"\n'
+        "original = \"text.size() > 128\"\nreplacement = \"text.size() > 129\"\n"
+        'pytest = ["tests/e2e/test_students.py::test_delete_does_not_reuse_ids[gone]"]\n')
+    result = run("--catalogue", str(catalogue), "--check")
+    assert result.returncode == 2
+    assert ("renamed: pytest finds no test "
+            "tests/e2e/test_students.py::test_delete_does_not_reuse_ids[gone]") in result.stderr
