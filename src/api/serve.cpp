@@ -7,6 +7,7 @@
 #include "api/app.h"
 #include "api/lifecycle.h"
 #include "auth/auth_options.h"
+#include "aws/aws_access.h"
 #include "aws/aws_metrics.h"
 #include "aws/dynamodb_client.h"
 #include "core/build_info.h"
@@ -34,17 +35,18 @@ boost::json::object config_json(const ServeConfig& config) {
 // the store's bookkeeping.
 constexpr std::chrono::seconds kRelayStopTimeout{10};
 
-// The credentials the relay signs with; nullopt (after a log line) when a *_FILE is unusable.
-std::optional<aws::Credentials> relay_credentials(const ServeConfig& config) {
+// The credentials the relay signs with and the TLS it speaks; nullopt (after a log line) when
+// a *_FILE or AWS_CA_BUNDLE is unusable.
+std::optional<aws::AwsAccess> relay_access(const ServeConfig& config) {
   if (!config.aws.enable_sqs && !config.aws.enable_dynamodb) {
-    return aws::Credentials{};
+    return aws::AwsAccess{};
   }
-  auto loaded = aws::load_credentials(config.aws);
+  auto loaded = aws::load_access(config.aws);
   if (auto* error = std::get_if<std::string>(&loaded)) {
     log::error("startup failed", {{"error", *error}});
     return std::nullopt;
   }
-  return std::get<aws::Credentials>(loaded);
+  return std::get<aws::AwsAccess>(loaded);
 }
 
 }  // namespace
@@ -85,8 +87,8 @@ int serve(const ServeConfig& config) {
         "can read in the source; set JWT_SECRET outside development");
   }
 
-  auto credentials = relay_credentials(config);
-  if (!credentials) {
+  auto access = relay_access(config);
+  if (!access) {
     log::shutdown();
     return 1;
   }
@@ -118,13 +120,11 @@ int serve(const ServeConfig& config) {
     std::unique_ptr<aws::DynamoDbClient> audit_table;
     if (config.aws.enable_dynamodb) {
       audit_table = std::make_unique<aws::DynamoDbClient>(
-          aws::ServiceAddress{config.aws.endpoint, *credentials, config.aws.region,
-                              config.aws.timeout},
-          aws_metrics);
+          aws::service_address(config.aws, *access, "dynamodb"), aws_metrics);
       app.read_audit_from_dynamodb(*audit_table, config.aws.dynamodb_table);
     }
     relay = std::make_unique<events::OutboxRelay>(
-        events::RelaySetup{config.relay, config.aws, *credentials,
+        events::RelaySetup{config.relay, config.aws, *access,
                            config.aws.auto_provision_in(config.api.environment)},
         *database, app.metrics(), aws_metrics);
     outbox_signal = database->outbox_signal(app.metrics());

@@ -30,7 +30,8 @@ ServiceConnection::ServiceConnection(ServiceAddress address, std::string service
       target_prefix_(std::move(target_prefix)),
       scope_{address_.region, service_},
       metrics_(metrics),
-      client_(http::Origin{address_.endpoint.host, address_.endpoint.port}, kMaxAnswerBody) {}
+      client_(http::Origin{address_.endpoint.host, address_.endpoint.port}, kMaxAnswerBody,
+              address_.endpoint.tls ? address_.tls : nullptr) {}
 
 boost::asio::awaitable<Result<std::string>> ServiceConnection::call(
     AwsMetrics::Operation& operation, const std::string& body,
@@ -51,7 +52,9 @@ boost::asio::awaitable<Result<std::string>> ServiceConnection::call(
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
   AwsError error;
-  if (response.error != http::ClientError::none) {
+  if (response.error == http::ClientError::tls) {
+    error = tls_error(response.error_message);
+  } else if (response.error != http::ClientError::none) {
     error = transport_error(response.error_message);
   } else if (response.status >= 200 && response.status < 300) {
     operation.record(CallOutcome::success, seconds);

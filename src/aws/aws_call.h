@@ -38,6 +38,7 @@ struct ServiceAddress {
   Credentials credentials;
   std::string region;
   std::chrono::milliseconds timeout{3000};
+  http::TlsContext tls;  // needed when endpoint.tls (aws::load_access makes it)
 };
 
 class ServiceConnection {

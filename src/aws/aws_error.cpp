@@ -100,4 +100,12 @@ AwsError transport_error(std::string_view what) {
   return {0, "Transport", std::string(what), true};
 }
 
+AwsError tls_error(std::string_view what) {
+  return {0, "TlsHandshake", std::string(what), true};
+}
+
+bool is_tls_error(const AwsError& error) {
+  return error.http_status == 0 && error.code == "TlsHandshake";
+}
+
 }  // namespace sre::aws

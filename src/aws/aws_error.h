@@ -27,6 +27,12 @@ AwsError error_from_response(int http_status, std::string_view error_type_header
 
 // No answer at all: connection refused or reset, timeout. Always retryable.
 AwsError transport_error(std::string_view what);
+// No answer because the TLS handshake failed (code "TlsHandshake"): the endpoint's certificate
+// is not trusted or does not name it. Retryable as a transport failure is: nothing was sent,
+// and a relay that keeps its rows delivers them once the certificate (or AWS_CA_BUNDLE) is
+// fixed.
+AwsError tls_error(std::string_view what);
+bool is_tls_error(const AwsError& error);
 
 // Whether an error code names a condition that passes with time (throttling, a busy or
 // failing server), whatever the HTTP status said.

@@ -14,6 +14,8 @@ std::string_view to_string(CallOutcome outcome) {
       return "server_error";
     case CallOutcome::client_error:
       return "client_error";
+    case CallOutcome::tls_error:
+      return "tls_error";
     case CallOutcome::transport_error:
     case CallOutcome::count_:
       break;
@@ -22,6 +24,9 @@ std::string_view to_string(CallOutcome outcome) {
 }
 
 CallOutcome outcome_of(const AwsError& error) {
+  if (is_tls_error(error)) {
+    return CallOutcome::tls_error;
+  }
   if (error.http_status == 0) {
     return CallOutcome::transport_error;
   }
@@ -79,7 +84,7 @@ AwsMetrics::AwsMetrics(obs::Metrics& metrics) : durations_(std::make_shared<Dura
                    .Name("aws_requests_total")
                    .Help(
                        "SQS and DynamoDB calls by service, operation and outcome (success, "
-                       "throttled, server_error, client_error, transport_error)")
+                       "throttled, server_error, client_error, transport_error, tls_error)")
                    .Register(metrics.registry());
   metrics.add_collectable(durations_);
 }

@@ -1,7 +1,7 @@
 // What the AWS clients count, per service and operation:
 //
 //   aws_requests_total{service,operation,outcome}     success, throttled, server_error,
-//                                                     client_error, transport_error
+//                                                     client_error, transport_error, tls_error
 //   aws_request_duration_seconds{service,operation}   every call, answered or not
 //
 // One AwsMetrics per program (SQS and DynamoDB clients share it). A client resolves the series
@@ -30,6 +30,7 @@ enum class CallOutcome : std::uint8_t {
   server_error,     // 5xx
   client_error,     // the request was wrong: not retryable
   transport_error,  // no answer: refused, reset, timed out
+  tls_error,        // no answer: the TLS handshake failed (certificate untrusted, wrong name)
   count_,
 };
 std::string_view to_string(CallOutcome outcome);

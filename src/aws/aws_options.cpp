@@ -52,15 +52,23 @@ core::ParseResult<std::string> read_secret_file(std::string_view env, const std:
   return value;
 }
 
+std::string_view default_port(bool tls) {
+  return tls ? "443" : "80";
+}
+
 }  // namespace
+
+std::string Endpoint::host_header() const {
+  return port == default_port(tls) ? host : host + ":" + port;
+}
 
 core::Parsed<Endpoint> parse_endpoint_url(std::string_view text) {
   auto url = boost::urls::parse_absolute_uri(text);
   if (!url) {
     return fmt::format("'{}' is not an absolute URL like http://localhost:4566", text);
   }
-  if (url->scheme() != "http") {
-    return fmt::format("'{}' must start with http:// (LocalStack, moto: no TLS)", text);
+  if (url->scheme() != "http" && url->scheme() != "https") {
+    return fmt::format("'{}' must start with http:// or https://", text);
   }
   if (url->host().empty()) {
     return fmt::format("'{}' has no host", text);
@@ -70,13 +78,20 @@ core::Parsed<Endpoint> parse_endpoint_url(std::string_view text) {
   }
   if ((!url->path().empty() && url->path() != "/") || url->has_query() || url->has_fragment() ||
       url->has_userinfo()) {
-    return fmt::format("'{}' must be only http://host[:port]", text);
+    return fmt::format("'{}' must be only http(s)://host[:port]", text);
   }
-  return Endpoint{url->host_address(), url->has_port() ? std::string(url->port()) : "80"};
+  const bool tls = url->scheme() == "https";
+  return Endpoint{tls, url->host_address(),
+                  url->has_port() ? std::string(url->port()) : std::string(default_port(tls))};
 }
 
 std::string url_of(const Endpoint& endpoint) {
-  return fmt::format("http://{}:{}", endpoint.host, endpoint.port);
+  return fmt::format("{}://{}:{}", endpoint.tls ? "https" : "http", endpoint.host, endpoint.port);
+}
+
+Endpoint regional_endpoint(std::string_view service, std::string_view region) {
+  return {true, fmt::format("{}.{}.amazonaws.com", service, region),
+          std::string(default_port(true))};
 }
 
 const std::vector<core::Setting<AwsOptions>>& settings() {
@@ -88,11 +103,17 @@ const std::vector<core::Setting<AwsOptions>>& settings() {
       setting("ENABLE_DYNAMODB", &AwsOptions::enable_dynamodb, core::boolean(),
               "Copy audit records to the DynamoDB table DYNAMODB_TABLE (false: the local audit "
               "table only)"),
-      setting("AWS_ENDPOINT_URL", &AwsOptions::endpoint,
-              core::parsed_by<Endpoint>(parse_endpoint_url, url_of, "http://host[:port]"),
-              "Where SQS and DynamoDB answer (LocalStack, moto_server)"),
+      setting(
+          "AWS_ENDPOINT_URL", &AwsOptions::endpoint,
+          core::optional_parsed_by<Endpoint>(parse_endpoint_url, url_of, "http(s)://host[:port]"),
+          "Where SQS and DynamoDB answer: an emulator (LocalStack, moto_server: "
+          "http://localhost:4566), a proxy or VPC endpoint; unset: real AWS, "
+          "https://sqs.AWS_REGION.amazonaws.com and https://dynamodb.AWS_REGION.amazonaws.com"),
       setting("AWS_REGION", &AwsOptions::region, core::non_empty_text(),
-              "Region the calls are signed for"),
+              "Region the calls are signed for (and, without AWS_ENDPOINT_URL, sent to)"),
+      setting("AWS_CA_BUNDLE", &AwsOptions::ca_bundle, core::any_text(),
+              "PEM file of CA certificates trusted for https:// endpoints besides the system's "
+              "(a private CA, a TLS-terminating proxy); certificates are always verified"),
       setting("AWS_ACCESS_KEY_ID", &AwsOptions::access_key_id, secret_text(),
               "Access key id that signs the calls (LocalStack and moto accept any)",
               core::Visibility::secret),

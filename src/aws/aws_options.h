@@ -18,20 +18,27 @@
 
 namespace sre::aws {
 
-// AWS_ENDPOINT_URL split into what the HTTP client needs. Plain http:// only (LocalStack,
-// moto_server): the HTTP client speaks no TLS.
+// Where one AWS service answers, split into what the HTTP client needs: AWS_ENDPOINT_URL for
+// every service (an emulator on http://, a TLS proxy or a VPC endpoint on https://), or, when
+// it is unset, the service's own regional endpoint on real AWS (regional_endpoint()).
 struct Endpoint {
+  bool tls = false;  // https://: verified TLS (http::Client)
   std::string host;
   std::string port;
-  // The Host header exactly as sent: it is signed.
-  std::string host_header() const { return host + ":" + port; }
+  // The Host header exactly as sent (it is signed): the port only when it is not the scheme's
+  // own, as AWS's SDKs send it.
+  std::string host_header() const;
 };
 
 core::Parsed<Endpoint> parse_endpoint_url(std::string_view text);
 std::string url_of(const Endpoint& endpoint);
+// https://<service>.<region>.amazonaws.com: "sqs", "us-east-1" ->
+// https://sqs.us-east-1.amazonaws.com
+Endpoint regional_endpoint(std::string_view service, std::string_view region);
 
 struct AwsOptions {
-  Endpoint endpoint{"localhost", "4566"};  // LocalStack's edge port, as in the seed
+  // Unset: real AWS (each service's regional endpoint, over TLS).
+  std::optional<Endpoint> endpoint;
   std::string region = "us-east-1";
   // LocalStack and moto accept any key; "test" is what their documentation uses.
   std::string access_key_id = "test";
@@ -47,6 +54,15 @@ struct AwsOptions {
   std::optional<bool> auto_provision;
   std::string sqs_queue_name = "student-events";
   std::string dynamodb_table = "sre-playground-audit";
+  // PEM file of CA certificates trusted for https:// endpoints besides the system's.
+  std::string ca_bundle;
+
+  // Where `service` ("sqs", "dynamodb") answers: AWS_ENDPOINT_URL, else real AWS.
+  Endpoint endpoint_of(std::string_view service) const {
+    return endpoint ? *endpoint : regional_endpoint(service, region);
+  }
+  // Whether any service is reached over TLS (then a TLS context is needed).
+  bool uses_tls() const { return !endpoint || endpoint->tls; }
 
   bool auto_provision_in(std::string_view environment) const {
     return auto_provision.value_or(environment != "production");

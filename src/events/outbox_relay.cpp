@@ -4,26 +4,20 @@
 
 namespace sre::events {
 
-namespace {
-
-aws::ServiceAddress address_of(const RelaySetup& setup) {
-  return {setup.aws.endpoint, setup.credentials, setup.aws.region, setup.aws.timeout};
-}
-
-}  // namespace
-
 OutboxRelay::OutboxRelay(const RelaySetup& setup, store::EventStore& store, obs::Metrics& metrics,
                          aws::AwsMetrics& aws_metrics) {
   std::vector<store::OutboxTopic> watched{store::OutboxTopic::events};
   if (setup.aws.enable_sqs) {
-    sqs_ = std::make_unique<aws::SqsClient>(address_of(setup), aws_metrics);
+    sqs_ = std::make_unique<aws::SqsClient>(aws::service_address(setup.aws, setup.access, "sqs"),
+                                            aws_metrics);
     auto& destination = destinations_.emplace_back(std::make_unique<SqsDestination>(
         *sqs_, setup.aws.sqs_queue_name, setup.auto_provision, setup.relay.sqs_batch));
     loops_.push_back(std::make_unique<RelayLoop>(store::OutboxTopic::events, *destination, store,
                                                  setup.relay, metrics));
   }
   if (setup.aws.enable_dynamodb) {
-    dynamodb_ = std::make_unique<aws::DynamoDbClient>(address_of(setup), aws_metrics);
+    dynamodb_ = std::make_unique<aws::DynamoDbClient>(
+        aws::service_address(setup.aws, setup.access, "dynamodb"), aws_metrics);
     auto& destination = destinations_.emplace_back(std::make_unique<DynamoDbDestination>(
         *dynamodb_, setup.aws.dynamodb_table, setup.auto_provision, setup.relay.dynamodb_batch,
         setup.relay.audit_retention));

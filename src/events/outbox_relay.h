@@ -16,6 +16,7 @@
 #include <memory>
 #include <vector>
 
+#include "aws/aws_access.h"
 #include "aws/aws_metrics.h"
 #include "aws/aws_options.h"
 #include "aws/dynamodb_client.h"
@@ -32,8 +33,8 @@ namespace sre::events {
 struct RelaySetup {
   const RelayOptions& relay;
   const aws::AwsOptions& aws;
-  aws::Credentials credentials;  // aws::load_credentials()
-  bool auto_provision = false;   // aws.auto_provision_in(ENVIRONMENT)
+  aws::AwsAccess access;        // aws::load_access()
+  bool auto_provision = false;  // aws.auto_provision_in(ENVIRONMENT)
 };
 
 class OutboxRelay {

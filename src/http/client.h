@@ -1,6 +1,12 @@
-// A keep-alive HTTP/1.1 client for calls to other services over plain http://host:port: any
-// method, headers and body, one timeout per call. It knows nothing of what it calls; callers
-// (the grades client, AWS JSON calls) build requests and read responses.
+// A keep-alive HTTP/1.1 client for calls to other services over http://host:port, or
+// https://host:port when given a TLS context: any method, headers and body, one timeout per
+// call. It knows nothing of what it calls; callers (the grades client, AWS JSON calls) build
+// requests and read responses.
+//
+// Over TLS a new connection verifies the server's certificate chain (the context's trust
+// store) and that the certificate names the origin's host (its DNS name, or its IP address),
+// and sends the host as SNI; a connection that fails any of that is a ClientError::tls, never
+// used. The handshake runs on the I/O thread's event loop like every other step.
 //
 // Connections are pooled per I/O thread (a core::PerThread of idle streams, each owned by its
 // thread's event loop), so a call needs no lock. A pooled connection the server has closed in
@@ -10,6 +16,7 @@
 // and breakers belong to the caller.
 #pragma once
 
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/beast/http/fields.hpp>
 #include <boost/beast/http/verb.hpp>
@@ -20,6 +27,7 @@
 #include <vector>
 
 #include "core/per_thread.h"
+#include "http/tls_client_context.h"
 
 namespace sre::http {
 
@@ -41,6 +49,7 @@ enum class ClientError : std::uint8_t {
   none,
   timeout,     // no complete answer within the call's timeout
   connection,  // resolve, connect, write or read failed; or the answer was not HTTP
+  tls,         // the TLS handshake failed: an untrusted or wrong certificate, no common protocol
 };
 
 struct ClientResponse {
@@ -53,7 +62,9 @@ struct ClientResponse {
 
 class Client {
  public:
-  explicit Client(Origin origin, std::size_t max_response_body = std::size_t{1024} * 1024);
+  // `tls`: speak TLS to the origin with this context (null: plain HTTP).
+  explicit Client(Origin origin, std::size_t max_response_body = std::size_t{1024} * 1024,
+                  TlsContext tls = nullptr);
   ~Client();
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;
@@ -66,8 +77,14 @@ class Client {
  private:
   struct IdleConnections;
 
+  // One call over a plain or a TLS stream (send() picks by tls_).
+  template <typename Stream>
+  boost::asio::awaitable<ClientResponse> send_over(const ClientRequest& request) const;
+  IdleConnections* idle_connections(const boost::asio::any_io_executor& executor) const;
+
   Origin origin_;
   std::size_t max_response_body_;
+  TlsContext tls_;
   // Each I/O thread's idle connections, created on its first call and owned by its event
   // loop (their sockets must not outlive it).
   core::PerThread<IdleConnections*> idle_{core::kMaxIoThreads, nullptr};

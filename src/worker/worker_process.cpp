@@ -1,5 +1,6 @@
 #include "worker/worker_process.h"
 
+#include "aws/aws_access.h"
 #include "aws/aws_metrics.h"
 #include "aws/sqs_client.h"
 #include "core/build_info.h"
@@ -86,17 +87,15 @@ int run_worker(const WorkerConfig& config) {
     }
     std::unique_ptr<aws::AwsMetrics> aws_metrics;
     if (config.aws.enable_sqs) {
-      auto credentials = aws::load_credentials(config.aws);
-      if (auto* error = std::get_if<std::string>(&credentials)) {
-        log::error("cannot read the AWS credentials", {{"error", *error}});
+      auto access = aws::load_access(config.aws);
+      if (auto* error = std::get_if<std::string>(&access)) {
+        log::error("cannot read the AWS credentials or CA bundle", {{"error", *error}});
         log::shutdown();
         return 1;
       }
       aws_metrics = std::make_unique<aws::AwsMetrics>(app.http().metrics());
       sqs = std::make_unique<aws::SqsClient>(
-          aws::ServiceAddress{config.aws.endpoint, std::get<aws::Credentials>(credentials),
-                              config.aws.region, config.aws.timeout},
-          *aws_metrics);
+          aws::service_address(config.aws, std::get<aws::AwsAccess>(access), "sqs"), *aws_metrics);
     }
 
     http::Server server(

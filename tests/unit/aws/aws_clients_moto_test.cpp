@@ -48,8 +48,8 @@ class AwsClientsTest : public ::testing::Test {
   static ServiceAddress address(std::string port) {
     // Generous: moto's first answer of each service loads that service (seconds on a busy
     // machine), and these tests are not about timeouts.
-    return {Endpoint{"127.0.0.1", std::move(port)}, Credentials{"test", "test", ""}, "us-east-1",
-            10000ms};
+    return {Endpoint{false, "127.0.0.1", std::move(port)}, Credentials{"test", "test", ""},
+            "us-east-1", 10000ms, nullptr};
   }
   ServiceAddress moto() const { return address(moto_->port()); }
 

@@ -42,18 +42,52 @@ class SecretFile {
   std::filesystem::path path_;
 };
 
-TEST(AwsOptions, EndpointUrlIsPlainHttpHostAndPort) {
-  auto built = build({{"AWS_ENDPOINT_URL", "http://127.0.0.1:5000"}});
-  ASSERT_TRUE(built.options) << built.error;
-  EXPECT_EQ(built.options->endpoint.host, "127.0.0.1");
-  EXPECT_EQ(built.options->endpoint.port, "5000");
-  EXPECT_EQ(built.options->endpoint.host_header(), "127.0.0.1:5000");
-  EXPECT_EQ(build({{"AWS_ENDPOINT_URL", "http://localstack"}}).options->endpoint.port, "80");
+Endpoint endpoint_of(std::string_view url) {
+  auto built = build({{"AWS_ENDPOINT_URL", std::string(url)}});
+  EXPECT_TRUE(built.options && built.options->endpoint) << url << ": " << built.error;
+  return built.options && built.options->endpoint ? *built.options->endpoint : Endpoint{};
+}
 
-  for (const char* refused : {"https://sqs.us-east-1.amazonaws.com", "localhost:4566",
-                              "http://localhost:4566/path", "http://:4566", "http://h:0"}) {
+TEST(AwsOptions, EndpointUrlIsHttpOrHttpsHostAndPort) {
+  auto plain = endpoint_of("http://127.0.0.1:5000");
+  EXPECT_FALSE(plain.tls);
+  EXPECT_EQ(plain.host, "127.0.0.1");
+  EXPECT_EQ(plain.port, "5000");
+  EXPECT_EQ(plain.host_header(), "127.0.0.1:5000");
+  EXPECT_EQ(endpoint_of("http://localstack").port, "80");
+  EXPECT_EQ(endpoint_of("http://localstack").host_header(), "localstack");
+
+  auto tls = endpoint_of("https://sqs.eu-west-1.amazonaws.com");
+  EXPECT_TRUE(tls.tls);
+  EXPECT_EQ(tls.port, "443");
+  // Signed as AWS's SDKs send it: no port when it is the scheme's own.
+  EXPECT_EQ(tls.host_header(), "sqs.eu-west-1.amazonaws.com");
+  EXPECT_EQ(endpoint_of("https://proxy.internal:8443").host_header(), "proxy.internal:8443");
+  EXPECT_EQ(url_of(endpoint_of("https://proxy.internal:8443")), "https://proxy.internal:8443");
+
+  for (const char* refused :
+       {"ftp://sqs.us-east-1.amazonaws.com", "localhost:4566", "http://localhost:4566/path",
+        "http://:4566", "http://h:0", "https://user@h"}) {
     EXPECT_FALSE(build({{"AWS_ENDPOINT_URL", refused}}).options) << refused;
   }
+}
+
+TEST(AwsOptions, WithoutEndpointUrlEachServiceIsItsRegionalEndpointOverTls) {
+  auto built = build({{"AWS_REGION", "eu-west-1"}});
+  ASSERT_TRUE(built.options) << built.error;
+  EXPECT_FALSE(built.options->endpoint);
+  EXPECT_TRUE(built.options->uses_tls());
+  auto sqs = built.options->endpoint_of("sqs");
+  EXPECT_TRUE(sqs.tls);
+  EXPECT_EQ(sqs.host, "sqs.eu-west-1.amazonaws.com");
+  EXPECT_EQ(sqs.port, "443");
+  EXPECT_EQ(built.options->endpoint_of("dynamodb").host, "dynamodb.eu-west-1.amazonaws.com");
+
+  auto emulator = build({{"AWS_ENDPOINT_URL", "http://localhost:4566"}});
+  ASSERT_TRUE(emulator.options) << emulator.error;
+  EXPECT_FALSE(emulator.options->uses_tls());
+  EXPECT_EQ(emulator.options->endpoint_of("dynamodb").host, "localhost");
+  EXPECT_EQ(emulator.options->endpoint_of("sqs").port, "4566");
 }
 
 TEST(AwsOptions, AutoProvisionDefaultsToTrueOutsideProduction) {

@@ -100,6 +100,7 @@ TEST(ServeSettings, EverySettingOnceAndNoOther) {
                                                   "ENABLE_DYNAMODB",
                                                   "AWS_ENDPOINT_URL",
                                                   "AWS_REGION",
+                                                  "AWS_CA_BUNDLE",
                                                   "AWS_ACCESS_KEY_ID",
                                                   "AWS_ACCESS_KEY_ID_FILE",
                                                   "AWS_SECRET_ACCESS_KEY",
