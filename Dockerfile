@@ -19,6 +19,8 @@ RUN apt-get update \
 COPY CMakeLists.txt CMakePresets.json ./
 COPY cmake cmake
 COPY src src
+# The SLO definitions, which the binary embeds (the /slo page and `slo generate` read them).
+COPY monitoring/slo.yaml monitoring/slo.yaml
 COPY web web
 ENV CCACHE_DIR=/root/.cache/ccache CCACHE_BASEDIR=/src CCACHE_MAXSIZE=1G \
     CMAKE_BUILD_PARALLEL_LEVEL=2

@@ -10,6 +10,8 @@
 #   wait_for_url NAME URL PID [TIMEOUT_S]  -> waits for a 2xx from URL while PID lives
 #   assert_alive NAME PID        -> fails the run with the log tail if PID has exited
 #   run_wrk SCENARIO TARGET ROUND URL [SCRIPT] -> one wrk run, recorded as a sample; fails on errors
+#                                   (with the server's CPU seconds per 1,000 requests, see below)
+#   run_h2load_open_loop SCENARIO TARGET ROUND URL RATE -> one open-loop run at RATE req/s
 #   pg_start NAME                -> a fresh PostgreSQL (initdb, default durability) on a free
 #                                   port; sets PG_PID, PG_PORT, PG_URL (database "bench")
 #   pg_psql SQL                  -> runs SQL in PG_URL's database
@@ -30,6 +32,10 @@ RSS_SAMPLES=0
 declare -a BENCH_PIDS=()
 declare -A BENCH_PID_NAME=()
 declare -A BENCH_PID_LOG=()
+# The process serving each loopback port, registered by wait_for_url, so that a load run
+# against a URL can read that server's CPU time before and after (cpu_ticks).
+declare -A BENCH_PORT_PID=()
+CLOCK_TICKS_PER_SECOND=$(getconf CLK_TCK)
 RSS_SAMPLER_PID=""
 RSS_SAMPLER_FILE=""
 
@@ -142,6 +148,7 @@ assert_alive() {
 
 wait_for_url() {
   local name=$1 url=$2 pid=$3 timeout=${4:-30}
+  BENCH_PORT_PID[$(url_port "$url")]=$pid
   local deadline=$((SECONDS + timeout))
   while ((SECONDS < deadline)); do
     assert_alive "$name" "$pid"
@@ -151,6 +158,33 @@ wait_for_url() {
     sleep 0.1
   done
   die "$name did not answer 2xx on $url within ${timeout}s"
+}
+
+# url_port URL: the port of an http://host:port/... URL.
+url_port() {
+  local rest=${1#*://}
+  rest=${rest%%/*}
+  printf '%s\n' "${rest##*:}"
+}
+
+# cpu_ticks PID: user + system CPU time, in clock ticks, of PID and its child processes (nginx
+# serves from a worker, its child), from /proc/PID/stat fields 14 and 15.
+cpu_ticks() {
+  local pid total=0 stat
+  local -a fields
+  for pid in "$1" $(pgrep -P "$1"); do
+    stat=$(<"/proc/$pid/stat") || return 1
+    # The fields after "(comm) ": the command name may itself hold spaces.
+    read -ra fields <<<"${stat##*) }"
+    total=$((total + fields[11] + fields[12]))
+  done
+  printf '%s\n' "$total"
+}
+
+# cpu_per_1k_requests TICKS_BEFORE TICKS_AFTER REQUESTS: CPU seconds per 1,000 requests.
+cpu_per_1k_requests() {
+  awk -v b="$1" -v a="$2" -v n="$3" -v hz="$CLOCK_TICKS_PER_SECOND" \
+    'BEGIN { printf "%.4f", (n > 0 ? (a - b) / hz / n * 1000 : 0) }'
 }
 
 # proc_kb PID FIELD: a "FIELD: N kB" line of /proc/PID/status, without forking.
@@ -201,17 +235,18 @@ record() {
   printf 'kind=%s\t%s\n' "$1" "${*:2}" >>"$BENCH_RECORDS"
 }
 
-# record_run SCENARIO TARGET ROUND UNIT RATE P50 P90 P99 MAX COUNT SECONDS: prints the progress
-# line of one load run and, unless it was the warm-up, records it as a sample.
+# record_run SCENARIO TARGET ROUND UNIT RATE P50 P90 P99 MAX COUNT SECONDS [CPU_PER_1K]: prints
+# the progress line of one load run and, unless it was the warm-up, records it as a sample.
 record_run() {
   local scenario=$1 target=$2 round=$3 unit=$4 rate=$5 p50=$6 p90=$7 p99=$8 max=$9
-  local count=${10} seconds=${11}
-  printf 'bench:   %-8s %-14s round %-6s %10.0f %-5s  p50 %7.3f ms  p99 %7.3f ms\n' \
-    "$scenario" "$target" "$round" "$rate" "$unit" "$p50" "$p99" >&2
+  local count=${10} seconds=${11} cpu=${12:-}
+  printf 'bench:   %-8s %-14s round %-6s %10.0f %-5s  p50 %7.3f ms  p99 %7.3f ms%s\n' \
+    "$scenario" "$target" "$round" "$rate" "$unit" "$p50" "$p99" \
+    "${cpu:+  cpu $cpu s/1k}" >&2
   if [[ "$round" != warmup ]]; then
     record sample "scenario=$scenario" "target=$target" "round=$round" "rps=$rate" \
       "p50_ms=$p50" "p90_ms=$p90" "p99_ms=$p99" "max_ms=$max" "requests=$count" \
-      "duration_s=$seconds"
+      "duration_s=$seconds" ${cpu:+"cpu_s_per_1k=$cpu"}
   fi
 }
 
@@ -223,6 +258,8 @@ run_wrk() {
   local duration=$BENCH_DURATION
   [[ "$round" == warmup ]] && duration=$BENCH_WARMUP
   local out="$BENCH_TMP/wrk.$scenario.$target.$round.out"
+  local server_pid=${BENCH_PORT_PID[$(url_port "$url")]:-} ticks_before=""
+  [[ -n "$server_pid" ]] && ticks_before=$(cpu_ticks "$server_pid")
   if ! wrk --threads "$BENCH_THREADS" --connections "$BENCH_CONNECTIONS" \
     --duration "$duration" --timeout "$BENCH_WRK_TIMEOUT" \
     --script "$script" "$url" >"$out" 2>&1; then
@@ -245,8 +282,60 @@ run_wrk() {
     cat "$out" >&2
     die "$scenario/$target ($url): requests=${r[requests]} non2xx=${r[non2xx]} socket errors=$errors (connect ${r[connect_errors]}, read ${r[read_errors]}, write ${r[write_errors]}, timeout ${r[timeout_errors]})"
   fi
+  local cpu=""
+  if [[ -n "$ticks_before" ]]; then
+    cpu=$(cpu_per_1k_requests "$ticks_before" "$(cpu_ticks "$server_pid")" "${r[requests]}")
+  fi
   record_run "$scenario" "$target" "$round" req/s "${r[rps]}" "${r[p50_ms]}" "${r[p90_ms]}" \
-    "${r[p99_ms]}" "${r[max_ms]}" "${r[requests]}" "${r[duration_s]}"
+    "${r[p99_ms]}" "${r[max_ms]}" "${r[requests]}" "${r[duration_s]}" "$cpu"
+}
+
+# run_h2load_open_loop SCENARIO TARGET ROUND URL RATE: one open-loop run (h2load --rps) offering
+# RATE requests per second over BENCH_CONNECTIONS HTTP/1.1 connections, whatever the server's
+# answers do. (wrk is closed loop: a slow answer delays the next request, so its latencies hide
+# queueing; here requests keep coming at the offered rate.) Latencies come from h2load's
+# per-request log. A failed request fails the run.
+run_h2load_open_loop() {
+  local scenario=$1 target=$2 round=$3 url=$4 rate=$5
+  local duration=${BENCH_DURATION%s}
+  [[ "$round" == warmup ]] && duration=${BENCH_WARMUP%s}
+  local dir="$BENCH_TMP/h2load.$scenario.$target.$round"
+  mkdir -p "$dir"
+  local per_connection
+  per_connection=$(awk -v r="$rate" -v c="$BENCH_CONNECTIONS" 'BEGIN { printf "%d", r / c + 0.5 }')
+  ((per_connection > 0)) || die "offered rate $rate is below one request per second per connection"
+  local server_pid=${BENCH_PORT_PID[$(url_port "$url")]:-} ticks_before=""
+  [[ -n "$server_pid" ]] && ticks_before=$(cpu_ticks "$server_pid")
+  if ! h2load --h1 --threads 1 --clients "$BENCH_CONNECTIONS" --rps "$per_connection" \
+    --duration "$duration" --log-file "$dir/requests.tsv" "$url" >"$dir/out" 2>&1; then
+    cat "$dir/out" >&2
+    die "h2load failed against $scenario/$target ($url)"
+  fi
+  # "requests: N total, N started, N done, N succeeded, N failed, N errored, N timeout"
+  local succeeded failed
+  succeeded=$(sed -n 's/^requests: .* \([0-9]*\) succeeded.*/\1/p' "$dir/out")
+  failed=$(sed -n 's/^requests: .* \([0-9]*\) failed.*/\1/p' "$dir/out")
+  if [[ -z "$succeeded" || "$succeeded" == 0 || "${failed:-1}" != 0 ]]; then
+    cat "$dir/out" >&2
+    die "$scenario/$target ($url): h2load succeeded=${succeeded:-?} failed=${failed:-?}"
+  fi
+  # Log lines: start time (us since the epoch), status, microseconds until the response ended.
+  local p50 p90 p99 max count
+  read -r p50 p90 p99 max count < <(awk -F'\t' '$2 >= 200 && $2 < 400 { print $3 }' \
+    "$dir/requests.tsv" | sort -n | awk '
+    function at(q,   i) { i = int(NR * q); if (i < 1) i = 1; return v[i] / 1000 }
+    {v[NR]=$1}
+    END {
+      if (NR == 0) { print "0 0 0 0 0"; exit }
+      printf "%.3f %.3f %.3f %.3f %d\n", at(0.50), at(0.90), at(0.99), v[NR] / 1000, NR
+    }')
+  local cpu=""
+  if [[ -n "$ticks_before" ]]; then
+    cpu=$(cpu_per_1k_requests "$ticks_before" "$(cpu_ticks "$server_pid")" "$count")
+  fi
+  record_run "$scenario" "$target" "$round" req/s \
+    "$(awk -v n="$count" -v s="$duration" 'BEGIN { printf "%.1f", n / s }')" \
+    "$p50" "$p90" "$p99" "$max" "$count" "$duration" "$cpu"
 }
 
 # ---- PostgreSQL (scenario postgres; reusable by any scenario that needs a database) ----

@@ -7,12 +7,13 @@ Each record line is tab-separated key=value pairs with a `kind`:
   meta    run-wide facts (settings, git commit, machine); later lines add keys
   target  scenario, target, label, url: a thing that was loaded
   sample  scenario, target, round, rps, p50_ms, p90_ms, p99_ms, max_ms, requests, duration_s
+          [, cpu_s_per_1k: the server's CPU seconds per 1,000 requests in that run]
   value   scenario, name, label, value, unit: a measured number (e.g. memory)
-  ratio   scenario, name, label, num, den[, field]: median req/s (or `field`: p50_ms, p99_ms)
-          of target num / of target den
+  ratio   scenario, name, label, num, den[, field]: median req/s (or `field`: p50_ms, p99_ms,
+          cpu_s_per_1k) of target num / of target den
   check   scenario, label, metric (a value or ratio name), op (>=, >, <=, <), threshold
 
-Per target the median over rounds is taken for req/s, p50 and p99 independently.
+Per target the median over rounds is taken for req/s, p50, p99 and CPU independently.
 Exit status: 0, or 3 when a check missed and STRICT is 1.
 """
 
@@ -77,6 +78,8 @@ def main():
             rounds = t["rounds"]
             for key in ("rps", "p50_ms", "p99_ms"):
                 t[key] = round(statistics.median(x[key] for x in rounds), 3) if rounds else None
+            cpu = [x["cpu_s_per_1k"] for x in rounds if "cpu_s_per_1k" in x]
+            t["cpu_s_per_1k"] = round(statistics.median(cpu), 4) if cpu else None
 
     for r in records:
         if r.get("scenario") is None:
@@ -144,13 +147,18 @@ def main():
     for name, sc in scenarios.items():
         p()
         p(f"[{name}]")
-        p(f"  {'target':<34} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8}   req/s per round")
+        p(f"  {'target':<34} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'CPU s/1k':>9}   req/s per round")
         for t in sc["targets"].values():
             per_round = " ".join(f"{x['rps']:.0f}" for x in t["rounds"])
-            p(f"  {t['label']:<34} {t['rps']:>10.0f} {t['p50_ms']:>8.3f} {t['p99_ms']:>8.3f}   {per_round}")
+            cpu = "-" if t["cpu_s_per_1k"] is None else f"{t['cpu_s_per_1k']:.4f}"
+            p(
+                f"  {t['label']:<34} {t['rps']:>10.0f} {t['p50_ms']:>8.3f} {t['p99_ms']:>8.3f} {cpu:>9}"
+                f"   {per_round}"
+            )
         p()
         for ratio in sc["ratios"].values():
-            p(f"  {ratio['label']:<34} {ratio['value']:>10.2f}x")
+            shown = "n/a" if ratio["value"] is None else f"{ratio['value']:.2f}"
+            p(f"  {ratio['label']:<34} {shown:>10}x")
         for v in sc["values"].values():
             p(f"  {v['label']:<60} {v['value']:>7} {v['unit']}")
         p()
