@@ -101,6 +101,12 @@ std::string rfc3339_micros(SystemTime time) {
 }
 
 std::string rfc3339_millis(SystemTime time) {
+  std::string text;
+  append_rfc3339_millis(text, time);
+  return text;
+}
+
+void append_rfc3339_millis(std::string& out, SystemTime time) {
   // Called for every log line: only the milliseconds are formatted each time.
   const std::string& prefix =  // "2026-11-26T23:46:43."
       once_a_second(std::chrono::system_clock::to_time_t(time), [time] {
@@ -109,12 +115,11 @@ std::string rfc3339_millis(SystemTime time) {
                            t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec);
       });
   long long millis = sub_second(time, 1000);
-  std::string text = prefix;
-  text += static_cast<char>('0' + millis / 100);
-  text += static_cast<char>('0' + millis / 10 % 10);
-  text += static_cast<char>('0' + millis % 10);
-  text += 'Z';
-  return text;
+  out += prefix;
+  out += static_cast<char>('0' + millis / 100);
+  out += static_cast<char>('0' + millis / 10 % 10);
+  out += static_cast<char>('0' + millis % 10);
+  out += 'Z';
 }
 
 std::string http_date(SystemTime time) {

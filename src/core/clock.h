@@ -18,6 +18,8 @@ std::string rfc3339_micros(SystemTime time);
 std::optional<SystemTime> parse_rfc3339_utc(std::string_view text);
 // 2026-11-26T23:46:43.123Z, for log lines.
 std::string rfc3339_millis(SystemTime time);
+// The same, appended to `out` (the log writer's buffer) without a string of its own.
+void append_rfc3339_millis(std::string& out, SystemTime time);
 // Sun, 06 Nov 1994 08:49:37 GMT, the HTTP Date header.
 std::string http_date(SystemTime time);
 // http_date() of now, formatted at most once a second per thread (it is on every response).

@@ -1,22 +1,27 @@
 #include "core/log.h"
 
 #include <spdlog/async.h>
-#include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
-#include <boost/json/object.hpp>
+#include <array>
 #include <boost/json/serialize.hpp>
+#include <charconv>
 #include <chrono>
 #include <memory>
+#include <optional>
 
 #include "core/clock.h"
+#include "core/json_string.h"
 #include "core/log_context.h"
+#include "core/log_sink.h"
 #include "core/utf8.h"
 
 namespace sre::log {
 namespace {
 
 constexpr std::size_t kQueueLines = 16384;
+// A thread's line buffer keeps its memory up to this size.
+constexpr std::size_t kLargestBufferKept = 16 * 1024;
 
 // Set once by init() before any other thread logs.
 std::string& service_name() {
@@ -57,12 +62,15 @@ void init(std::string_view service, std::string_view level) {
   service_name() = std::string(service);
   g_level = level_from(level);
   spdlog::init_thread_pool(kQueueLines, 1);
-  auto sink = std::make_shared<spdlog::sinks::stdout_sink_mt>();
+  auto sink = std::make_shared<BatchingStdoutSink>([pool = std::weak_ptr(spdlog::thread_pool())] {
+    auto queue = pool.lock();
+    return queue == nullptr || queue->queue_size() == 0;
+  });
   g_logger = std::make_shared<spdlog::async_logger>("json", sink, spdlog::thread_pool(),
                                                     spdlog::async_overflow_policy::overrun_oldest);
   g_logger->set_pattern("%v");
   g_logger->set_level(spdlog::level::trace);  // filtering happens in enabled()
-  g_logger->flush_on(spdlog::level::trace);   // the background thread flushes each line
+  g_logger->flush_on(spdlog::level::off);     // the sink writes a batch when the queue is empty
 }
 
 void shutdown() {
@@ -77,49 +85,150 @@ bool enabled(Level level) {
   return level >= g_level;
 }
 
+namespace {
+
+// The keys every line starts with, in order; a field with one of these names takes its place.
+enum BaseKey : std::size_t {
+  kTs,
+  kLevel,
+  kMsg,
+  kService,
+  kRequestId,
+  kTraceId,
+  kSpanId,
+  kBaseKeys
+};
+constexpr std::array<std::string_view, kBaseKeys> kBaseKeyNames = {
+    "ts", "level", "msg", "service", "request_id", "trace_id", "span_id"};
+
+std::optional<BaseKey> base_key_of(std::string_view key) {
+  for (std::size_t k = 0; k < kBaseKeys; ++k) {
+    if (kBaseKeyNames[k] == key) {
+      return static_cast<BaseKey>(k);
+    }
+  }
+  return std::nullopt;
+}
+
+void append_value(std::string& out, const Field::Value& value) {
+  if (const auto* text = std::get_if<std::string_view>(&value)) {
+    core::append_json_string(out, *text);
+  } else if (const auto* number = std::get_if<std::int64_t>(&value)) {
+    std::array<char, 24> digits{};
+    auto [end, error] = std::to_chars(digits.begin(), digits.end(), *number);
+    out.append(digits.data(), end);
+  } else if (const auto* flag = std::get_if<bool>(&value)) {
+    out += *flag ? "true" : "false";
+  } else {
+    // Boost.JSON copies string bytes as they are: replace invalid UTF-8 as append_json_string
+    // does (outside strings, serialised JSON is ASCII).
+    std::string text = boost::json::serialize(std::get<boost::json::value>(value));
+    out += core::is_valid_utf8(text) ? text : core::replace_invalid_utf8(text);
+  }
+}
+
+// Writes `"key":` with the comma before every key but the first.
+class LineWriter {
+ public:
+  explicit LineWriter(std::string& out) : out_(out) { out_ += '{'; }
+  LineWriter(const LineWriter&) = delete;
+  LineWriter& operator=(const LineWriter&) = delete;
+  ~LineWriter() { out_ += '}'; }
+
+  std::string& key(std::string_view name) {
+    if (!first_) {
+      out_ += ',';
+    }
+    first_ = false;
+    core::append_json_string(out_, name);
+    out_ += ':';
+    return out_;
+  }
+
+ private:
+  std::string& out_;
+  bool first_ = true;
+};
+
+using Replaced = std::array<const Field*, kBaseKeys>;
+
+// One of the keys every line starts with: the field that replaces it, or its own text.
+void append_base(LineWriter& line, const Replaced& replaced, BaseKey key, std::string_view text) {
+  if (const Field* field = replaced.at(key)) {
+    append_value(line.key(kBaseKeyNames.at(key)), field->value);
+  } else {
+    core::append_json_string(line.key(kBaseKeyNames.at(key)), text);
+  }
+}
+
+// An id of the request's log context: left out when it is unset or empty.
+void append_context_id(LineWriter& line, const Replaced& replaced, BaseKey key,
+                       const std::string* id) {
+  if (replaced.at(key) != nullptr || (id != nullptr && !id->empty())) {
+    append_base(line, replaced, key, id != nullptr ? std::string_view(*id) : std::string_view());
+  }
+}
+
+}  // namespace
+
+void render_into(std::string& out, Level level, std::string_view service, std::string_view msg,
+                 Fields fields) {
+  Replaced replaced{};
+  for (const Field& field : fields) {
+    if (auto key = base_key_of(field.key)) {
+      replaced.at(*key) = &field;
+    }
+  }
+  LineWriter line(out);
+  if (replaced[kTs] != nullptr) {
+    append_value(line.key("ts"), replaced[kTs]->value);
+  } else {
+    std::string& to = line.key("ts");
+    to += '"';
+    core::append_rfc3339_millis(to, std::chrono::system_clock::now());
+    to += '"';
+  }
+  append_base(line, replaced, kLevel, name_of(level));
+  append_base(line, replaced, kMsg, msg);
+  append_base(line, replaced, kService, service);
+  const RequestLogContext* context = current_request_log_context();
+  append_context_id(line, replaced, kRequestId, context != nullptr ? context->request_id : nullptr);
+  append_context_id(line, replaced, kTraceId, context != nullptr ? context->trace_id : nullptr);
+  append_context_id(line, replaced, kSpanId, context != nullptr ? context->span_id : nullptr);
+  for (const Field& field : fields) {
+    if (!base_key_of(field.key)) {
+      append_value(line.key(field.key), field.value);
+    }
+  }
+}
+
 std::string render(Level level, std::string_view service, std::string_view msg, Fields fields) {
-  boost::json::object line;
-  line.reserve(7 + fields.size());
-  line["ts"] = core::rfc3339_millis(std::chrono::system_clock::now());
-  line["level"] = name_of(level);
-  line["msg"] = msg;
-  line["service"] = service;
-  if (const RequestLogContext* context = current_request_log_context()) {
-    if (context->request_id != nullptr && !context->request_id->empty()) {
-      line["request_id"] = *context->request_id;
-    }
-    if (context->trace_id != nullptr && !context->trace_id->empty()) {
-      line["trace_id"] = *context->trace_id;
-    }
-    if (context->span_id != nullptr && !context->span_id->empty()) {
-      line["span_id"] = *context->span_id;
-    }
-  }
-  for (const auto& field : fields) {
-    line[field.key] = field.value;
-  }
-  // Boost.JSON copies string bytes as they are, and a request target or header may carry any
-  // bytes: a line with invalid UTF-8 is not JSON, and log pipelines drop it. Invalid bytes can
-  // only sit inside strings (everything else is ASCII), so replacing them keeps the JSON valid.
-  std::string text = boost::json::serialize(line);
-  if (!core::is_valid_utf8(text)) {
-    text = core::replace_invalid_utf8(text);
-  }
-  return text;
+  std::string line;
+  render_into(line, level, service, msg, fields);
+  return line;
 }
 
 void write(Level level, std::string_view msg, Fields fields) {
   if (!enabled(level)) {
     return;
   }
-  std::string text = render(level, service_name(), msg, fields);
+  // Each thread renders into its own buffer, reused from line to line: no allocation per line
+  // once it has grown (the queue copies the text).
+  thread_local std::string text;
+  text.clear();
+  render_into(text, level, service_name(), msg, fields);
   if (g_logger) {
-    g_logger->info(text);
+    // As text, not a format string: the queue copies the bytes and nothing parses them.
+    g_logger->log(spdlog::source_loc{}, spdlog::level::info,
+                  spdlog::string_view_t(text.data(), text.size()));
   } else {
     // Before init (or after shutdown): write synchronously so nothing is lost.
     std::fwrite(text.data(), 1, text.size(), stdout);
     std::fputc('\n', stdout);
     std::fflush(stdout);
+  }
+  if (text.capacity() > kLargestBufferKept) {
+    std::string().swap(text);  // one huge line must not pin its memory to the thread
   }
 }
 

@@ -15,17 +15,44 @@
 #include <initializer_list>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <variant>
 
 namespace sre::log {
 
 enum class Level { trace, debug, info, warn, error };
 
-// A key and any value Boost.JSON can represent (strings, numbers, bools, json::value...).
+// A key and any value Boost.JSON can represent. Strings, integers and booleans, which is what
+// nearly every line carries, are kept as they are and written straight into the line; a string
+// is kept by view, which is safe because a Field lives only as long as the log call it is
+// written in. Anything else (doubles, optionals, arrays...) becomes a json::value.
+//
+// A field named like one of the keys every line starts with (ts, level, msg, service,
+// request_id, trace_id, span_id) takes that key's place instead of appearing twice.
 struct Field {
+  using Value = std::variant<std::string_view, std::int64_t, bool, boost::json::value>;
+
   template <typename T>
-  Field(std::string_view k, T&& v) : key(k), value(boost::json::value_from(std::forward<T>(v))) {}
+  Field(std::string_view k, T&& v) : key(k), value(to_value(std::forward<T>(v))) {}
+
   std::string_view key;
-  boost::json::value value;
+  Value value;
+
+ private:
+  template <typename T>
+  static Value to_value(T&& v) {
+    using Plain = std::remove_cvref_t<T>;
+    if constexpr (std::is_same_v<Plain, bool>) {
+      return v;
+    } else if constexpr (std::is_integral_v<Plain> &&
+                         (std::is_signed_v<Plain> || sizeof(Plain) < sizeof(std::int64_t))) {
+      return static_cast<std::int64_t>(v);
+    } else if constexpr (std::is_convertible_v<T, std::string_view>) {
+      return std::string_view(v);
+    } else {
+      return boost::json::value_from(std::forward<T>(v));
+    }
+  }
 };
 using Fields = std::initializer_list<Field>;
 
@@ -55,7 +82,10 @@ inline void error(std::string_view msg, Fields fields = {}) {
   write(Level::error, msg, fields);
 }
 
-// Renders one log line (no newline), with the current request's ids. Exposed for tests.
+// Renders one log line (no newline), with the current request's ids, at the end of `out`.
+void render_into(std::string& out, Level level, std::string_view service, std::string_view msg,
+                 Fields fields);
+// The same as a string of its own. For tests.
 std::string render(Level level, std::string_view service, std::string_view msg, Fields fields);
 
 }  // namespace sre::log
