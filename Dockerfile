@@ -11,10 +11,10 @@ FROM debian:bookworm-slim AS build
 WORKDIR /src
 COPY scripts/bootstrap scripts/bootstrap
 # tini (the init that forwards signals) and busybox (wget for HEALTHCHECK) go to the runtime
-# image as static binaries.
+# image as static binaries, and ca-certificates' bundle for TLS to AWS.
 RUN apt-get update \
  && scripts/bootstrap --build \
- && apt-get install -y --no-install-recommends tini busybox-static \
+ && apt-get install -y --no-install-recommends tini busybox-static ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 COPY CMakeLists.txt CMakePresets.json ./
 COPY cmake cmake
@@ -36,6 +36,8 @@ RUN assemble-rootfs /rootfs
 # Runtime: nothing but that file system (no package manager, no compiler).
 FROM scratch
 COPY --from=build /rootfs/ /
+# OpenSSL's default location for trusted certificates is not in this file system; the bundle is.
+ENV SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt
 # Numeric, so Kubernetes' runAsNonRoot can check it without reading /etc/passwd.
 USER 10001:10001
 # SQLite (when DATABASE_URL is unset) and the users file live in ./data: mount a volume there.

@@ -31,6 +31,16 @@ def test_image_is_slim_non_root_with_a_healthcheck(images):
     assert "http://127.0.0.1:8000/health/live" in image["Healthcheck"]["Test"]
 
 
+def test_image_trusts_the_public_certificate_authorities_for_tls_to_aws(images):
+    # The AWS client verifies the endpoint's certificate (https:// endpoints, real AWS); an
+    # image without the bundle fails every call with "unable to get local issuer certificate".
+    bundle = "/etc/ssl/certs/ca-certificates.crt"
+    assert f"SSL_CERT_FILE={bundle}" in inspect(images)["Config"]["Env"]
+    certificates = podman("run", "--rm", "--entrypoint", "/bin/busybox", images,
+                          "grep", "-c", "BEGIN CERTIFICATE", bundle).stdout
+    assert int(certificates) > 100
+
+
 def run_api(test_id: str, volume: str, port: int, *env: str) -> str:
     settings = [arg for pair in (("-e", e) for e in env) for arg in pair]
     return podman("run", "-d", "--label", f"sre-playground.test={test_id}",
