@@ -250,6 +250,18 @@ record_run() {
   fi
 }
 
+# latency_summary: latencies in microseconds on stdin, one per line; prints p50 p90 p99 max (in
+# milliseconds) and the count.
+latency_summary() {
+  sort -n | awk '
+    function at(q,   i) { i = int(NR * q); if (i < 1) i = 1; return v[i] / 1000 }
+    {v[NR]=$1}
+    END {
+      if (NR == 0) { print "0 0 0 0 0"; exit }
+      printf "%.3f %.3f %.3f %.3f %d\n", at(0.50), at(0.90), at(0.99), v[NR] / 1000, NR
+    }'
+}
+
 # run_wrk SCENARIO TARGET ROUND URL [DURATION]: one wrk run with the shared settings.
 # ROUND "warmup" runs for BENCH_WARMUP and is not recorded. Any socket error or
 # non-2xx/3xx response fails the run: a fast error page is not a result.
@@ -322,13 +334,7 @@ run_h2load_open_loop() {
   # Log lines: start time (us since the epoch), status, microseconds until the response ended.
   local p50 p90 p99 max count
   read -r p50 p90 p99 max count < <(awk -F'\t' '$2 >= 200 && $2 < 400 { print $3 }' \
-    "$dir/requests.tsv" | sort -n | awk '
-    function at(q,   i) { i = int(NR * q); if (i < 1) i = 1; return v[i] / 1000 }
-    {v[NR]=$1}
-    END {
-      if (NR == 0) { print "0 0 0 0 0"; exit }
-      printf "%.3f %.3f %.3f %.3f %d\n", at(0.50), at(0.90), at(0.99), v[NR] / 1000, NR
-    }')
+    "$dir/requests.tsv" | latency_summary)
   local cpu=""
   if [[ -n "$ticks_before" ]]; then
     cpu=$(cpu_per_1k_requests "$ticks_before" "$(cpu_ticks "$server_pid")" "$count")
@@ -430,13 +436,7 @@ run_pgbench() {
   [[ "${failed:-0}" == 0 ]] || { cat "$dir/out" >&2; die "pgbench had failed transactions"; }
   # Log lines: client_id transaction_no latency_us script_no time_epoch time_us
   local p50 p90 p99 max count
-  read -r p50 p90 p99 max count < <(cat "$dir"/tx.* | awk '{print $3}' | sort -n | awk '
-    function at(q,   i) { i = int(NR * q); if (i < 1) i = 1; return v[i] / 1000 }
-    {v[NR]=$1}
-    END {
-      if (NR == 0) { print "0 0 0 0 0"; exit }
-      printf "%.3f %.3f %.3f %.3f %d\n", at(0.50), at(0.90), at(0.99), v[NR] / 1000, NR
-    }')
+  read -r p50 p90 p99 max count < <(cat "$dir"/tx.* | awk '{print $3}' | latency_summary)
   record_run "$scenario" "$target" "$round" tx/s "$tps" "$p50" "$p90" "$p99" "$max" "$count" \
     "$seconds"
 }
