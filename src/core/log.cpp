@@ -9,6 +9,7 @@
 #include <chrono>
 #include <memory>
 #include <optional>
+#include <thread>
 
 #include "core/clock.h"
 #include "core/json_string.h"
@@ -79,6 +80,21 @@ void shutdown() {
   }
   spdlog::shutdown();
   g_logger.reset();
+}
+
+void flush_before_exit(std::chrono::milliseconds limit) {
+  auto queue = spdlog::thread_pool();
+  if (!g_logger || !queue) {
+    std::fflush(stdout);
+    return;
+  }
+  g_logger->flush();  // queued behind every line so far: the sink writes its batch out
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (queue->queue_size() > 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  // The flush message has left the queue; give the background thread a moment to write it.
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
 }
 
 bool enabled(Level level) {

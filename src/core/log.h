@@ -11,6 +11,7 @@
 
 #include <boost/json/value.hpp>
 #include <boost/json/value_from.hpp>
+#include <chrono>
 #include <cstdint>
 #include <initializer_list>
 #include <string>
@@ -58,8 +59,13 @@ using Fields = std::initializer_list<Field>;
 
 // Starts the asynchronous stdout logger. `level` is one of trace/debug/info/warn/error.
 void init(std::string_view service, std::string_view level);
-// Drains the queue and stops the background thread (call once, at exit).
+// Drains the queue and stops the background thread (call once, at exit, when no other thread
+// logs any more).
 void shutdown();
+// For an exit that cannot wait for the other threads (a second signal): writes out what is
+// queued, waiting at most `limit`, and leaves the logger in place, because other threads may
+// still be logging until the process ends.
+void flush_before_exit(std::chrono::milliseconds limit);
 
 bool enabled(Level level);
 void write(Level level, std::string_view msg, Fields fields = {});

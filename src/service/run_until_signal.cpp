@@ -39,7 +39,9 @@ asio::awaitable<void> drain_on_signal(asio::signal_set& signals, const RunOption
   signals.async_wait([](const boost::system::error_code& again, int second_signal) {
     if (!again) {
       log::warn("second signal: exiting immediately", {{"signal", second_signal}});
-      log::shutdown();
+      // Not log::shutdown(): the I/O threads are still serving and logging, and would write
+      // into the logger it destroys (ThreadSanitizer caught exactly that).
+      log::flush_before_exit(std::chrono::milliseconds(500));
       std::_Exit(1);
     }
   });

@@ -187,6 +187,8 @@ def test_second_signal_exits_at_once_with_1(start_server):
         pytest.fail("second SIGTERM did not end the process within 3 s")
     assert code == 1, f"exit code {code} after the second signal"
     assert time.monotonic() - t_second < 3
+    # The exit does not wait for the other threads, but the logger is flushed first.
+    assert '"msg":"second signal: exiting immediately"' in srv.process.log_text()
 
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
