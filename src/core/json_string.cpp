@@ -11,7 +11,8 @@ namespace {
 
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
 
-void append_escaped_control(std::string& out, unsigned char byte) {
+// An ASCII byte that JSON does not take as it is: `"`, `\` or a control character.
+void append_escaped(std::string& out, unsigned char byte) {
   switch (byte) {
     case '"':
       out += "\\\"";
@@ -88,7 +89,7 @@ void append_json_string(std::string& out, std::string_view text) {
     }
     out.append(text.substr(run_start, pos - run_start));
     if (byte < 0x80U) {
-      append_escaped_control(out, byte);
+      append_escaped(out, byte);
       ++pos;
     } else {
       const std::size_t start = pos;

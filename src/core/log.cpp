@@ -22,7 +22,7 @@ namespace {
 
 constexpr std::size_t kQueueLines = 16384;
 // A thread's line buffer keeps its memory up to this size.
-constexpr std::size_t kLargestBufferKept = 16 * 1024;
+constexpr std::size_t kLargestBufferKept = std::size_t{16} * 1024;
 
 // Set once by init() before any other thread logs.
 std::string& service_name() {
@@ -139,7 +139,11 @@ void append_value(std::string& out, const Field::Value& value) {
     // Boost.JSON copies string bytes as they are: replace invalid UTF-8 as append_json_string
     // does (outside strings, serialised JSON is ASCII).
     std::string text = boost::json::serialize(std::get<boost::json::value>(value));
-    out += core::is_valid_utf8(text) ? text : core::replace_invalid_utf8(text);
+    if (core::is_valid_utf8(text)) {
+      out += text;
+    } else {
+      out += core::replace_invalid_utf8(text);
+    }
   }
 }
 

@@ -8,7 +8,7 @@ namespace sre::log {
 namespace {
 
 // Enough for a few hundred lines; a batch this large is written even if more are queued.
-constexpr std::size_t kBatchBytes = 64 * 1024;
+constexpr std::size_t kBatchBytes = std::size_t{64} * 1024;
 
 }  // namespace
 
