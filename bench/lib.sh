@@ -19,6 +19,7 @@
 #   proc_kb PID FIELD            -> VmRSS/VmHWM/... of PID in KiB
 #   rss_sampler_start PID / rss_sampler_stop -> background VmRSS sampling, max in RSS_MAX_KB
 #   record KIND key=value ...    -> one record for bench/summarize.py (see there)
+#   sample_values SCENARIO TARGET FIELD -> that field of each sample recorded for TARGET
 #
 # Harness failures call die (exit 1); cleanup (trap EXIT) stops every process started by
 # start_bg or the sampler, by PID, and removes the temp dir (unless BENCH_KEEP_TMP=1).
@@ -233,6 +234,17 @@ rss_sampler_stop() {
 record() {
   local IFS=$'\t'
   printf 'kind=%s\t%s\n' "$1" "${*:2}" >>"$BENCH_RECORDS"
+}
+
+# sample_values SCENARIO TARGET FIELD: FIELD (rps, requests, p99_ms...) of each sample recorded
+# so far for TARGET, one per line, in recording order.
+sample_values() {
+  awk -F'\t' -v scenario="$1" -v target="$2" -v field="$3" '
+    $1 == "kind=sample" {
+      split("", kv)
+      for (i = 2; i <= NF; i++) { eq = index($i, "="); kv[substr($i, 1, eq - 1)] = substr($i, eq + 1) }
+      if (kv["scenario"] == scenario && kv["target"] == target) print kv[field]
+    }' "$BENCH_RECORDS"
 }
 
 # record_run SCENARIO TARGET ROUND UNIT RATE P50 P90 P99 MAX COUNT SECONDS [CPU_PER_1K]: prints
