@@ -1,26 +1,23 @@
 #include "core/log.h"
 
-#include <spdlog/async.h>
-#include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <array>
 #include <boost/json/serialize.hpp>
 #include <charconv>
 #include <chrono>
-#include <memory>
+#include <cstdio>
 #include <optional>
-#include <thread>
 
 #include "core/clock.h"
 #include "core/json_string.h"
 #include "core/log_context.h"
-#include "core/log_sink.h"
+#include "core/log_writer.h"
 #include "core/utf8.h"
 
 namespace sre::log {
 namespace {
 
-constexpr std::size_t kQueueLines = 16384;
 // A thread's line buffer keeps its memory up to this size.
 constexpr std::size_t kLargestBufferKept = std::size_t{16} * 1024;
 
@@ -29,7 +26,11 @@ std::string& service_name() {
   static std::string name = "sre-playground";
   return name;
 }
-std::shared_ptr<spdlog::logger> g_logger;
+// Never destroyed: threads may still log while the process exits.
+LogWriter& stdout_writer() {
+  static auto* writer = new LogWriter(STDOUT_FILENO);
+  return *writer;
+}
 Level g_level = Level::info;
 
 std::string_view name_of(Level level) {
@@ -62,39 +63,16 @@ Level level_from(std::string_view text) {
 void init(std::string_view service, std::string_view level) {
   service_name() = std::string(service);
   g_level = level_from(level);
-  spdlog::init_thread_pool(kQueueLines, 1);
-  auto sink = std::make_shared<BatchingStdoutSink>([pool = std::weak_ptr(spdlog::thread_pool())] {
-    auto queue = pool.lock();
-    return queue == nullptr || queue->queue_size() == 0;
-  });
-  g_logger = std::make_shared<spdlog::async_logger>("json", sink, spdlog::thread_pool(),
-                                                    spdlog::async_overflow_policy::overrun_oldest);
-  g_logger->set_pattern("%v");
-  g_logger->set_level(spdlog::level::trace);  // filtering happens in enabled()
-  g_logger->flush_on(spdlog::level::off);     // the sink writes a batch when the queue is empty
+  stdout_writer().start();
 }
 
 void shutdown() {
-  if (g_logger) {
-    g_logger->flush();
-  }
-  spdlog::shutdown();
-  g_logger.reset();
+  stdout_writer().stop();
 }
 
 void flush_before_exit(std::chrono::milliseconds limit) {
-  auto queue = spdlog::thread_pool();
-  if (!g_logger || !queue) {
-    std::fflush(stdout);
-    return;
-  }
-  g_logger->flush();  // queued behind every line so far: the sink writes its batch out
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (queue->queue_size() > 0 && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  // The flush message has left the queue; give the background thread a moment to write it.
-  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  stdout_writer().flush(limit);
+  std::fflush(stdout);
 }
 
 bool enabled(Level level) {
@@ -156,16 +134,29 @@ class LineWriter {
   ~LineWriter() { out_ += '}'; }
 
   std::string& key(std::string_view name) {
-    if (!first_) {
-      out_ += ',';
-    }
-    first_ = false;
+    separate();
     core::append_json_string(out_, name);
     out_ += ':';
     return out_;
   }
 
+  // A key of ours that needs no escaping (the base keys): written as it is.
+  std::string& plain_key(std::string_view name) {
+    separate();
+    out_ += '"';
+    out_ += name;
+    out_ += "\":";
+    return out_;
+  }
+
  private:
+  void separate() {
+    if (!first_) {
+      out_ += ',';
+    }
+    first_ = false;
+  }
+
   std::string& out_;
   bool first_ = true;
 };
@@ -174,10 +165,11 @@ using Replaced = std::array<const Field*, kBaseKeys>;
 
 // One of the keys every line starts with: the field that replaces it, or its own text.
 void append_base(LineWriter& line, const Replaced& replaced, BaseKey key, std::string_view text) {
+  std::string& out = line.plain_key(kBaseKeyNames.at(key));
   if (const Field* field = replaced.at(key)) {
-    append_value(line.key(kBaseKeyNames.at(key)), field->value);
+    append_value(out, field->value);
   } else {
-    core::append_json_string(line.key(kBaseKeyNames.at(key)), text);
+    core::append_json_string(out, text);
   }
 }
 
@@ -201,9 +193,9 @@ void render_into(std::string& out, Level level, std::string_view service, std::s
   }
   LineWriter line(out);
   if (replaced[kTs] != nullptr) {
-    append_value(line.key("ts"), replaced[kTs]->value);
+    append_value(line.plain_key("ts"), replaced[kTs]->value);
   } else {
-    std::string& to = line.key("ts");
+    std::string& to = line.plain_key("ts");
     to += '"';
     core::append_rfc3339_millis(to, std::chrono::system_clock::now());
     to += '"';
@@ -233,18 +225,16 @@ void write(Level level, std::string_view msg, Fields fields) {
     return;
   }
   // Each thread renders into its own buffer, reused from line to line: no allocation per line
-  // once it has grown (the queue copies the text).
+  // once it has grown (the writer's queue copies the text).
   thread_local std::string text;
   text.clear();
   render_into(text, level, service_name(), msg, fields);
-  if (g_logger) {
-    // As text, not a format string: the queue copies the bytes and nothing parses them.
-    g_logger->log(spdlog::source_loc{}, spdlog::level::info,
-                  spdlog::string_view_t(text.data(), text.size()));
+  text += '\n';
+  if (LogWriter& writer = stdout_writer(); writer.running()) {
+    writer.submit(text);
   } else {
     // Before init (or after shutdown): write synchronously so nothing is lost.
     std::fwrite(text.data(), 1, text.size(), stdout);
-    std::fputc('\n', stdout);
     std::fflush(stdout);
   }
   if (text.capacity() > kLargestBufferKept) {
@@ -253,8 +243,7 @@ void write(Level level, std::string_view msg, Fields fields) {
 }
 
 std::uint64_t dropped_lines() {
-  auto pool = spdlog::thread_pool();
-  return pool ? pool->overrun_counter() : 0;
+  return stdout_writer().dropped_lines();
 }
 
 }  // namespace sre::log

@@ -5,8 +5,8 @@
 //
 // Every line carries ts, level, msg and service, and inside a request its request_id and
 // trace_id (from the request's log context, see core/log_context.h: no parameters needed).
-// When the queue is full the oldest lines are dropped (and counted) rather than blocking the
-// service: logs must never take the API down.
+// When a thread's queue is full, new lines are dropped (and counted) rather than blocking the
+// service: logs must never take the API down (see core/log_writer.h).
 #pragma once
 
 #include <boost/json/value.hpp>

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/string.hpp>
 #include <optional>
 #include <string>
 
@@ -43,23 +45,43 @@ TEST(JsonString, KeepsValidUtf8AndReplacesEachInvalidByte) {
   EXPECT_EQ(json_string("\xE2\x82"), "\"\xEF\xBF\xBD\xEF\xBF\xBD\"");  // truncated sequence
 }
 
-TEST(JsonString, FindsASpecialByteAtEveryPositionOfALongString) {
-  // Plain text is skipped eight bytes at a time: a special byte must be seen wherever it is.
+TEST(JsonString, FindsASpecialByteAtEveryPositionOfStringsOfEveryLength) {
+  // Text is scanned eight bytes at a time, the last few too (padded): a special byte must be
+  // seen wherever it is, in a whole word or in the padded rest.
   for (char special : {'"', '\\', '\n', '\x1f', '\x7f', '\xC3'}) {
-    for (std::size_t at = 0; at < 20; ++at) {
-      std::string text(20, 'a');
-      text[at] = special;
-      std::string expected = text;
-      if (special == '"' || special == '\\') {
-        expected.insert(at, 1, '\\');
-      } else if (special == '\n') {
-        expected.replace(at, 1, "\\n");
-      } else if (special == '\x1f') {
-        expected.replace(at, 1, "\\u001f");
-      } else if (special == '\xC3') {
-        expected.replace(at, 1, "\xEF\xBF\xBD");  // a lead byte followed by 'a': invalid
+    for (std::size_t length = 1; length <= 20; ++length) {
+      for (std::size_t at = 0; at < length; ++at) {
+        std::string text(length, 'a');
+        text[at] = special;
+        std::string expected = text;
+        if (special == '"' || special == '\\') {
+          expected.insert(at, 1, '\\');
+        } else if (special == '\n') {
+          expected.replace(at, 1, "\\n");
+        } else if (special == '\x1f') {
+          expected.replace(at, 1, "\\u001f");
+        } else if (special == '\xC3') {
+          expected.replace(at, 1, "\xEF\xBF\xBD");  // a lead byte followed by 'a': invalid
+        }
+        EXPECT_EQ(json_string(text), '"' + expected + '"')
+            << "byte " << int(special) << " at " << at << " of " << length;
       }
-      EXPECT_EQ(json_string(text), '"' + expected + '"') << "byte " << int(special) << " at " << at;
+    }
+  }
+}
+
+TEST(JsonString, FindsTwoSpecialBytesAtEveryPairOfPositions) {
+  // After the first special byte the scan goes on from the byte after it, and may look again at
+  // bytes before it: the first one must not be found twice.
+  for (std::size_t length = 2; length <= 20; ++length) {
+    for (std::size_t first = 0; first < length; ++first) {
+      for (std::size_t second = first + 1; second < length; ++second) {
+        std::string text(length, 'a');
+        text[first] = '"';
+        text[second] = '\n';
+        EXPECT_EQ(json_string(text), boost::json::serialize(boost::json::string(text)))
+            << first << " and " << second << " of " << length;
+      }
     }
   }
 }
