@@ -257,22 +257,18 @@ asio::awaitable<Connection::Next> Connection::await_request_start() {
     // one that never sends a byte should not hold a descriptor for the whole idle timeout.
     arm(served_any_ ? home_.options.idle_timeout : home_.options.request_timeout);
     waiting_ = true;
-    auto [wait_ec] = co_await socket_.async_wait(tcp::socket::wait_read, nothrow);
+    // Read straight into the buffer rather than wait for readability and then read: after a
+    // short read Asio knows the socket is drained, and the next read waits for epoll's event
+    // with no system call of its own. A wait re-registers the socket (epoll_ctl) every time:
+    // one system call more per request.
+    auto [read_ec, n] = co_await socket_.async_read_some(
+        buffer_.prepare(std::min(kReadChunk, buffer_.max_size() - buffer_.size())), nothrow);
     waiting_ = false;
     if (park_requested_) {
       park_requested_ = false;
-      if (wait_ec == asio::error::operation_aborted) {
+      if (read_ec == asio::error::operation_aborted) {
         co_return Next::park;
       }
-    }
-    if (wait_ec) {
-      co_return Next::close;
-    }
-    boost::system::error_code read_ec;
-    const std::size_t n = socket_.read_some(
-        buffer_.prepare(std::min(kReadChunk, buffer_.max_size() - buffer_.size())), read_ec);
-    if (read_ec == asio::error::would_block) {
-      continue;  // readable was reported but nothing came (e.g. a spurious wake-up)
     }
     if (read_ec) {
       co_return Next::close;
