@@ -1,6 +1,7 @@
 #include "http/dispatch.h"
 
 #include "http/local_reply.h"
+#include "http/path_segments.h"
 
 namespace sre::http {
 
@@ -8,18 +9,14 @@ void route_request(const Router& router, RequestContext& ctx) {
   if (ctx.request.target() == "*") {
     return;  // `OPTIONS *` asks about the server, not about a resource: no route
   }
-  std::vector<std::string> segments;  // percent-decoded
-  segments.reserve(ctx.url.segments().size());
-  for (auto segment : ctx.url.segments()) {
-    // A dot segment ("." or "..", spelled out or percent-encoded) names no route: a proxy
-    // in front may resolve it, we do not, so such a path is refused (404) rather than
-    // routed somewhere the two of us disagree about.
-    if (segment == "." || segment == "..") {
-      return;
-    }
-    segments.push_back(segment);
+  const PathSegments segments(ctx.url);
+  // A dot segment ("." or "..", spelled out or percent-encoded) names no route: a proxy in
+  // front may resolve it, we do not, so such a path is refused (404) rather than routed
+  // somewhere the two of us disagree about.
+  if (segments.has_dot_segment()) {
+    return;
   }
-  auto match = router.match(ctx.request.method(), segments);
+  auto match = router.match(ctx.request.method(), segments.views());
   ctx.route = match.route;
   ctx.handler = match.handler;
   ctx.path_params = std::move(match.params);

@@ -52,7 +52,7 @@ void Router::add(Verb method, std::string_view path_template, RouteTag tag, Hand
   routes_.push_back(std::move(route));
 }
 
-RouteMatch Router::match(Verb method, const std::vector<std::string>& segments) const {
+RouteMatch Router::match(Verb method, std::span<const std::string_view> segments) const {
   const Route* best = nullptr;
   std::size_t best_literals = 0;
   for (const auto& route : routes_) {

@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -57,7 +58,7 @@ class Router {
 
   // `segments` are the decoded path segments of the request target. HEAD runs the GET
   // handler when the route has no HEAD handler of its own.
-  RouteMatch match(Verb method, const std::vector<std::string>& segments) const;
+  RouteMatch match(Verb method, std::span<const std::string_view> segments) const;
 
   // All routes in registration order (for metrics labels and the OpenAPI check).
   const std::vector<Route>& routes() const { return routes_; }

@@ -9,7 +9,7 @@ Handler noop() {
   return [](RequestContext&) -> asio::awaitable<Response> { co_return Response{}; };
 }
 
-std::vector<std::string> split(std::initializer_list<const char*> parts) {
+std::vector<std::string_view> split(std::initializer_list<const char*> parts) {
   return {parts.begin(), parts.end()};
 }
 

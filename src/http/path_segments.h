@@ -1,0 +1,35 @@
+// The decoded segments of a request's path, as the router matches them: "/api/v1/students/x"
+// is {"api", "v1", "students", "x"}, "/" is none, "/a//b/" is {"a", "", "b", ""}.
+//
+// Nearly every path has no percent-encoding, and then its segments are views into the request
+// target itself: no copy, no allocation. Only a path with a '%' is decoded, into strings this
+// object owns (Boost.URL's segment view decodes every segment into a new string).
+#pragma once
+
+#include <boost/container/small_vector.hpp>
+#include <boost/url/url_view.hpp>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sre::http {
+
+class PathSegments {
+ public:
+  // `url` must outlive this object (the views may point into it).
+  explicit PathSegments(const boost::urls::url_view& url);
+  PathSegments(const PathSegments&) = delete;
+  PathSegments& operator=(const PathSegments&) = delete;
+
+  std::span<const std::string_view> views() const { return {views_.data(), views_.size()}; }
+  // Whether a segment is "." or ".." (spelled out or percent-encoded).
+  bool has_dot_segment() const;
+
+ private:
+  std::vector<std::string> decoded_;  // only for a path with percent-encoding
+  // Routes have a handful of segments: room for them without an allocation.
+  boost::container::small_vector<std::string_view, 8> views_;
+};
+
+}  // namespace sre::http
