@@ -49,16 +49,22 @@ void Router::add(Verb method, std::string_view path_template, RouteTag tag, Hand
   route.tag = tag;
   route.segments = split_template(path_template);
   route.handlers[method] = std::move(handler);
+  const std::size_t length = route.segments.size();
   routes_.push_back(std::move(route));
+  if (routes_by_length_.size() <= length) {
+    routes_by_length_.resize(length + 1);
+  }
+  routes_by_length_[length].push_back(routes_.size() - 1);
 }
 
 RouteMatch Router::match(Verb method, std::span<const std::string_view> segments) const {
   const Route* best = nullptr;
   std::size_t best_literals = 0;
-  for (const auto& route : routes_) {
-    if (route.segments.size() != segments.size()) {
-      continue;
-    }
+  if (segments.size() >= routes_by_length_.size()) {
+    return {};  // longer than every template
+  }
+  for (const std::size_t index : routes_by_length_[segments.size()]) {
+    const Route& route = routes_[index];
     std::size_t literals = 0;
     bool matches = true;
     for (std::size_t i = 0; i < segments.size() && matches; ++i) {

@@ -65,6 +65,9 @@ class Router {
 
  private:
   std::vector<Route> routes_;
+  // Indexes into routes_ by the number of segments of their template: a path is compared only
+  // with the templates as long as it is.
+  std::vector<std::vector<std::size_t>> routes_by_length_;
 };
 
 // The methods a route serves, for the Allow header of a 405 or an OPTIONS answer:
