@@ -7,13 +7,14 @@ Each record line is tab-separated key=value pairs with a `kind`:
   meta    run-wide facts (settings, git commit, machine); later lines add keys
   target  scenario, target, label, url: a thing that was loaded
   sample  scenario, target, round, rps, p50_ms, p90_ms, p99_ms, max_ms, requests, duration_s
-          [, cpu_s_per_1k: the server's CPU seconds per 1,000 requests in that run]
+          [, cpu_s_per_1k: the server's CPU seconds per 1,000 requests in that run]; or, for a
+          micro-benchmark (scenario micro), scenario, target, round, ns_per_op
   value   scenario, name, label, value, unit: a measured number (e.g. memory)
   ratio   scenario, name, label, num, den[, field]: median req/s (or `field`: p50_ms, p99_ms,
-          cpu_s_per_1k) of target num / of target den
+          cpu_s_per_1k, ns_per_op) of target num / of target den
   check   scenario, label, metric (a value or ratio name), op (>=, >, <=, <), threshold
 
-Per target the median over rounds is taken for req/s, p50, p99 and CPU independently.
+Per target the median over rounds is taken for req/s, p50, p99, CPU and ns/op independently.
 Exit status: 0, or 3 when a check missed and STRICT is 1.
 """
 
@@ -76,8 +77,9 @@ def main():
     for sc in scenarios.values():
         for t in sc["targets"].values():
             rounds = t["rounds"]
-            for key in ("rps", "p50_ms", "p99_ms"):
-                t[key] = round(statistics.median(x[key] for x in rounds), 3) if rounds else None
+            for key in ("rps", "p50_ms", "p99_ms", "ns_per_op"):
+                values = [x[key] for x in rounds if key in x]
+                t[key] = round(statistics.median(values), 3) if values else None
             cpu = [x["cpu_s_per_1k"] for x in rounds if "cpu_s_per_1k" in x]
             t["cpu_s_per_1k"] = round(statistics.median(cpu), 4) if cpu else None
 
@@ -147,14 +149,20 @@ def main():
     for name, sc in scenarios.items():
         p()
         p(f"[{name}]")
-        p(f"  {'target':<34} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'CPU s/1k':>9}   req/s per round")
-        for t in sc["targets"].values():
-            per_round = " ".join(f"{x['rps']:.0f}" for x in t["rounds"])
-            cpu = "-" if t["cpu_s_per_1k"] is None else f"{t['cpu_s_per_1k']:.4f}"
-            p(
-                f"  {t['label']:<34} {t['rps']:>10.0f} {t['p50_ms']:>8.3f} {t['p99_ms']:>8.3f} {cpu:>9}"
-                f"   {per_round}"
-            )
+        if any(t["ns_per_op"] is not None for t in sc["targets"].values()):  # micro-benchmarks
+            p(f"  {'target':<42} {'ns/op':>10}   ns/op per repetition")
+            for t in sc["targets"].values():
+                per_round = " ".join(f"{x['ns_per_op']:.0f}" for x in t["rounds"])
+                p(f"  {t['label']:<42} {t['ns_per_op']:>10.1f}   {per_round}")
+        else:
+            p(f"  {'target':<34} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'CPU s/1k':>9}   req/s per round")
+            for t in sc["targets"].values():
+                per_round = " ".join(f"{x['rps']:.0f}" for x in t["rounds"])
+                cpu = "-" if t["cpu_s_per_1k"] is None else f"{t['cpu_s_per_1k']:.4f}"
+                p(
+                    f"  {t['label']:<34} {t['rps']:>10.0f} {t['p50_ms']:>8.3f} {t['p99_ms']:>8.3f} {cpu:>9}"
+                    f"   {per_round}"
+                )
         p()
         for ratio in sc["ratios"].values():
             shown = "n/a" if ratio["value"] is None else f"{ratio['value']:.2f}"
