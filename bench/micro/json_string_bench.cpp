@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "allocation_count.h"
 #include "core/json_string.h"
 
 namespace {
@@ -27,20 +28,24 @@ void ours(benchmark::State& state, std::string_view text) {
     state.SkipWithError("append_json_string and boost::json::serialize disagree");
     return;
   }
+  const micro::AllocationCount allocations;
   for (auto _ : state) {
     out.clear();  // the log reuses one buffer per thread
     sre::core::append_json_string(out, text);
     benchmark::DoNotOptimize(out.data());
     benchmark::ClobberMemory();
   }
+  allocations.report(state);
 }
 
 void baseline(benchmark::State& state, std::string_view text) {
+  const micro::AllocationCount allocations;
   for (auto _ : state) {
     std::string out = boost::json::serialize(boost::json::string_view(text.data(), text.size()));
     benchmark::DoNotOptimize(out.data());
     benchmark::ClobberMemory();
   }
+  allocations.report(state);
 }
 
 BENCHMARK_CAPTURE(ours, ascii, kAscii)->Name("json_string/ascii/ours");

@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "allocation_count.h"
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/log_context.h"
@@ -80,21 +81,25 @@ void BM_render_into(benchmark::State& state) {
     state.SkipWithError("render_into wrote another line than the json::object holds");
     return;
   }
+  const micro::AllocationCount allocations;
   for (auto _ : state) {
     out.clear();  // log::write reuses one buffer per thread
     render_access_line(out);
     benchmark::DoNotOptimize(out.data());
     benchmark::ClobberMemory();
   }
+  allocations.report(state);
 }
 
 void BM_json_object_serialize(benchmark::State& state) {
   const RequestIds ids;
+  const micro::AllocationCount allocations;
   for (auto _ : state) {
     std::string out = json::serialize(access_line_object(ids));
     benchmark::DoNotOptimize(out.data());
     benchmark::ClobberMemory();
   }
+  allocations.report(state);
 }
 
 BENCHMARK(BM_render_into)->Name("log_line/access/ours");

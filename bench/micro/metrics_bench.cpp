@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "allocation_count.h"
 #include "core/io_thread.h"
 #include "obs/http_metrics.h"
 
@@ -33,11 +34,13 @@ constexpr double kSeconds = 0.000187;
 void BM_http_metrics(benchmark::State& state) {
   sre::core::set_io_thread_index(0);  // the request path runs on an I/O thread: its own shard
   HttpMetrics metrics(kRoutes, 1);
+  const micro::AllocationCount allocations;
   for (auto _ : state) {
     metrics.started();
     metrics.finished();
     metrics.observe(kGetStudentRoute, "GET", 200, kSeconds);
   }
+  allocations.report(state);
 }
 
 void BM_atomic_adds(benchmark::State& state) {
@@ -45,6 +48,7 @@ void BM_atomic_adds(benchmark::State& state) {
   std::atomic<std::uint64_t> requests{0};
   std::atomic<std::uint64_t> bucket{0};
   std::atomic<double> sum{0};
+  const micro::AllocationCount allocations;
   for (auto _ : state) {
     in_flight.fetch_add(1, std::memory_order_relaxed);
     in_flight.fetch_sub(1, std::memory_order_relaxed);
@@ -52,6 +56,7 @@ void BM_atomic_adds(benchmark::State& state) {
     bucket.fetch_add(1, std::memory_order_relaxed);
     sum.fetch_add(kSeconds, std::memory_order_relaxed);
   }
+  allocations.report(state);
   benchmark::DoNotOptimize(requests.load() + bucket.load());
 }
 

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "allocation_count.h"
 #include "http/dispatch.h"
 #include "http/request_checks.h"
 #include "http/router.h"
@@ -94,20 +95,24 @@ void ours(benchmark::State& state, std::string_view bytes, std::string_view expe
       return;
     }
   }
+  const micro::AllocationCount allocations;
   for (auto _ : state) {
     http::RequestContext ctx;  // one per request, as the connection makes it
     benchmark::DoNotOptimize(read_and_route(bytes, ctx));
     benchmark::DoNotOptimize(ctx.handler);
   }
+  allocations.report(state);
 }
 
 void baseline(benchmark::State& state, std::string_view bytes, std::string_view /*route*/) {
+  const micro::AllocationCount allocations;
   for (auto _ : state) {
     beast_http::request_parser<beast_http::string_body> parser;
     benchmark::DoNotOptimize(parse(bytes, parser));
     http::Request request = parser.release();
     benchmark::DoNotOptimize(request);
   }
+  allocations.report(state);
 }
 
 BENCHMARK_CAPTURE(ours, get_student, kGetStudent, "/api/v1/students/{student_id}")

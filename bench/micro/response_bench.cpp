@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "allocation_count.h"
 #include "core/clock.h"
 #include "http/responses.h"
 #include "http/types.h"
@@ -71,23 +72,27 @@ void ours(benchmark::State& state, std::string_view body, bool cached) {
     state.SkipWithError("render_response and Beast's serializer wrote different bytes");
     return;
   }
+  const micro::AllocationCount allocations;
   for (auto _ : state) {
     // The connection takes the date per response, cached per second.
     http::render_response(response, http::Framing{true, sre::core::http_date_now(), false}, wire);
     benchmark::DoNotOptimize(wire.data());
     benchmark::ClobberMemory();
   }
+  allocations.report(state);
 }
 
 void baseline(benchmark::State& state, std::string_view body, bool cached) {
   const http::Response response =
       with_rendered_fields(answer(body, cached), sre::core::http_date_now());
   std::string wire;
+  const micro::AllocationCount allocations;
   for (auto _ : state) {
     beast_serialize(response, wire);
     benchmark::DoNotOptimize(wire.data());
     benchmark::ClobberMemory();
   }
+  allocations.report(state);
 }
 
 BENCHMARK_CAPTURE(ours, get_student, kStudentBody, true)->Name("response/get_student/ours");
