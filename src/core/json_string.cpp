@@ -103,13 +103,11 @@ std::size_t first_special_byte(std::string_view text, std::size_t from) {
     const std::size_t index = first_mark(marks);
     return index < 4 ? pos + index : size - 8 + index;
   }
-  for (; pos < size; ++pos) {  // 1 to 3 bytes
-    const auto byte = static_cast<unsigned char>(bytes[pos]);
-    if (byte < 0x20U || byte >= 0x80U || byte == '"' || byte == '\\') {
-      return pos;
-    }
-  }
-  return size;
+  // 1 to 3 bytes, in a word of plain bytes ('a') where the text has none.
+  word = 0x6161616161616161ULL;
+  std::memcpy(&word, bytes + pos, rest);
+  const std::uint64_t marks = special_bytes(word);
+  return marks == 0 ? size : pos + first_mark(marks);
 }
 
 }  // namespace

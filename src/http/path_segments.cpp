@@ -4,6 +4,23 @@
 
 namespace sre::http {
 
+void split_path(std::string_view path, SegmentViews& segments) {
+  // An origin-form path always starts with '/'; the path of an absolute-form target may be
+  // empty. Either "" or "/" has no segments.
+  if (path.empty() || path == "/") {
+    return;
+  }
+  std::string_view rest = path.starts_with('/') ? path.substr(1) : path;
+  for (;;) {
+    const std::size_t slash = rest.find('/');
+    segments.push_back(rest.substr(0, slash));
+    if (slash == std::string_view::npos) {
+      return;
+    }
+    rest.remove_prefix(slash + 1);
+  }
+}
+
 PathSegments::PathSegments(const boost::urls::url_view& url) {
   const std::string_view path = url.encoded_path();
   if (path.find('%') != std::string_view::npos) {
@@ -19,20 +36,7 @@ PathSegments::PathSegments(const boost::urls::url_view& url) {
     views_.assign(decoded_.begin(), decoded_.end());
     return;
   }
-  // Plain: split on '/', after the leading one (an origin-form path always has it; the path of
-  // an absolute-form target may be empty).
-  std::string_view rest = path.starts_with('/') ? path.substr(1) : path;
-  if (path.empty() || path == "/") {
-    return;
-  }
-  for (;;) {
-    const std::size_t slash = rest.find('/');
-    views_.push_back(rest.substr(0, slash));
-    if (slash == std::string_view::npos) {
-      return;
-    }
-    rest.remove_prefix(slash + 1);
-  }
+  split_path(path, views_);
 }
 
 bool PathSegments::has_dot_segment() const {

@@ -15,6 +15,13 @@
 
 namespace sre::http {
 
+// Routes have a handful of segments: room for them without an allocation.
+using SegmentViews = boost::container::small_vector<std::string_view, 8>;
+
+// Appends the segments of `path` as they are (not decoded), split on '/' after the leading
+// one, as views into it. Route templates are split the same way (http/router.cpp).
+void split_path(std::string_view path, SegmentViews& segments);
+
 class PathSegments {
  public:
   // `url` must outlive this object (the views may point into it).
@@ -28,8 +35,7 @@ class PathSegments {
 
  private:
   std::vector<std::string> decoded_;  // only for a path with percent-encoding
-  // Routes have a handful of segments: room for them without an allocation.
-  boost::container::small_vector<std::string_view, 8> views_;
+  SegmentViews views_;
 };
 
 }  // namespace sre::http

@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "http/path_segments.h"
+
 namespace sre::http {
 namespace {
 
@@ -10,20 +12,9 @@ bool is_parameter(std::string_view segment) {
 }
 
 std::vector<std::string> split_template(std::string_view path) {
-  std::vector<std::string> segments;
-  std::size_t start = 1;
-  while (start <= path.size()) {
-    auto slash = path.find('/', start);
-    if (slash == std::string_view::npos) {
-      slash = path.size();
-    }
-    segments.emplace_back(path.substr(start, slash - start));
-    start = slash + 1;
-  }
-  if (segments.size() == 1 && segments.front().empty()) {
-    segments.clear();  // "/" has no segments
-  }
-  return segments;
+  SegmentViews segments;
+  split_path(path, segments);
+  return {segments.begin(), segments.end()};
 }
 
 }  // namespace
