@@ -59,6 +59,9 @@ std::uint64_t special_bytes(std::uint64_t word) {
          zero_bytes(word ^ (kOnes * '\\'));
 }
 
+// Eight plain bytes ('a'), to fill the part of a word that the text does not.
+constexpr std::uint64_t kPlainWord = 0x6161616161616161ULL;
+
 // The first marked byte's index in the word.
 std::size_t first_mark(std::uint64_t marks) {
   return static_cast<std::size_t>(std::countr_zero(marks)) / 8;
@@ -83,11 +86,14 @@ std::size_t first_special_byte(std::string_view text, std::size_t from) {
     return size;
   }
   if (size >= 8) {
-    // The last 8 bytes of the text; those before `pos` are not looked at again (one of them
-    // may be the special byte the caller has just dealt with).
+    // The last 8 bytes of the text, those before `pos` replaced by plain ones: one of them may
+    // be the special byte the caller has just dealt with, and its borrow could mark the plain
+    // byte above it (masking the marks afterwards would keep that false one).
     std::memcpy(&word, bytes + size - 8, 8);
     const std::size_t seen = 8 - rest;
-    const std::uint64_t marks = special_bytes(word) & (~std::uint64_t{0} << (seen * 8));
+    const std::uint64_t unseen = ~std::uint64_t{0} << (seen * 8);
+    word = (word & unseen) | (kPlainWord & ~unseen);
+    const std::uint64_t marks = special_bytes(word);
     return marks == 0 ? size : size - 8 + first_mark(marks);
   }
   if (rest >= 4) {
@@ -103,8 +109,8 @@ std::size_t first_special_byte(std::string_view text, std::size_t from) {
     const std::size_t index = first_mark(marks);
     return index < 4 ? pos + index : size - 8 + index;
   }
-  // 1 to 3 bytes, in a word of plain bytes ('a') where the text has none.
-  word = 0x6161616161616161ULL;
+  // 1 to 3 bytes, in a word of plain bytes where the text has none.
+  word = kPlainWord;
   std::memcpy(&word, bytes + pos, rest);
   const std::uint64_t marks = special_bytes(word);
   return marks == 0 ? size : pos + first_mark(marks);

@@ -86,6 +86,26 @@ TEST(JsonString, FindsTwoSpecialBytesAtEveryPairOfPositions) {
   }
 }
 
+TEST(JsonString, ABorrowFromASpecialByteMarksNoPlainByteAboveIt) {
+  // The word check subtracts per byte, and a special byte's borrow can mark the byte above it:
+  // ' ' after a control character, '#' after '"', ']' after '\\'. Only the lowest mark of a word
+  // is exact, so no scan may trust a mark above a special byte it has already passed over.
+  const std::string neighbours = " #]";
+  for (char special : {'"', '\\', '\x01', '\x1f'}) {
+    for (std::size_t length = 1; length <= 20; ++length) {
+      for (std::size_t at = 0; at < length; ++at) {
+        std::string text;
+        for (std::size_t i = 0; i < length; ++i) {
+          text += neighbours[i % neighbours.size()];
+        }
+        text[at] = special;
+        EXPECT_EQ(json_string(text), boost::json::serialize(boost::json::string(text)))
+            << "byte " << int(special) << " at " << at << " of " << length;
+      }
+    }
+  }
+}
+
 TEST(LogLine, HasTheBaseKeysInOrderThenTheFields) {
   const std::string line = render(Level::info, "svc", "request",
                                   {{"method", "GET"},
