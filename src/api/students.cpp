@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <boost/json/serialize.hpp>
 #include <iterator>
 #include <variant>
 
@@ -107,7 +106,7 @@ http::asio::awaitable<http::Response> StudentsApi::create(http::RequestContext& 
         "Idempotency-Key was already used with a different request body");
   }
   const auto& [student, replayed] = std::get<students::Created>(created);
-  auto response = http::json_response(ctx.request, Status::created, domain::to_json(student));
+  auto response = http::json_response(ctx.request, Status::created, domain::to_json_text(student));
   response.set(http::beast_http::field::location,
                std::string(kCollection) + "/" + student.student_id);
   if (replayed) {
@@ -133,11 +132,14 @@ http::asio::awaitable<http::Response> StudentsApi::list(http::RequestContext& ct
                        "value_error"}});
   }
   const auto& [students, more] = std::get<store::StudentPage>(listed);
-  boost::json::array items;
-  items.reserve(students.size());
+  std::string items = "[";
   for (const auto& student : students) {
-    items.emplace_back(domain::to_json(student));
+    if (items.size() > 1) {
+      items += ',';
+    }
+    domain::append_json(items, student);
   }
+  items += ']';
   auto response = http::json_response(ctx.request, Status::ok, items);
   if (more) {
     response.set(http::beast_http::field::link, next_page_link(students.back(), limit));
@@ -156,7 +158,7 @@ http::asio::awaitable<http::Response> StudentsApi::get(http::RequestContext& ctx
     if (!student) {
       co_return not_found(ctx.request);
     }
-    co_return http::json_response(ctx.request, Status::ok, domain::to_json(*student));
+    co_return http::json_response(ctx.request, Status::ok, domain::to_json_text(*student));
   }
   const StudentResponseCache::Render render =
       [this, &id]() -> http::asio::awaitable<std::optional<std::string>> {
@@ -164,7 +166,7 @@ http::asio::awaitable<http::Response> StudentsApi::get(http::RequestContext& ctx
     if (!student) {
       co_return std::nullopt;
     }
-    co_return boost::json::serialize(domain::to_json(*student));
+    co_return domain::to_json_text(*student);
   };
   StudentResponseCache::Result cached = co_await responses_->get(id, render);
   auto response = cached.value ? http::json_response(ctx.request, Status::ok, *cached.value)
@@ -195,7 +197,7 @@ http::asio::awaitable<http::Response> StudentsApi::update(http::RequestContext& 
   if (!student) {
     co_return not_found(ctx.request);
   }
-  co_return http::json_response(ctx.request, Status::ok, domain::to_json(*student));
+  co_return http::json_response(ctx.request, Status::ok, domain::to_json_text(*student));
 }
 
 http::asio::awaitable<http::Response> StudentsApi::remove(http::RequestContext& ctx) {

@@ -34,6 +34,25 @@ const std::string& once_a_second(std::time_t second, Format format) {
   return cached_text;
 }
 
+// "2026-11-26T23:46:43.": what RFC 3339 times of one second have in common, formatted once a
+// second per thread (a log line, an event and an audit record each write one).
+const std::string& seconds_prefix(SystemTime time) {
+  return once_a_second(std::chrono::system_clock::to_time_t(time), [time] {
+    std::tm t = utc_fields(time);
+    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.", t.tm_year + 1900, t.tm_mon + 1,
+                       t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec);
+  });
+}
+
+// `value` (0 <= value < 10^width) as exactly `width` decimal digits.
+void append_digits(std::string& out, long long value, int width) {
+  char digits[6];
+  for (int i = width - 1; i >= 0; --i, value /= 10) {
+    digits[i] = static_cast<char>('0' + value % 10);
+  }
+  out.append(digits, static_cast<std::size_t>(width));
+}
+
 // The `width` digits of `text` at `at` as a number; nullopt if any is not a digit.
 std::optional<int> digits(std::string_view text, std::size_t at, std::size_t width) {
   if (text.size() < at + width) {
@@ -95,9 +114,10 @@ std::optional<SystemTime> parse_rfc3339_utc(std::string_view text) {
 }
 
 std::string rfc3339_micros(SystemTime time) {
-  std::tm t = utc_fields(time);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z", t.tm_year + 1900, t.tm_mon + 1,
-                     t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec, sub_second(time, 1'000'000));
+  std::string text = seconds_prefix(time);
+  append_digits(text, sub_second(time, 1'000'000), 6);
+  text += 'Z';
+  return text;
 }
 
 std::string rfc3339_millis(SystemTime time) {
@@ -108,17 +128,8 @@ std::string rfc3339_millis(SystemTime time) {
 
 void append_rfc3339_millis(std::string& out, SystemTime time) {
   // Called for every log line: only the milliseconds are formatted each time.
-  const std::string& prefix =  // "2026-11-26T23:46:43."
-      once_a_second(std::chrono::system_clock::to_time_t(time), [time] {
-        std::tm t = utc_fields(time);
-        return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.", t.tm_year + 1900, t.tm_mon + 1,
-                           t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec);
-      });
-  long long millis = sub_second(time, 1000);
-  out += prefix;
-  out += static_cast<char>('0' + millis / 100);
-  out += static_cast<char>('0' + millis / 10 % 10);
-  out += static_cast<char>('0' + millis % 10);
+  out += seconds_prefix(time);
+  append_digits(out, sub_second(time, 1000), 3);
   out += 'Z';
 }
 

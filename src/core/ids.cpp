@@ -65,13 +65,16 @@ bool is_generated_student_id(std::string_view text) {
 }
 
 std::string generate_uuid_v4() {
-  std::string hex = random_hex(32, kLowerHex);
-  hex[12] = '4';  // version 4: random
+  // xxxxxxxx-xxxx-4xxx-Vxxx-xxxxxxxxxxxx: random hex in place, then the fixed characters.
+  std::string uuid = random_hex(36, kLowerHex);
+  for (std::size_t dash : {8U, 13U, 18U, 23U}) {
+    uuid[dash] = '-';
+  }
+  uuid[14] = '4';  // version 4: random
   // Variant 10xx: keep the digit's two low random bits, so it becomes one of 8, 9, a, b.
-  const int digit = hex[16] <= '9' ? hex[16] - '0' : hex[16] - 'a' + 10;
-  hex[16] = kLowerHex[8 + (digit & 0x3)];
-  return hex.substr(0, 8) + '-' + hex.substr(8, 4) + '-' + hex.substr(12, 4) + '-' +
-         hex.substr(16, 4) + '-' + hex.substr(20);
+  const int digit = uuid[19] <= '9' ? uuid[19] - '0' : uuid[19] - 'a' + 10;
+  uuid[19] = kLowerHex[8 + (digit & 0x3)];
+  return uuid;
 }
 
 std::string generate_request_id() {

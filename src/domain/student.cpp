@@ -1,17 +1,26 @@
 #include "domain/student.h"
 
+#include "core/json_object_writer.h"
+
 namespace sre::domain {
 
-boost::json::object to_json(const Student& s) {
-  return {
-      {"id", s.id},
-      {"student_id", s.student_id},
-      {"first_name", s.first_name},
-      {"last_name", s.last_name},
-      {"grade", s.grade},
-      {"created_at", s.created_at},
-      {"updated_at", s.updated_at},
-  };
+void append_json(std::string& out, const Student& s) {
+  core::JsonObjectWriter object(out);
+  object.integer("id", s.id);
+  object.string("student_id", s.student_id);
+  object.string("first_name", s.first_name);
+  object.string("last_name", s.last_name);
+  object.integer("grade", s.grade);
+  object.string("created_at", s.created_at);
+  object.string("updated_at", s.updated_at);
+  object.close();
+}
+
+std::string to_json_text(const Student& student) {
+  std::string out;
+  out.reserve(192);  // a student with short names is 150-170 bytes
+  append_json(out, student);
+  return out;
 }
 
 }  // namespace sre::domain

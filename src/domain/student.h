@@ -1,7 +1,6 @@
 // The Student record and its JSON form. Pure data: no I/O, no framework types.
 #pragma once
 
-#include <boost/json/object.hpp>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -25,6 +24,9 @@ struct StudentFields {
   std::optional<int> grade;
 };
 
-boost::json::object to_json(const Student& student);
+// {"id","student_id","first_name","last_name","grade","created_at","updated_at"}: the body of
+// every answer that carries a student, and the items of a list.
+void append_json(std::string& out, const Student& student);
+std::string to_json_text(const Student& student);
 
 }  // namespace sre::domain

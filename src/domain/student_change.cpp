@@ -1,8 +1,9 @@
 #include "domain/student_change.h"
 
 #include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
+
+#include "core/json_object_writer.h"
 
 namespace sre::domain {
 
@@ -10,22 +11,24 @@ namespace json = boost::json;
 
 namespace {
 
-json::object snapshot_json(const StudentSnapshot& s) {
-  return {{"student_id", s.student_id},
-          {"first_name", s.first_name},
-          {"last_name", s.last_name},
-          {"grade", s.grade}};
+// {"student_id","first_name","last_name","grade"}, then the caller's members; not closed.
+core::JsonObjectWriter open_snapshot(core::JsonObjectWriter& parent, std::string_view key,
+                                     const StudentSnapshot& s) {
+  core::JsonObjectWriter snapshot = parent.object(key);
+  snapshot.string("student_id", s.student_id);
+  snapshot.string("first_name", s.first_name);
+  snapshot.string("last_name", s.last_name);
+  snapshot.integer("grade", s.grade);
+  return snapshot;
 }
 
-json::value snapshot_or_null(const std::optional<StudentSnapshot>& s) {
-  return s ? json::value(snapshot_json(*s)) : json::value(nullptr);
-}
-
-// The seed's event data: "name" is "First Last".
-json::object event_data(const StudentSnapshot& s) {
-  json::object data = snapshot_json(s);
-  data["name"] = s.first_name + " " + s.last_name;
-  return data;
+void snapshot_or_null(core::JsonObjectWriter& parent, std::string_view key,
+                      const std::optional<StudentSnapshot>& s) {
+  if (s) {
+    open_snapshot(parent, key, *s).close();
+  } else {
+    parent.null(key);
+  }
 }
 
 std::optional<std::string> string_field(const json::object& object, std::string_view key) {
@@ -93,36 +96,47 @@ std::string_view audit_action(ChangeKind kind) {
 }
 
 std::string render_event(const StudentChange& change) {
-  json::object data = event_data(reported_values(change));
+  const StudentSnapshot& values = reported_values(change);
+  std::string out;
+  out.reserve(512);  // an update with a traceparent is about 470 bytes
+  core::JsonObjectWriter event(out);
+  event.string("event_id", change.event_id);
+  event.string("event_type", event_type(change.kind));
+  // The seed's event data: the snapshot, "name" ("First Last"), and for an update "previous".
+  core::JsonObjectWriter data = open_snapshot(event, "data", values);
+  data.string("name", values.first_name + " " + values.last_name);
   if (change.kind == ChangeKind::updated) {
-    data["previous"] = snapshot_json(*change.before);
+    open_snapshot(data, "previous", *change.before).close();
   }
-  json::object event{{"event_id", change.event_id},
-                     {"event_type", event_type(change.kind)},
-                     {"data", std::move(data)},
-                     {"timestamp", change.occurred_at},
-                     {"correlation_id", change.request_id}};
+  data.close();
+  event.string("timestamp", change.occurred_at);
+  event.string("correlation_id", change.request_id);
   if (!change.traceparent.empty()) {
-    event["traceparent"] = change.traceparent;
+    event.string("traceparent", change.traceparent);
   }
-  return json::serialize(event);
+  event.close();
+  return out;
 }
 
 std::string render_audit_record(const StudentChange& change) {
-  json::object record{
-      {"id", change.audit_id},
-      {"timestamp", change.occurred_at},
-      {"action", audit_action(change.kind)},
-      {"actor", change.actor},
-      {"student_id", change.student_id},
-      {"details", json::object{{"before", snapshot_or_null(change.before)},
-                               {"after", snapshot_or_null(change.after)}}},
-      {"request_id", change.request_id},
-  };
+  std::string out;
+  out.reserve(512);  // an update with a traceparent is about 470 bytes
+  core::JsonObjectWriter record(out);
+  record.string("id", change.audit_id);
+  record.string("timestamp", change.occurred_at);
+  record.string("action", audit_action(change.kind));
+  record.string("actor", change.actor);
+  record.string("student_id", change.student_id);
+  core::JsonObjectWriter details = record.object("details");
+  snapshot_or_null(details, "before", change.before);
+  snapshot_or_null(details, "after", change.after);
+  details.close();
+  record.string("request_id", change.request_id);
   if (!change.traceparent.empty()) {
-    record["traceparent"] = change.traceparent;
+    record.string("traceparent", change.traceparent);
   }
-  return json::serialize(record);
+  record.close();
+  return out;
 }
 
 std::optional<StudentEvent> parse_event(std::string_view body) {

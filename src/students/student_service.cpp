@@ -3,9 +3,9 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/json/serialize.hpp>
 
 #include "core/clock.h"
+#include "core/json_object_writer.h"
 #include "core/log.h"
 
 namespace sre::students {
@@ -38,9 +38,13 @@ StudentSnapshot merged(StudentSnapshot before, const domain::StudentFields& fiel
 // What a create asked for, in one canonical form: the same fields give the same text however
 // the JSON body was spelled (key order, spaces, escapes).
 std::string fingerprint(const domain::StudentFields& fields) {
-  return boost::json::serialize(boost::json::object{{"first_name", *fields.first_name},
-                                                    {"last_name", *fields.last_name},
-                                                    {"grade", *fields.grade}});
+  std::string out;
+  core::JsonObjectWriter object(out);
+  object.string("first_name", *fields.first_name);
+  object.string("last_name", *fields.last_name);
+  object.integer("grade", *fields.grade);
+  object.close();
+  return out;
 }
 
 // After a lost compare-and-set: a jittered pause before the re-read spreads the losers out.
@@ -89,8 +93,10 @@ store::OutboxRecords StudentService::records_of(domain::StudentChange change) co
   change.event_id = core::generate_uuid_v4();
   change.audit_id = core::generate_uuid_v4();
   change.occurred_at = core::rfc3339_micros(std::chrono::system_clock::now());
-  return {change.event_id, std::string(domain::event_type(change.kind)),
-          domain::render_event(change), change.audit_id, domain::render_audit_record(change)};
+  std::string event = domain::render_event(change);
+  std::string audit_record = domain::render_audit_record(change);
+  return {std::move(change.event_id), std::string(domain::event_type(change.kind)),
+          std::move(event), std::move(change.audit_id), std::move(audit_record)};
 }
 
 void StudentService::written(bool with_outbox_rows) const {
@@ -142,7 +148,9 @@ asio::awaitable<CreateResult> StudentService::create(domain::StudentFields field
            context.request_id,
            context.traceparent});
     }
-    store::InsertOutcome outcome = co_await store_.insert(student_id, fields, records, key);
+    // The records go to the store: a retry after a collision renders them anew for its id.
+    store::InsertOutcome outcome =
+        co_await store_.insert(student_id, fields, std::move(records), key);
     if (auto* student = std::get_if<Student>(&outcome)) {
       created_->Increment();
       written(options_.events_enabled);

@@ -47,6 +47,14 @@ struct PgConnection::Batch {
   asio::steady_timer wake;  // the waiting request sleeps on it; cancel() wakes it
 };
 
+std::vector<PgConnection::Command> PgConnection::single(
+    PgStatementId statement, std::vector<std::optional<std::string>> parameters) {
+  std::vector<Command> commands;
+  commands.reserve(1);
+  commands.push_back({statement, std::move(parameters)});
+  return commands;
+}
+
 PgConnection::PgConnection(asio::any_io_executor executor, const PgSettings& settings)
     : executor_(std::move(executor)), settings_(settings), socket_(executor_) {}
 

@@ -44,6 +44,10 @@ class PgConnection : public std::enable_shared_from_this<PgConnection> {
     PgStatementId statement;
     std::vector<std::optional<std::string>> parameters;
   };
+  // A batch of one command, its parameters moved in. (A braced list of commands would copy
+  // them: the elements of an initializer_list are const.)
+  static std::vector<Command> single(PgStatementId statement,
+                                     std::vector<std::optional<std::string>> parameters);
 
   PgConnection(boost::asio::any_io_executor executor, const PgSettings& settings);
   ~PgConnection();

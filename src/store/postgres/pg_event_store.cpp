@@ -28,8 +28,9 @@ PgStatementId statement(OutboxOperation operation, OutboxTopic topic) {
 
 asio::awaitable<std::vector<OutboxMessage>> PgStudentStore::claim(OutboxTopic topic, int limit,
                                                                   std::chrono::seconds lease) {
-  const std::vector<Command> commands{{statement(OutboxOperation::claim, topic),
-                                       {std::to_string(limit), std::to_string(lease.count())}}};
+  const auto commands =
+      PgConnection::single(statement(OutboxOperation::claim, topic),
+                           {std::to_string(limit), std::to_string(lease.count())});
   auto results = co_await run(commands);
   const PgResult& rows = results.front();
   std::vector<OutboxMessage> messages;
@@ -47,30 +48,30 @@ asio::awaitable<std::vector<OutboxMessage>> PgStudentStore::claim(OutboxTopic to
 
 asio::awaitable<std::int64_t> PgStudentStore::mark_delivered(OutboxTopic topic,
                                                              std::vector<std::int64_t> sequences) {
-  const std::vector<Command> commands{
-      {statement(OutboxOperation::mark_delivered, topic), {array_literal(sequences)}}};
+  const auto commands = PgConnection::single(statement(OutboxOperation::mark_delivered, topic),
+                                             {array_literal(sequences)});
   auto results = co_await run(commands);
   co_return results.front().affected();
 }
 
 asio::awaitable<std::int64_t> PgStudentStore::release(OutboxTopic topic,
                                                       std::vector<std::int64_t> sequences) {
-  const std::vector<Command> commands{
-      {statement(OutboxOperation::release, topic), {array_literal(sequences)}}};
+  const auto commands =
+      PgConnection::single(statement(OutboxOperation::release, topic), {array_literal(sequences)});
   auto results = co_await run(commands);
   co_return results.front().affected();
 }
 
 asio::awaitable<std::int64_t> PgStudentStore::mark_undeliverable(
     OutboxTopic topic, std::vector<std::int64_t> sequences, std::string reason) {
-  const std::vector<Command> commands{
-      {statement(OutboxOperation::mark_undeliverable, topic), {array_literal(sequences), reason}}};
+  const auto commands = PgConnection::single(statement(OutboxOperation::mark_undeliverable, topic),
+                                             {array_literal(sequences), reason});
   auto results = co_await run(commands);
   co_return results.front().affected();
 }
 
 asio::awaitable<OutboxBacklog> PgStudentStore::backlog(OutboxTopic topic) {
-  const std::vector<Command> commands{{statement(OutboxOperation::backlog, topic), {}}};
+  const auto commands = PgConnection::single(statement(OutboxOperation::backlog, topic), {});
   auto results = co_await run(commands);
   const PgResult& row = results.front();
   co_return OutboxBacklog{row.integer(0, 0), std::stod(row.text(0, 1)), row.integer(0, 2)};
@@ -78,8 +79,8 @@ asio::awaitable<OutboxBacklog> PgStudentStore::backlog(OutboxTopic topic) {
 
 asio::awaitable<std::int64_t> PgStudentStore::prune_delivered(OutboxTopic topic,
                                                               std::chrono::seconds retention) {
-  const std::vector<Command> commands{
-      {statement(OutboxOperation::prune_delivered, topic), {std::to_string(retention.count())}}};
+  const auto commands = PgConnection::single(statement(OutboxOperation::prune_delivered, topic),
+                                             {std::to_string(retention.count())});
   auto results = co_await run(commands);
   co_return results.front().affected();
 }
@@ -97,18 +98,19 @@ asio::awaitable<bool> PgStudentStore::apply_event(EventEffects effects) {
     welcome_student = effects.welcome->student_id;
     welcome_message = effects.welcome->message;
   }
-  const std::vector<Command> commands{{PgStatementId::apply_event,
-                                       {effects.event_id, effects.event_type, array_literal(grades),
-                                        array_literal(deltas), welcome_student, welcome_message}}};
+  const auto commands = PgConnection::single(
+      PgStatementId::apply_event, {effects.event_id, effects.event_type, array_literal(grades),
+                                   array_literal(deltas), welcome_student, welcome_message});
   auto results = co_await run(commands);
   co_return results.front().integer(0, 0) > 0;
 }
 
 asio::awaitable<std::vector<GradeEnrollment>> PgStudentStore::grade_enrollment() {
-  const std::vector<Command> commands{{PgStatementId::grade_enrollment, {}}};
+  const auto commands = PgConnection::single(PgStatementId::grade_enrollment, {});
   auto results = co_await run(commands);
   const PgResult& rows = results.front();
   std::vector<GradeEnrollment> enrollment;
+  enrollment.reserve(static_cast<std::size_t>(rows.rows()));
   for (int row = 0; row < rows.rows(); ++row) {
     enrollment.push_back({static_cast<int>(rows.integer(row, 0)), rows.integer(row, 1)});
   }
@@ -116,15 +118,15 @@ asio::awaitable<std::vector<GradeEnrollment>> PgStudentStore::grade_enrollment()
 }
 
 asio::awaitable<std::int64_t> PgStudentStore::welcome_notifications() {
-  const std::vector<Command> commands{{PgStatementId::count_welcome_notifications, {}}};
+  const auto commands = PgConnection::single(PgStatementId::count_welcome_notifications, {});
   auto results = co_await run(commands);
   co_return results.front().integer(0, 0);
 }
 
 asio::awaitable<std::vector<std::string>> PgStudentStore::audit_records(std::string student_id,
                                                                         int limit) {
-  const std::vector<Command> commands{
-      {PgStatementId::audit_records_of_student, {student_id, std::to_string(limit)}}};
+  const auto commands = PgConnection::single(PgStatementId::audit_records_of_student,
+                                             {student_id, std::to_string(limit)});
   auto results = co_await run(commands);
   const PgResult& rows = results.front();
   std::vector<std::string> records;

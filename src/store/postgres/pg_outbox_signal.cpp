@@ -103,7 +103,7 @@ asio::awaitable<void> PgOutboxSignal::send_announcement() {
     co_return;  // others find the rows at their next poll
   }
   try {
-    const std::vector<PgConnection::Command> notify{{PgStatementId::notify_outbox, {}}};
+    const auto notify = PgConnection::single(PgStatementId::notify_outbox, {});
     co_await connection->execute(notify, settings_.statement_timeout);
     sent_.Increment();
   } catch (const PgError&) {
@@ -135,7 +135,7 @@ asio::awaitable<void> PgOutboxSignal::keep_listening() {
         ended->wake.cancel();
       });
       receiving = true;
-      const std::vector<PgConnection::Command> listen{{PgStatementId::listen_outbox, {}}};
+      const auto listen = PgConnection::single(PgStatementId::listen_outbox, {});
       co_await connection->execute(listen, settings_.statement_timeout);
       listening = true;
     } catch (const PgError& e) {

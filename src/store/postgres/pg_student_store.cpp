@@ -40,18 +40,18 @@ std::optional<std::string> text_or_null(const std::optional<int>& value) {
 constexpr std::string_view kIdempotencyKeyConstraint = "idempotency_keys_pkey";
 
 // The five outbox parameters of a write statement (SRE_PG_OUTBOX_INSERTS), all NULL when the
-// change writes no outbox rows.
+// change writes no outbox rows. The records are moved in: the bodies are hundreds of bytes.
 void append_outbox_parameters(std::vector<std::optional<std::string>>& parameters,
-                              const std::optional<OutboxRecords>& records) {
+                              std::optional<OutboxRecords> records) {
   if (!records) {
     parameters.insert(parameters.end(), 5, std::nullopt);
     return;
   }
-  parameters.emplace_back(records->event_id);
-  parameters.emplace_back(records->event_type);
-  parameters.emplace_back(records->event_body);
-  parameters.emplace_back(records->audit_id);
-  parameters.emplace_back(records->audit_record);
+  parameters.emplace_back(std::move(records->event_id));
+  parameters.emplace_back(std::move(records->event_type));
+  parameters.emplace_back(std::move(records->event_body));
+  parameters.emplace_back(std::move(records->audit_id));
+  parameters.emplace_back(std::move(records->audit_record));
 }
 
 }  // namespace
@@ -123,12 +123,17 @@ asio::awaitable<InsertOutcome> PgStudentStore::insert(std::string student_id,
                                                       domain::StudentFields fields,
                                                       std::optional<OutboxRecords> records,
                                                       std::optional<IdempotencyKey> key) {
-  std::vector<std::optional<std::string>> parameters{student_id, fields.first_name,
-                                                     fields.last_name, text_or_null(fields.grade)};
-  append_outbox_parameters(parameters, records);
-  parameters.emplace_back(key ? std::optional(key->key) : std::nullopt);
-  parameters.emplace_back(key ? std::optional(key->request_fingerprint) : std::nullopt);
-  const std::vector<Command> commands{{PgStatementId::insert_student, std::move(parameters)}};
+  std::vector<std::optional<std::string>> parameters;
+  parameters.reserve(
+      static_cast<std::size_t>(pg_statement(PgStatementId::insert_student).parameters));
+  parameters.emplace_back(std::move(student_id));
+  parameters.emplace_back(std::move(fields.first_name));
+  parameters.emplace_back(std::move(fields.last_name));
+  parameters.emplace_back(text_or_null(fields.grade));
+  append_outbox_parameters(parameters, std::move(records));
+  parameters.emplace_back(key ? std::optional(std::move(key->key)) : std::nullopt);
+  parameters.emplace_back(key ? std::optional(std::move(key->request_fingerprint)) : std::nullopt);
+  const auto commands = PgConnection::single(PgStatementId::insert_student, std::move(parameters));
   try {
     auto results = co_await run(commands);
     co_return read_student(results.front(), 0);
@@ -145,8 +150,8 @@ asio::awaitable<InsertOutcome> PgStudentStore::insert(std::string student_id,
 
 asio::awaitable<std::optional<IdempotentAnswer>> PgStudentStore::find_idempotent_answer(
     std::string key, std::chrono::seconds ttl) {
-  const std::vector<Command> commands{
-      {PgStatementId::find_idempotent_answer, {key, std::to_string(ttl.count())}}};
+  const auto commands = PgConnection::single(PgStatementId::find_idempotent_answer,
+                                             {std::move(key), std::to_string(ttl.count())});
   auto results = co_await run(commands);
   const PgResult& row = results.front();
   if (row.rows() == 0) {
@@ -159,21 +164,21 @@ asio::awaitable<std::optional<IdempotentAnswer>> PgStudentStore::find_idempotent
 
 asio::awaitable<bool> PgStudentStore::forget_expired_key(std::string key,
                                                          std::chrono::seconds ttl) {
-  const std::vector<Command> commands{
-      {PgStatementId::forget_expired_key, {key, std::to_string(ttl.count())}}};
+  const auto commands = PgConnection::single(PgStatementId::forget_expired_key,
+                                             {std::move(key), std::to_string(ttl.count())});
   auto results = co_await run(commands);
   co_return results.front().affected() > 0;
 }
 
 asio::awaitable<std::int64_t> PgStudentStore::prune_idempotency_keys(std::chrono::seconds ttl) {
-  const std::vector<Command> commands{
-      {PgStatementId::prune_idempotency_keys, {std::to_string(ttl.count())}}};
+  const auto commands =
+      PgConnection::single(PgStatementId::prune_idempotency_keys, {std::to_string(ttl.count())});
   auto results = co_await run(commands);
   co_return results.front().affected();
 }
 
 asio::awaitable<std::optional<Student>> PgStudentStore::find(std::string student_id) {
-  const std::vector<Command> commands{{PgStatementId::find_student, {student_id}}};
+  const auto commands = PgConnection::single(PgStatementId::find_student, {std::move(student_id)});
   auto results = co_await run(commands);
   if (results.front().rows() == 0) {
     co_return std::nullopt;
@@ -183,9 +188,10 @@ asio::awaitable<std::optional<Student>> PgStudentStore::find(std::string student
 
 asio::awaitable<ListOutcome> PgStudentStore::list(domain::Page page) {
   const std::string fetch = std::to_string(rows_to_fetch(page));
-  const std::vector<Command> commands{
-      page.after ? Command{PgStatementId::list_students_after, {*page.after, fetch}}
-                 : Command{PgStatementId::list_students, {fetch, std::to_string(page.skip)}}};
+  const auto commands =
+      page.after
+          ? PgConnection::single(PgStatementId::list_students_after, {*page.after, fetch})
+          : PgConnection::single(PgStatementId::list_students, {fetch, std::to_string(page.skip)});
   auto results = co_await run(commands);
   std::vector<Student> students;
   students.reserve(static_cast<std::size_t>(results.front().rows()));
@@ -201,8 +207,8 @@ asio::awaitable<std::optional<Student>> PgStudentStore::update(
   std::vector<std::optional<std::string>> parameters{fields.first_name, fields.last_name,
                                                      text_or_null(fields.grade), student_id,
                                                      std::move(expected_updated_at)};
-  append_outbox_parameters(parameters, records);
-  const std::vector<Command> commands{{PgStatementId::update_student, std::move(parameters)}};
+  append_outbox_parameters(parameters, std::move(records));
+  const auto commands = PgConnection::single(PgStatementId::update_student, std::move(parameters));
   auto results = co_await run(commands);
   if (results.front().rows() == 0) {
     co_return std::nullopt;
@@ -214,14 +220,14 @@ asio::awaitable<bool> PgStudentStore::remove(std::string student_id,
                                              std::optional<std::string> expected_updated_at,
                                              std::optional<OutboxRecords> records) {
   std::vector<std::optional<std::string>> parameters{student_id, std::move(expected_updated_at)};
-  append_outbox_parameters(parameters, records);
-  const std::vector<Command> commands{{PgStatementId::delete_student, std::move(parameters)}};
+  append_outbox_parameters(parameters, std::move(records));
+  const auto commands = PgConnection::single(PgStatementId::delete_student, std::move(parameters));
   auto results = co_await run(commands);
   co_return results.front().integer(0, 0) > 0;
 }
 
 asio::awaitable<void> PgStudentStore::ping() {
-  const std::vector<Command> commands{{PgStatementId::ping, {}}};
+  const auto commands = PgConnection::single(PgStatementId::ping, {});
   co_await run(commands);
 }
 

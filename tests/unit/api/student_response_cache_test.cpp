@@ -10,7 +10,6 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/json/serialize.hpp>
 #include <map>
 
 #include "core/io_thread.h"
@@ -22,7 +21,6 @@ namespace {
 
 namespace asio = boost::asio;
 using testing::FakeStudentStore;
-using testing::full_fields;
 
 // A cache in memory that remembers every fill.
 class FakeCache : public cache::Cache {
@@ -65,7 +63,7 @@ struct StudentResponseCacheTest : ::testing::Test {
       if (!student) {
         co_return std::nullopt;
       }
-      co_return boost::json::serialize(domain::to_json(*student));
+      co_return domain::to_json_text(*student);
     };
     co_return co_await responses.get(id, render);
   }

@@ -42,6 +42,27 @@ TEST(StudentChange, CreatedEventHasTheSeedsFieldsExactly) {
     "correlation_id": "req-1"})"));
 }
 
+// The outbox stores these bytes and consumers compare them with what they received: the member
+// order and the escaping are part of the contract, not only the parsed value.
+TEST(StudentChange, RenderedBytesAreStable) {
+  StudentChange change = update();
+  change.after->last_name = "O\"Brien";
+  change.traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+  EXPECT_EQ(render_event(change),
+            R"({"event_id":"4f0c2a5e-8b1d-4c3a-9e2f-0123456789ab","event_type":"student_updated",)"
+            R"("data":{"student_id":"STU-1A2B3C4D","first_name":"Augusta","last_name":"O\"Brien",)"
+            R"("grade":8,"name":"Augusta O\"Brien","previous":{"student_id":"STU-1A2B3C4D",)"
+            R"("first_name":"Ada","last_name":"Lovelace","grade":7}},)"
+            R"("timestamp":"2026-11-30T08:00:00.000001Z","correlation_id":"req-1",)"
+            R"("traceparent":"00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"})");
+  EXPECT_EQ(
+      render_audit_record(creation()),
+      R"({"id":"9a1b2c3d-4e5f-4a6b-8c7d-0123456789ab","timestamp":"2026-11-30T08:00:00.000001Z",)"
+      R"("action":"create","actor":"anonymous","student_id":"STU-1A2B3C4D",)"
+      R"("details":{"before":null,"after":{"student_id":"STU-1A2B3C4D","first_name":"Ada",)"
+      R"("last_name":"Lovelace","grade":7}},"request_id":"req-1"})");
+}
+
 TEST(StudentChange, UpdatedEventCarriesThePreviousValues) {
   json::value event = json::parse(render_event(update()));
   EXPECT_EQ(event.at("event_type"), "student_updated");
