@@ -114,7 +114,9 @@ std::optional<SystemTime> parse_rfc3339_utc(std::string_view text) {
 }
 
 std::string rfc3339_micros(SystemTime time) {
-  std::string text = seconds_prefix(time);
+  std::string text;
+  text.reserve(27);  // "2026-11-26T23:46:43.123456Z": one allocation, not a copy then a growth
+  text += seconds_prefix(time);
   append_digits(text, sub_second(time, 1'000'000), 6);
   text += 'Z';
   return text;
