@@ -2,12 +2,15 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <utility>
 
 namespace sre::store {
 
@@ -42,8 +45,12 @@ struct PgConnection::Batch {
       : results(statements), wake(executor) {}
   std::vector<PgResult> results;  // one per statement, in order
   std::size_t current = 0;        // the statement whose results come next
+  bool ends_with_sync = true;     // false while a read group's later reads may follow it
   bool done = false;
   std::optional<PgError> error;
+  // Skipped because an earlier statement of its transaction failed, with no error of its own:
+  // a read that shared a Sync with a failing one.
+  bool aborted_by_neighbour = false;
   asio::steady_timer wake;  // the waiting request sleeps on it; cancel() wakes it
 };
 
@@ -55,8 +62,12 @@ std::vector<PgConnection::Command> PgConnection::single(
   return commands;
 }
 
-PgConnection::PgConnection(asio::any_io_executor executor, const PgSettings& settings)
-    : executor_(std::move(executor)), settings_(settings), socket_(executor_) {}
+PgConnection::PgConnection(asio::any_io_executor executor, const PgSettings& settings,
+                           std::shared_ptr<PgMetrics> metrics)
+    : executor_(std::move(executor)),
+      settings_(settings),
+      socket_(executor_),
+      metrics_(std::move(metrics)) {}
 
 PgConnection::~PgConnection() {
   close("connection destroyed");
@@ -176,10 +187,47 @@ asio::awaitable<void> PgConnection::receive() {
 asio::awaitable<std::vector<PgResult>> PgConnection::execute(const std::vector<Command>& commands,
                                                              std::chrono::milliseconds timeout) {
   auto self = shared_from_this();
-  if (state_ != State::open) {
-    throw PgError(PgErrorKind::connect, "connection is not open");
+  const bool plain_reads = std::all_of(commands.begin(), commands.end(),
+                                       [](const Command& c) { return is_plain_read(c.statement); });
+  // A read aborted with its group's transaction runs once more with a Sync of its own.
+  for (bool join_read_group = plain_reads;; join_read_group = false) {
+    if (state_ != State::open) {
+      throw PgError(PgErrorKind::connect, "connection is not open");
+    }
+    auto batch = send(commands, join_read_group);
+    batch->wake.expires_after(timeout);
+    if (!batch->done) {
+      co_await batch->wake.async_wait(nothrow);  // cancelled by complete() or close()
+    }
+    if (!batch->done) {
+      batch->error =
+          PgError(PgErrorKind::timeout,
+                  fmt::format("no answer from PostgreSQL within {} ms", timeout.count()));
+      close(batch->error->what());
+    }
+    if (batch->error) {
+      throw *batch->error;
+    }
+    if (batch->aborted_by_neighbour && join_read_group) {
+      if (metrics_) {
+        metrics_->count_resent_read();
+      }
+      continue;
+    }
+    co_return std::move(batch->results);
+  }
+}
+
+std::shared_ptr<PgConnection::Batch> PgConnection::send(const std::vector<Command>& commands,
+                                                        bool join_read_group) {
+  if (!join_read_group) {
+    close_read_group();  // this batch's statements must not run in the readers' transaction
+    if (state_ != State::open) {
+      throw PgError(PgErrorKind::connect, "connection lost: " + close_reason_);
+    }
   }
   auto batch = std::make_shared<Batch>(executor_, commands.size());
+  batch->ends_with_sync = !join_read_group;
   for (const auto& command : commands) {
     const PgStatement& statement = pg_statement(command.statement);
     std::array<const char*, kMaxPgParameters> values{};
@@ -187,6 +235,7 @@ asio::awaitable<std::vector<PgResult>> PgConnection::execute(const std::vector<C
       values[i] = command.parameters[i] ? command.parameters[i]->c_str() : nullptr;
     }
     // libpq copies the parameters into its output buffer: they need not outlive the call.
+    // In pipeline mode it sends nothing yet (unless that buffer is large); the Sync flushes.
     if (PQsendQueryPrepared(conn_, statement.name, statement.parameters, values.data(), nullptr,
                             nullptr, 0) != 1) {
       std::string reason = last_error();
@@ -194,29 +243,35 @@ asio::awaitable<std::vector<PgResult>> PgConnection::execute(const std::vector<C
       throw PgError(PgErrorKind::connect, reason);
     }
   }
-  // libpq 15 flushes at every Sync, so each request costs one write(); PostgreSQL 17's
-  // PQsendPipelineSync would let requests of one loop iteration share a write.
-  if (PQpipelineSync(conn_) != 1) {
-    std::string reason = last_error();
-    close(reason);
-    throw PgError(PgErrorKind::connect, reason);
-  }
   pending_.push_back(batch);
-  start_flush();
+  if (!join_read_group) {
+    sync(1);
+  } else if (read_group_size_++ == 0) {
+    // The Sync waits for the handlers already queued on this thread: the reads of this turn.
+    asio::post(executor_, [self = shared_from_this()] { self->close_read_group(); });
+  }
+  return batch;
+}
 
-  batch->wake.expires_after(timeout);
-  if (!batch->done) {
-    co_await batch->wake.async_wait(nothrow);  // cancelled by complete() or close()
+void PgConnection::close_read_group() {
+  const std::size_t reads = std::exchange(read_group_size_, 0);
+  if (reads == 0 || state_ != State::open || pending_.empty()) {
+    return;  // no group, or the connection closed meanwhile and failed its batches
   }
-  if (!batch->done) {
-    batch->error = PgError(PgErrorKind::timeout,
-                           fmt::format("no answer from PostgreSQL within {} ms", timeout.count()));
-    close(batch->error->what());
+  pending_.back()->ends_with_sync = true;
+  sync(reads);
+}
+
+void PgConnection::sync(std::size_t batches) {
+  if (metrics_) {
+    metrics_->observe_sync(batches);
   }
-  if (batch->error) {
-    throw *batch->error;
+  // libpq 15 flushes at every Sync (PostgreSQL 17's PQsendPipelineSync would not).
+  if (PQpipelineSync(conn_) != 1) {
+    close(last_error());
+    return;
   }
-  co_return std::move(batch->results);
+  start_flush();
 }
 
 void PgConnection::start_flush() {
@@ -267,6 +322,12 @@ void PgConnection::drain_results() {
       previous_was_null = true;
       if (slot_filled) {
         ++batch.current;  // this statement is finished
+        if (!batch.ends_with_sync && batch.current == batch.results.size()) {
+          // A read of a group: its answer is complete, the Sync belongs to a later read.
+          auto finished = pending_.front();
+          pending_.pop_front();
+          complete(*finished);
+        }
       }
       continue;
     }
@@ -283,6 +344,8 @@ void PgConnection::drain_results() {
       // The first error of a batch is the one that matters; the statements after it come
       // back as PGRES_PIPELINE_ABORTED.
       batch.error = error_of(result);
+    } else if (status == PGRES_PIPELINE_ABORTED && !batch.error) {
+      batch.aborted_by_neighbour = true;
     }
     if (!slot_filled && batch.current < batch.results.size()) {
       batch.results[batch.current] = std::move(result);

@@ -10,6 +10,14 @@
 // transaction: they all commit at the Sync, or an error rolls them all back and skips the rest.
 // A batch of one INSERT is therefore committed when its result arrives.
 //
+// Shared Syncs: a batch of plain reads (is_plain_read) does not send a Sync of its own. It
+// joins the connection's open read group, which one Sync closes once the event loop has run
+// everything already queued: the reads that came in on one turn of the loop cost PostgreSQL
+// one transaction, one read of its socket and one flush of answers, and us one write. (libpq 15
+// flushes at every Sync, so a Sync per read was also a write() per read.) A read whose group
+// was aborted by another read's error is sent again, alone. Any other batch first closes the
+// open group: its statements must not run in the readers' transaction.
+//
 //   auto connection = std::make_shared<PgConnection>(executor, settings);
 //   co_await connection->open();            // connect, pipeline mode, prepare statements
 //   co_spawn(..., connection->receive());   // read results until the connection breaks
@@ -30,6 +38,7 @@
 #include <vector>
 
 #include "store/postgres/pg_error.h"
+#include "store/postgres/pg_metrics.h"
 #include "store/postgres/pg_result.h"
 #include "store/postgres/pg_settings.h"
 #include "store/postgres/pg_statements.h"
@@ -49,7 +58,9 @@ class PgConnection : public std::enable_shared_from_this<PgConnection> {
   static std::vector<Command> single(PgStatementId statement,
                                      std::vector<std::optional<std::string>> parameters);
 
-  PgConnection(boost::asio::any_io_executor executor, const PgSettings& settings);
+  // `metrics` (may be null) counts the requests per Sync and the reads sent again.
+  PgConnection(boost::asio::any_io_executor executor, const PgSettings& settings,
+               std::shared_ptr<PgMetrics> metrics = nullptr);
   ~PgConnection();
   PgConnection(const PgConnection&) = delete;
   PgConnection& operator=(const PgConnection&) = delete;
@@ -85,6 +96,11 @@ class PgConnection : public std::enable_shared_from_this<PgConnection> {
   struct Batch;
 
   void watch_socket();  // (re)registers libpq's current socket; throws PgError if none
+  // Sends `commands`, then a Sync unless `join_read_group`; queues and returns their batch.
+  std::shared_ptr<Batch> send(const std::vector<Command>& commands, bool join_read_group);
+  void close_read_group();  // sends the Sync that ends the open read group, if any
+  // Sends a Sync ending `batches` batches and starts flushing; closes the connection on failure.
+  void sync(std::size_t batches);
   void start_flush();
   boost::asio::awaitable<void> flush_when_writable();
   void drain_results();
@@ -100,6 +116,8 @@ class PgConnection : public std::enable_shared_from_this<PgConnection> {
   boost::asio::posix::stream_descriptor socket_;
   State state_ = State::idle;
   bool flushing_ = false;
+  std::size_t read_group_size_ = 0;  // reads queued whose Sync is not sent yet
+  std::shared_ptr<PgMetrics> metrics_;
   std::deque<std::shared_ptr<Batch>> pending_;
   std::string close_reason_;
   NotificationHandler on_notification_;

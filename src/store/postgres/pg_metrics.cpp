@@ -82,7 +82,24 @@ std::vector<prometheus::MetricFamily> PgMetrics::Collect() const {
     metric.counter.value = static_cast<double>(errors_[k].load(std::memory_order_relaxed));
     errors.metric.push_back(std::move(metric));
   }
-  return {std::move(connections), std::move(waiters), std::move(durations), std::move(errors)};
+
+  prometheus::ClientMetric per_sync_metric;
+  per_sync_metric.histogram = per_sync_.counts().to_prometheus();
+  prometheus::MetricFamily per_sync{
+      "db_requests_per_sync",
+      "Requests whose statements shared one Sync: one transaction, one write, one flush back",
+      prometheus::MetricType::Histogram,
+      {per_sync_metric}};
+
+  prometheus::ClientMetric resent_metric;
+  resent_metric.counter.value = static_cast<double>(resent_reads_.load(std::memory_order_relaxed));
+  prometheus::MetricFamily resent{
+      "db_reads_resent_total",
+      "Reads sent again alone: another read's error aborted the transaction they shared",
+      prometheus::MetricType::Counter,
+      {resent_metric}};
+  return {std::move(connections), std::move(waiters),  std::move(durations),
+          std::move(errors),      std::move(per_sync), std::move(resent)};
 }
 
 }  // namespace sre::store

@@ -57,7 +57,8 @@ asio::awaitable<void> PgPool::keep_connected(std::size_t index) {
   for (;;) {
     set_phase(index, Phase::connecting);
     // `self` keeps the pool alive for as long as this loop runs.
-    auto connection = std::make_shared<PgConnection>(self->executor_, self->settings_);
+    auto connection =
+        std::make_shared<PgConnection>(self->executor_, self->settings_, self->metrics_);
     slots_[index].connection = connection;
     bool opened = false;
     try {
