@@ -9,9 +9,13 @@ Response json_response(const Request& request, Status status, const boost::json:
 }
 
 Response json_response(const Request& request, Status status, std::string_view json_text) {
+  return json_response(request, status, std::string(json_text));
+}
+
+Response json_response(const Request& request, Status status, std::string&& json_text) {
   Response response{status, request.version()};
   response.set(beast_http::field::content_type, "application/json");
-  response.body() = std::string(json_text);
+  response.body() = std::move(json_text);
   return response;
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <boost/json/value.hpp>
+#include <string>
 #include <string_view>
 
 #include "http/types.h"
@@ -13,6 +14,8 @@ namespace sre::http {
 Response json_response(const Request& request, Status status, const boost::json::value& body);
 // The same, for a body that is already serialized JSON.
 Response json_response(const Request& request, Status status, std::string_view json_text);
+// The same, taking the text over instead of copying it (a page of students is a few KiB).
+Response json_response(const Request& request, Status status, std::string&& json_text);
 
 Response empty_response(const Request& request, Status status);
 
