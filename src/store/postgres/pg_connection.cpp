@@ -45,7 +45,9 @@ struct PgConnection::Batch {
       : results(statements), wake(executor) {}
   std::vector<PgResult> results;  // one per statement, in order
   std::size_t current = 0;        // the statement whose results come next
-  bool ends_with_sync = true;     // false while a read group's later reads may follow it
+  // A read of a group does not wait for the group's Sync: it is complete with its last
+  // statement's result. The group's Sync is answered to a batch of no statements (its marker).
+  bool ends_with_sync = true;
   bool done = false;
   std::optional<PgError> error;
   // Skipped because an earlier statement of its transaction failed, with no error of its own:
@@ -255,10 +257,12 @@ std::shared_ptr<PgConnection::Batch> PgConnection::send(const std::vector<Comman
 
 void PgConnection::close_read_group() {
   const std::size_t reads = std::exchange(read_group_size_, 0);
-  if (reads == 0 || state_ != State::open || pending_.empty()) {
+  if (reads == 0 || state_ != State::open) {
     return;  // no group, or the connection closed meanwhile and failed its batches
   }
-  pending_.back()->ends_with_sync = true;
+  // The Sync's answer goes to a marker in the queue, behind the group's reads: they may have
+  // had their results already (a server flushes a full send buffer before the Sync).
+  pending_.push_back(std::make_shared<Batch>(executor_, 0));
   sync(reads);
 }
 
@@ -323,7 +327,7 @@ void PgConnection::drain_results() {
       if (slot_filled) {
         ++batch.current;  // this statement is finished
         if (!batch.ends_with_sync && batch.current == batch.results.size()) {
-          // A read of a group: its answer is complete, the Sync belongs to a later read.
+          // A read of a group: its answer is complete; the Sync is its group's marker's.
           auto finished = pending_.front();
           pending_.pop_front();
           complete(*finished);

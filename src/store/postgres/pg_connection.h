@@ -85,8 +85,6 @@ class PgConnection : public std::enable_shared_from_this<PgConnection> {
   int backend_pid() const { return conn_ != nullptr ? PQbackendPID(conn_) : 0; }
 
   bool is_open() const { return state_ == State::open; }
-  // Batches sent and not yet answered.
-  std::size_t in_flight() const { return pending_.size(); }
   // Fails every pending batch and closes the socket. Idempotent.
   void close(const std::string& reason);
   const std::string& close_reason() const { return close_reason_; }
