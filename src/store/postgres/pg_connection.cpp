@@ -40,19 +40,27 @@ PgError error_of(const PgResult& result) {
 
 }  // namespace
 
+// What the connection keeps of a request's statements until they are answered. A group (the
+// statements of several requests before one Sync) is a batch too, of no statements: it stands
+// in the queue where its Sync's answer will come, and answers its members then.
 struct PgConnection::Batch {
-  Batch(const asio::any_io_executor& executor, std::size_t statements)
-      : results(statements), wake(executor) {}
+  Batch(const asio::any_io_executor& executor, std::size_t statements, Sharing sharing)
+      : results(statements), sharing(sharing), wake(executor) {}
   std::vector<PgResult> results;  // one per statement, in order
   std::size_t current = 0;        // the statement whose results come next
-  // A read of a group does not wait for the group's Sync: it is complete with its last
-  // statement's result. The group's Sync is answered to a batch of no statements (its marker).
-  bool ends_with_sync = true;
+  Sharing sharing;                // alone: the next Sync is its own
   bool done = false;
   std::optional<PgError> error;
-  // Skipped because an earlier statement of its transaction failed, with no error of its own:
-  // a read that shared a Sync with a failing one.
-  bool aborted_by_neighbour = false;
+  // Its statements took no effect though none of them failed: another batch's error aborted
+  // or rolled back the transaction they shared. Sent again, alone.
+  bool undone_by_neighbour = false;
+  // A group's: its members, and whether one of them failed (the transaction rolled back).
+  std::vector<std::shared_ptr<Batch>> members;
+  bool failed = false;
+  // A member's group. Not owning (the group owns its members, and a pointer back would keep
+  // both alive for ever): a member is in pending_ only while its group is open or queued behind
+  // it, and only drain_results follows this pointer, to a member in pending_.
+  Batch* group = nullptr;
   asio::steady_timer wake;  // the waiting request sleeps on it; cancel() wakes it
 };
 
@@ -140,7 +148,7 @@ asio::awaitable<void> PgConnection::open() {
   // Prepare every statement in one pipelined round trip, pumping results ourselves since
   // receive() is not running yet.
   state_ = State::preparing;
-  auto batch = std::make_shared<Batch>(executor_, pg_statements().size());
+  auto batch = std::make_shared<Batch>(executor_, pg_statements().size(), Sharing::alone);
   for (const auto& statement : pg_statements()) {
     if (PQsendPrepare(conn_, statement.name, statement.sql, statement.parameters, nullptr) != 1) {
       throw PgError(PgErrorKind::connect, last_error());
@@ -187,16 +195,15 @@ asio::awaitable<void> PgConnection::receive() {
 }
 
 asio::awaitable<std::vector<PgResult>> PgConnection::execute(const std::vector<Command>& commands,
-                                                             std::chrono::milliseconds timeout) {
+                                                             std::chrono::milliseconds timeout,
+                                                             Sharing sharing) {
   auto self = shared_from_this();
-  const bool plain_reads = std::all_of(commands.begin(), commands.end(),
-                                       [](const Command& c) { return is_plain_read(c.statement); });
-  // A read aborted with its group's transaction runs once more with a Sync of its own.
-  for (bool join_read_group = plain_reads;; join_read_group = false) {
+  // A batch undone by a neighbour's error runs once more, with a Sync of its own.
+  for (;; sharing = Sharing::alone) {
     if (state_ != State::open) {
       throw PgError(PgErrorKind::connect, "connection is not open");
     }
-    auto batch = send(commands, join_read_group);
+    auto batch = send(commands, sharing);
     batch->wake.expires_after(timeout);
     if (!batch->done) {
       co_await batch->wake.async_wait(nothrow);  // cancelled by complete() or close()
@@ -210,26 +217,24 @@ asio::awaitable<std::vector<PgResult>> PgConnection::execute(const std::vector<C
     if (batch->error) {
       throw *batch->error;
     }
-    if (batch->aborted_by_neighbour && join_read_group) {
-      if (metrics_) {
-        metrics_->count_resent_read();
-      }
-      continue;
+    if (!batch->undone_by_neighbour) {
+      co_return std::move(batch->results);
     }
-    co_return std::move(batch->results);
+    if (metrics_) {
+      metrics_->count_resent_request();
+    }
   }
 }
 
 std::shared_ptr<PgConnection::Batch> PgConnection::send(const std::vector<Command>& commands,
-                                                        bool join_read_group) {
-  if (!join_read_group) {
-    close_read_group();  // this batch's statements must not run in the readers' transaction
+                                                        Sharing sharing) {
+  if (sharing == Sharing::alone) {
+    close_group();  // this batch's statements must not run in other requests' transaction
     if (state_ != State::open) {
       throw PgError(PgErrorKind::connect, "connection lost: " + close_reason_);
     }
   }
-  auto batch = std::make_shared<Batch>(executor_, commands.size());
-  batch->ends_with_sync = !join_read_group;
+  auto batch = std::make_shared<Batch>(executor_, commands.size(), sharing);
   for (const auto& command : commands) {
     const PgStatement& statement = pg_statement(command.statement);
     std::array<const char*, kMaxPgParameters> values{};
@@ -246,24 +251,29 @@ std::shared_ptr<PgConnection::Batch> PgConnection::send(const std::vector<Comman
     }
   }
   pending_.push_back(batch);
-  if (!join_read_group) {
+  if (sharing == Sharing::alone) {
     sync(1);
-  } else if (read_group_size_++ == 0) {
-    // The Sync waits for the handlers already queued on this thread: the reads of this turn.
-    asio::post(executor_, [self = shared_from_this()] { self->close_read_group(); });
+    return batch;
   }
+  if (!open_group_) {
+    open_group_ = std::make_shared<Batch>(executor_, 0, Sharing::alone);
+    // The Sync waits for the handlers already queued on this thread: the requests of this turn.
+    asio::post(executor_, [self = shared_from_this()] { self->close_group(); });
+  }
+  batch->group = open_group_.get();
+  open_group_->members.push_back(batch);
   return batch;
 }
 
-void PgConnection::close_read_group() {
-  const std::size_t reads = std::exchange(read_group_size_, 0);
-  if (reads == 0 || state_ != State::open) {
+void PgConnection::close_group() {
+  auto group = std::move(open_group_);
+  open_group_.reset();
+  if (!group || state_ != State::open) {
     return;  // no group, or the connection closed meanwhile and failed its batches
   }
-  // The Sync's answer goes to a marker in the queue, behind the group's reads: they may have
-  // had their results already (a server flushes a full send buffer before the Sync).
-  pending_.push_back(std::make_shared<Batch>(executor_, 0));
-  sync(reads);
+  // The Sync's answer goes to the group, queued behind its members.
+  pending_.push_back(group);
+  sync(group->members.size());
 }
 
 void PgConnection::sync(std::size_t batches) {
@@ -276,6 +286,17 @@ void PgConnection::sync(std::size_t batches) {
     return;
   }
   start_flush();
+}
+
+void PgConnection::settle_group(Batch& group) {
+  for (auto& member : group.members) {
+    // A create's row is gone with a transaction that failed; a read's rows stand.
+    if (group.failed && !member->error && member->sharing == Sharing::create) {
+      member->undone_by_neighbour = true;
+    }
+    complete(*member);
+  }
+  complete(group);
 }
 
 void PgConnection::start_flush() {
@@ -326,11 +347,8 @@ void PgConnection::drain_results() {
       previous_was_null = true;
       if (slot_filled) {
         ++batch.current;  // this statement is finished
-        if (!batch.ends_with_sync && batch.current == batch.results.size()) {
-          // A read of a group: its answer is complete; the Sync is its group's marker's.
-          auto finished = pending_.front();
-          pending_.pop_front();
-          complete(*finished);
+        if (batch.sharing != Sharing::alone && batch.current == batch.results.size()) {
+          pending_.pop_front();  // a group's member: answered when its group's Sync comes
         }
       }
       continue;
@@ -341,15 +359,22 @@ void PgConnection::drain_results() {
     if (status == PGRES_PIPELINE_SYNC) {
       auto finished = pending_.front();
       pending_.pop_front();
-      complete(*finished);
+      if (finished->members.empty()) {
+        complete(*finished);
+      } else {
+        settle_group(*finished);
+      }
       continue;
     }
     if (status == PGRES_FATAL_ERROR && !batch.error) {
       // The first error of a batch is the one that matters; the statements after it come
       // back as PGRES_PIPELINE_ABORTED.
       batch.error = error_of(result);
+      if (batch.group) {
+        batch.group->failed = true;
+      }
     } else if (status == PGRES_PIPELINE_ABORTED && !batch.error) {
-      batch.aborted_by_neighbour = true;
+      batch.undone_by_neighbour = true;
     }
     if (!slot_filled && batch.current < batch.results.size()) {
       batch.results[batch.current] = std::move(result);
@@ -393,11 +418,21 @@ void PgConnection::close(const std::string& reason) {
   }
   auto pending = std::move(pending_);
   pending_.clear();
-  for (auto& batch : pending) {
-    if (!batch->error) {
-      batch->error = PgError(PgErrorKind::connect, "connection lost: " + reason);
+  if (open_group_) {
+    pending.push_back(std::move(open_group_));
+    open_group_.reset();
+  }
+  auto fail = [&](Batch& batch) {
+    if (!batch.error) {
+      batch.error = PgError(PgErrorKind::connect, "connection lost: " + reason);
     }
-    complete(*batch);
+    complete(batch);
+  };
+  for (auto& batch : pending) {
+    for (auto& member : batch->members) {  // members already answered wait in their group
+      fail(*member);
+    }
+    fail(*batch);
   }
 }
 

@@ -10,13 +10,19 @@
 // transaction: they all commit at the Sync, or an error rolls them all back and skips the rest.
 // A batch of one INSERT is therefore committed when its result arrives.
 //
-// Shared Syncs: a batch of plain reads (is_plain_read) does not send a Sync of its own. It
-// joins the connection's open read group, which one Sync closes once the event loop has run
-// everything already queued: the reads that came in on one turn of the loop cost PostgreSQL
-// one transaction, one read of its socket and one flush of answers, and us one write. (libpq 15
-// flushes at every Sync, so a Sync per read was also a write() per read.) A read whose group
-// was aborted by another read's error is sent again, alone. Any other batch first closes the
-// open group: its statements must not run in the readers' transaction.
+// Shared transactions: a batch the caller marks as sharable (PgSharing) does not send a Sync of
+// its own. It joins the connection's open group, which one Sync closes once the event loop has
+// run everything already queued: the requests that came in on one turn of the loop cost
+// PostgreSQL one transaction, one read of its socket, one flush of answers and, for creates,
+// one WAL flush at commit; and us one write (libpq 15 flushes at every Sync). Sharing changes
+// what an error does, and each case is handled:
+//   - an error aborts the rest of the transaction: batches after the failing one come back
+//     PGRES_PIPELINE_ABORTED, with no rows. They are sent again, alone.
+//   - an error rolls back what came before it: a create is answered only at the group's Sync
+//     (its commit), and a create whose transaction failed is sent again, alone. A read's rows
+//     are what it saw whatever happens after it.
+//   - any batch that is not sharable first closes the open group: it never runs in another
+//     request's transaction.
 //
 //   auto connection = std::make_shared<PgConnection>(executor, settings);
 //   co_await connection->open();            // connect, pipeline mode, prepare statements
@@ -53,12 +59,20 @@ class PgConnection : public std::enable_shared_from_this<PgConnection> {
     PgStatementId statement;
     std::vector<std::optional<std::string>> parameters;
   };
+  // Whether a batch may run in one transaction with other requests' batches. The caller knows:
+  //   read    SELECTs that write and lock nothing;
+  //   create  INSERTs of new rows that no other request can be inserting too (no
+  //           client-chosen unique key): they wait for no other transaction, so shared
+  //           transactions cannot deadlock;
+  //   alone   anything else, e.g. an UPDATE (row locks taken in two shared transactions in
+  //           opposite orders would deadlock).
+  enum class Sharing { alone, read, create };
   // A batch of one command, its parameters moved in. (A braced list of commands would copy
   // them: the elements of an initializer_list are const.)
   static std::vector<Command> single(PgStatementId statement,
                                      std::vector<std::optional<std::string>> parameters);
 
-  // `metrics` (may be null) counts the requests per Sync and the reads sent again.
+  // `metrics` (may be null) counts the requests per Sync and the batches sent again.
   PgConnection(boost::asio::any_io_executor executor, const PgSettings& settings,
                std::shared_ptr<PgMetrics> metrics = nullptr);
   ~PgConnection();
@@ -71,11 +85,12 @@ class PgConnection : public std::enable_shared_from_this<PgConnection> {
   // Reads results and hands them to their batches; returns when the connection breaks or is
   // closed (every pending batch has then failed). Run once, after open().
   boost::asio::awaitable<void> receive();
-  // Sends `commands` and one Sync, then waits for their results (one per command). Throws
-  // PgError. With no answer within `timeout` the connection is closed: results come in
-  // order, so everything queued behind a stuck batch is stuck too.
+  // Sends `commands` and one Sync (or joins the open group, see Sharing), then waits for their
+  // results (one per command). Throws PgError. With no answer within `timeout` the connection
+  // is closed: results come in order, so everything queued behind a stuck batch is stuck too.
   boost::asio::awaitable<std::vector<PgResult>> execute(const std::vector<Command>& commands,
-                                                        std::chrono::milliseconds timeout);
+                                                        std::chrono::milliseconds timeout,
+                                                        Sharing sharing = Sharing::alone);
 
   // Called by receive() for each NOTIFY on a channel this connection LISTENs to, with the
   // server process id of the session that sent it. Set before receive() runs.
@@ -94,11 +109,12 @@ class PgConnection : public std::enable_shared_from_this<PgConnection> {
   struct Batch;
 
   void watch_socket();  // (re)registers libpq's current socket; throws PgError if none
-  // Sends `commands`, then a Sync unless `join_read_group`; queues and returns their batch.
-  std::shared_ptr<Batch> send(const std::vector<Command>& commands, bool join_read_group);
-  void close_read_group();  // sends the Sync that ends the open read group, if any
+  // Sends `commands`, then a Sync unless they join the open group; queues their batch.
+  std::shared_ptr<Batch> send(const std::vector<Command>& commands, Sharing sharing);
+  void close_group();  // sends the Sync that ends the open group, if any
   // Sends a Sync ending `batches` batches and starts flushing; closes the connection on failure.
   void sync(std::size_t batches);
+  void settle_group(Batch& group);  // its Sync came: answers its members
   void start_flush();
   boost::asio::awaitable<void> flush_when_writable();
   void drain_results();
@@ -114,7 +130,8 @@ class PgConnection : public std::enable_shared_from_this<PgConnection> {
   boost::asio::posix::stream_descriptor socket_;
   State state_ = State::idle;
   bool flushing_ = false;
-  std::size_t read_group_size_ = 0;  // reads queued whose Sync is not sent yet
+  // The group batches are joining: its members sent, its Sync not yet (null: none open).
+  std::shared_ptr<Batch> open_group_;
   std::shared_ptr<PgMetrics> metrics_;
   std::deque<std::shared_ptr<Batch>> pending_;
   std::string close_reason_;

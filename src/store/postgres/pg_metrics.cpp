@@ -92,10 +92,11 @@ std::vector<prometheus::MetricFamily> PgMetrics::Collect() const {
       {per_sync_metric}};
 
   prometheus::ClientMetric resent_metric;
-  resent_metric.counter.value = static_cast<double>(resent_reads_.load(std::memory_order_relaxed));
+  resent_metric.counter.value =
+      static_cast<double>(resent_requests_.load(std::memory_order_relaxed));
   prometheus::MetricFamily resent{
-      "db_reads_resent_total",
-      "Reads sent again alone: another read's error aborted the transaction they shared",
+      "db_requests_resent_total",
+      "Requests whose statements were sent again alone: another's error undid their transaction",
       prometheus::MetricType::Counter,
       {resent_metric}};
   return {std::move(connections), std::move(waiters),  std::move(durations),

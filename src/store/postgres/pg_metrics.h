@@ -9,8 +9,8 @@
 //   db_errors_total{kind}                counter: connect, timeout, constraint, other
 //   db_requests_per_sync                 histogram: batches (requests) that shared one Sync,
 //                                        so one transaction and one flush (PgConnection)
-//   db_reads_resent_total                counter: reads sent again alone because another
-//                                        read's error aborted the transaction they shared
+//   db_requests_resent_total             counter: requests whose statements were sent again
+//                                        alone: another's error undid the transaction they shared
 #pragma once
 
 #include <prometheus/collectable.h>
@@ -42,7 +42,7 @@ class PgMetrics : public prometheus::Collectable {
   void observe_query(PgStatementId statement, double seconds);
   void count_error(PgErrorKind kind);
   void observe_sync(std::size_t batches) { per_sync_.observe(static_cast<double>(batches)); }
-  void count_resent_read() { resent_reads_.fetch_add(1, std::memory_order_relaxed); }
+  void count_resent_request() { resent_requests_.fetch_add(1, std::memory_order_relaxed); }
 
   std::int64_t waiters() const { return waiters_.load(std::memory_order_relaxed); }
   std::int64_t connections(PgConnectionState state) const {
@@ -57,7 +57,7 @@ class PgMetrics : public prometheus::Collectable {
   std::array<obs::Histogram<kBuckets>, kPgStatements> queries_{};
   std::array<std::atomic<std::uint64_t>, kPgErrorKinds> errors_{};
   obs::Histogram<kSyncBuckets> per_sync_;
-  std::atomic<std::uint64_t> resent_reads_{0};
+  std::atomic<std::uint64_t> resent_requests_{0};
 };
 
 }  // namespace sre::store

@@ -144,7 +144,7 @@ asio::awaitable<std::size_t> PgPool::acquire() {
 }
 
 asio::awaitable<std::vector<PgResult>> PgPool::execute(
-    const std::vector<PgConnection::Command>& commands) {
+    const std::vector<PgConnection::Command>& commands, PgConnection::Sharing sharing) {
   auto self = shared_from_this();
   auto started = std::chrono::steady_clock::now();
   try {
@@ -155,7 +155,8 @@ asio::awaitable<std::vector<PgResult>> PgPool::execute(
     std::optional<PgError> failure;
     std::vector<PgResult> results;
     try {
-      results = co_await connection->execute(commands, settings_.statement_timeout + kAnswerGrace);
+      results = co_await connection->execute(commands, settings_.statement_timeout + kAnswerGrace,
+                                             sharing);
     } catch (const PgError& e) {
       failure = e;
     }

@@ -39,10 +39,12 @@ class PgPool : public std::enable_shared_from_this<PgPool> {
 
   // Starts connecting every slot. Call once, on the pool's thread.
   void start();
-  // Runs one batch (one implicit transaction) on some open connection. Throws PgError
-  // (its kind counted in db_errors_total and the duration observed per statement).
+  // Runs one batch on some open connection, in a transaction of its own or, if `sharing`
+  // allows, shared with other requests' batches (PgConnection::Sharing). Throws PgError (its
+  // kind counted in db_errors_total and the duration observed per statement).
   boost::asio::awaitable<std::vector<PgResult>> execute(
-      const std::vector<PgConnection::Command>& commands);
+      const std::vector<PgConnection::Command>& commands,
+      PgConnection::Sharing sharing = PgConnection::Sharing::alone);
 
  private:
   enum class Phase { connecting, open, backoff };

@@ -1,7 +1,5 @@
 #include "store/postgres/pg_statements.h"
 
-#include <string_view>
-
 namespace sre::store {
 
 namespace {
@@ -183,33 +181,6 @@ constexpr bool statements_are_consistent() {
 }
 static_assert(statements_are_consistent());
 
-constexpr bool plain_read(PgStatementId id) {
-  switch (id) {
-    case PgStatementId::find_student:
-    case PgStatementId::list_students:
-    case PgStatementId::list_students_after:
-    case PgStatementId::find_idempotent_answer:
-    case PgStatementId::audit_records_of_student:
-      return true;
-    default:
-      return false;
-  }
-}
-
-// What a plain read may share is only safe for a SELECT that writes and locks nothing.
-constexpr bool plain_reads_are_selects() {
-  for (const auto& statement : kStatements) {
-    const std::string_view sql = statement.sql;
-    if (plain_read(statement.id) &&
-        (!sql.starts_with("SELECT ") || sql.find("FOR UPDATE") != std::string_view::npos ||
-         sql.find("INSERT") != std::string_view::npos)) {
-      return false;
-    }
-  }
-  return true;
-}
-static_assert(plain_reads_are_selects());
-
 #undef SRE_PG_OUTBOX_STATEMENTS
 #undef SRE_PG_OUTBOX_CHANNEL
 #undef SRE_PG_PENDING
@@ -225,10 +196,6 @@ const std::array<PgStatement, kPgStatements>& pg_statements() {
 
 const PgStatement& pg_statement(PgStatementId id) {
   return kStatements[static_cast<std::size_t>(id)];
-}
-
-bool is_plain_read(PgStatementId id) {
-  return plain_read(id);
 }
 
 PgStatementId outbox_statement(OutboxOperation operation, bool audit) {

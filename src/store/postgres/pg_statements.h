@@ -67,12 +67,6 @@ inline constexpr std::size_t kMaxPgParameters = 12;
 const std::array<PgStatement, kPgStatements>& pg_statements();
 const PgStatement& pg_statement(PgStatementId id);
 
-// A plain read: one SELECT with no side effect and no row lock. The reads of one turn of the
-// event loop may share a Sync, so one implicit transaction, one write to the server and one
-// flush of its answers (PgConnection); under READ COMMITTED each statement still takes its own
-// snapshot, so a read sees what it would have seen alone.
-bool is_plain_read(PgStatementId id);
-
 // The statement of `operation` on the events table (`audit` false) or the audit table.
 PgStatementId outbox_statement(OutboxOperation operation, bool audit);
 

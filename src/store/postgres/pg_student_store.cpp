@@ -19,6 +19,7 @@ namespace sre::store {
 namespace asio = boost::asio;
 using domain::Student;
 using Command = PgConnection::Command;
+using Sharing = PgConnection::Sharing;
 
 namespace {
 
@@ -104,10 +105,11 @@ PgPool& PgStudentStore::pool(const asio::any_io_executor& executor) {
   return **slot;
 }
 
-asio::awaitable<std::vector<PgResult>> PgStudentStore::run(const std::vector<Command>& commands) {
+asio::awaitable<std::vector<PgResult>> PgStudentStore::run(const std::vector<Command>& commands,
+                                                           PgConnection::Sharing sharing) {
   auto executor = co_await asio::this_coro::executor;
   try {
-    co_return co_await pool(executor).execute(commands);
+    co_return co_await pool(executor).execute(commands, sharing);
   } catch (const PgError& e) {
     if (e.is_transient()) {
       throw StoreUnavailable(fmt::format("postgresql: {}", e.what()));
@@ -123,6 +125,9 @@ asio::awaitable<InsertOutcome> PgStudentStore::insert(std::string student_id,
                                                       domain::StudentFields fields,
                                                       std::optional<OutboxRecords> records,
                                                       std::optional<IdempotencyKey> key) {
+  // Without a key, a create inserts only rows whose unique values we drew ourselves: it may
+  // share a transaction with others. A client's key could be another request's too.
+  const auto sharing = key ? Sharing::alone : Sharing::create;
   std::vector<std::optional<std::string>> parameters;
   parameters.reserve(
       static_cast<std::size_t>(pg_statement(PgStatementId::insert_student).parameters));
@@ -135,7 +140,7 @@ asio::awaitable<InsertOutcome> PgStudentStore::insert(std::string student_id,
   parameters.emplace_back(key ? std::optional(std::move(key->request_fingerprint)) : std::nullopt);
   const auto commands = PgConnection::single(PgStatementId::insert_student, std::move(parameters));
   try {
-    auto results = co_await run(commands);
+    auto results = co_await run(commands, sharing);
     co_return read_student(results.front(), 0);
   } catch (const PgError& e) {
     if (!e.is_unique_violation()) {
@@ -152,7 +157,7 @@ asio::awaitable<std::optional<IdempotentAnswer>> PgStudentStore::find_idempotent
     std::string key, std::chrono::seconds ttl) {
   const auto commands = PgConnection::single(PgStatementId::find_idempotent_answer,
                                              {std::move(key), std::to_string(ttl.count())});
-  auto results = co_await run(commands);
+  auto results = co_await run(commands, Sharing::read);
   const PgResult& row = results.front();
   if (row.rows() == 0) {
     co_return std::nullopt;
@@ -179,7 +184,7 @@ asio::awaitable<std::int64_t> PgStudentStore::prune_idempotency_keys(std::chrono
 
 asio::awaitable<std::optional<Student>> PgStudentStore::find(std::string student_id) {
   const auto commands = PgConnection::single(PgStatementId::find_student, {std::move(student_id)});
-  auto results = co_await run(commands);
+  auto results = co_await run(commands, Sharing::read);
   if (results.front().rows() == 0) {
     co_return std::nullopt;
   }
@@ -192,7 +197,7 @@ asio::awaitable<ListOutcome> PgStudentStore::list(domain::Page page) {
       page.after
           ? PgConnection::single(PgStatementId::list_students_after, {*page.after, fetch})
           : PgConnection::single(PgStatementId::list_students, {fetch, std::to_string(page.skip)});
-  auto results = co_await run(commands);
+  auto results = co_await run(commands, Sharing::read);
   std::vector<Student> students;
   students.reserve(static_cast<std::size_t>(results.front().rows()));
   for (int row = 0; row < results.front().rows(); ++row) {

@@ -78,7 +78,8 @@ class PgStudentStore : public Database {
  private:
   // Runs one batch on this thread's pool; turns transient failures into StoreUnavailable.
   boost::asio::awaitable<std::vector<PgResult>> run(
-      const std::vector<PgConnection::Command>& commands);
+      const std::vector<PgConnection::Command>& commands,
+      PgConnection::Sharing sharing = PgConnection::Sharing::alone);
   PgPool& pool(const boost::asio::any_io_executor& executor);
 
   PgSettings settings_;
