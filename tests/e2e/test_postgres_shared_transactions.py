@@ -13,10 +13,12 @@ from __future__ import annotations
 import json
 import os
 import signal
+import subprocess
 import time
 from contextlib import contextmanager
 
 import harness
+import postgres as pg
 from checks import STUDENTS
 
 BURST = 12
@@ -178,3 +180,51 @@ def test_requests_undone_by_a_neighbours_error_are_sent_again_alone(start_server
     resent = harness.metric_value(api.get("/metrics").text, "db_requests_resent_total")
     # The creates before Poison and the reads after it: 8, if all 13 shared one transaction.
     assert resent - resent_before >= 1
+
+
+def test_creates_that_come_while_a_commit_is_in_flight_wait_and_share_the_next(
+        start_server, postgres, new_database):
+    """Group commit: while a group of creates is in flight, the creates that come after it (here
+    on different turns of the loop, 20 ms apart) are held in the next group and sent when the
+    first one commits, all in one transaction. The table is locked meanwhile, so the first
+    group stays in flight for as long as the test needs."""
+    url = new_database()
+    database = url.rsplit("/", 1)[1]
+    srv = start_api(start_server, url)
+    api = srv.client()
+    _, shared_before = syncs_and_shared(api.get("/metrics").text)
+    holder = subprocess.Popen(
+        [pg._pg_bin("psql"), "-X", "-q", "-h", str(postgres.socket_dir), "-p", str(postgres.port),
+         "-U", pg.USER, "-d", database, "-f", "-"], stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True)
+    holder.stdin.write("BEGIN; LOCK TABLE students IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(1.5);"
+                       " COMMIT;\n")
+    holder.stdin.close()
+    try:
+        harness.poll(lambda: postgres.query(
+            database, "SELECT count(*) FROM pg_locks WHERE mode = 'AccessExclusiveLock' "
+            "AND relation = 'students'::regclass") != [["0"]], 10, what="the table lock")
+        first = srv.raw(timeout=20)
+        first.send(post_student("First"))
+        harness.poll(lambda: postgres.query(
+            database, "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+            f"AND datname = '{database}' AND application_name = 'sre-playground'") != [["0"]],
+            10, what="the first create waiting for the lock")
+        names = [f"Later{i:02d}" for i in range(BURST)]
+        later = []
+        for name in names:
+            connection = srv.raw(timeout=20)
+            connection.send(post_student(name))
+            later.append(connection)
+            time.sleep(0.02)
+    finally:
+        holder.wait(timeout=20)
+
+    for connection in [first, *later]:
+        response = connection.read_response(timeout=20)
+        assert response.status == 201, response.body
+        connection.close()
+    assert names_in_database(postgres, database) == sorted(["First", *names])
+    _, shared = syncs_and_shared(api.get("/metrics").text)
+    # The 12 later creates in one Sync (more than 4; measured: all 12 in one).
+    assert shared - shared_before >= 1

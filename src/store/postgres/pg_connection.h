@@ -10,12 +10,13 @@
 // transaction: they all commit at the Sync, or an error rolls them all back and skips the rest.
 // A batch of one INSERT is therefore committed when its result arrives.
 //
-// Shared transactions: a batch the caller marks as sharable (PgSharing) does not send a Sync of
+// Shared transactions: a batch the caller marks as sharable (Sharing) does not send a Sync of
 // its own. It joins the connection's open group, which one Sync closes once the event loop has
-// run everything already queued: the requests that came in on one turn of the loop cost
-// PostgreSQL one transaction, one read of its socket, one flush of answers and, for creates,
-// one WAL flush at commit; and us one write (libpq 15 flushes at every Sync). Sharing changes
-// what an error does, and each case is handled:
+// run everything already queued: the requests of one turn of the loop. A group with creates
+// waits longer while an earlier group is in flight, until that one is answered (group commit).
+// A group costs PostgreSQL one transaction, one read of its socket, one flush of answers and,
+// for creates, one WAL flush at commit; and us one write (libpq 15 flushes at every Sync).
+// Sharing changes what an error does, and each case is handled:
 //   - an error aborts the rest of the transaction: batches after the failing one come back
 //     PGRES_PIPELINE_ABORTED, with no rows. They are sent again, alone.
 //   - an error rolls back what came before it: a create is answered only at the group's Sync
@@ -132,6 +133,7 @@ class PgConnection : public std::enable_shared_from_this<PgConnection> {
   bool flushing_ = false;
   // The group batches are joining: its members sent, its Sync not yet (null: none open).
   std::shared_ptr<Batch> open_group_;
+  std::size_t groups_in_flight_ = 0;  // groups whose Sync is sent and not yet answered
   std::shared_ptr<PgMetrics> metrics_;
   std::deque<std::shared_ptr<Batch>> pending_;
   std::string close_reason_;
