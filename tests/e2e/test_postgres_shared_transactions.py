@@ -167,9 +167,11 @@ def test_requests_undone_by_a_neighbours_error_are_sent_again_alone(start_server
                 + [post_student(name) for name in names[4:]])
     connections = burst(srv, requests)
     answers = []
+    request_ids = set()
     for connection in connections:
         response = connection.read_response(timeout=20)
         answers.append((response.status, json.loads(response.body)))
+        request_ids.add(response.header("X-Request-ID"))
         connection.close()
 
     creates = answers[:4] + answers[9:]
@@ -180,6 +182,10 @@ def test_requests_undone_by_a_neighbours_error_are_sent_again_alone(start_server
     resent = harness.metric_value(api.get("/metrics").text, "db_requests_resent_total")
     # The creates before Poison and the reads after it: 8, if all 13 shared one transaction.
     assert resent - resent_before >= 1
+    # Each one sent again says so in the log, with the request's id.
+    resent_line = srv.wait_for_log(
+        lambda r: r.get("msg") == "database request sent again alone", timeout=5)
+    assert resent_line["request_id"] in request_ids
 
 
 def test_creates_that_come_while_a_commit_is_in_flight_wait_and_share_the_next(

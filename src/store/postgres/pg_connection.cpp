@@ -12,6 +12,8 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <utility>
 
+#include "core/log.h"
+
 namespace sre::store {
 
 namespace asio = boost::asio;
@@ -224,6 +226,10 @@ asio::awaitable<std::vector<PgResult>> PgConnection::execute(const std::vector<C
     if (metrics_) {
       metrics_->count_resent_request();
     }
+    // Logged in the request's context, so with its request id.
+    log::info("database request sent again alone",
+              {{"statement", pg_statement(commands.front().statement).name},
+               {"reason", "another request's error undid the transaction they shared"}});
   }
 }
 
