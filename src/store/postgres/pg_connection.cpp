@@ -268,7 +268,7 @@ std::shared_ptr<PgConnection::Batch> PgConnection::send(const std::vector<Comman
     // turn. A group with creates waits longer while an earlier group is in flight, for that
     // group's answer: the server would not start this transaction before that one's commit
     // anyway, and meanwhile more creates join (group commit: many creates to one WAL flush).
-    // Reads go at once: each waits for nothing but its rows.
+    // A group of reads alone goes at once: each read waits for nothing but its rows.
     asio::post(executor_, [self = shared_from_this()] {
       if (self->open_group_ && (self->groups_in_flight_ == 0 || !self->open_group_->has_creates)) {
         self->close_group();
@@ -376,7 +376,7 @@ void PgConnection::drain_results() {
     if (status == PGRES_PIPELINE_SYNC) {
       auto finished = pending_.front();
       pending_.pop_front();
-      if (finished->members.empty()) {
+      if (finished->members.empty()) {  // a batch with a Sync of its own
         complete(*finished);
         continue;
       }
