@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -282,8 +281,7 @@ std::shared_ptr<PgConnection::Batch> PgConnection::send(const std::vector<Comman
 }
 
 void PgConnection::close_group() {
-  auto group = std::move(open_group_);
-  open_group_.reset();
+  auto group = std::exchange(open_group_, nullptr);
   if (!group || state_ != State::open) {
     return;  // no group, or the connection closed meanwhile and failed its batches
   }
@@ -439,8 +437,7 @@ void PgConnection::close(const std::string& reason) {
   auto pending = std::move(pending_);
   pending_.clear();
   if (open_group_) {
-    pending.push_back(std::move(open_group_));
-    open_group_.reset();
+    pending.push_back(std::exchange(open_group_, nullptr));
   }
   auto fail = [&](Batch& batch) {
     if (!batch.error) {

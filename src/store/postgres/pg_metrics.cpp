@@ -89,7 +89,7 @@ std::vector<prometheus::MetricFamily> PgMetrics::Collect() const {
       "db_requests_per_sync",
       "Requests whose statements shared one Sync: one transaction, one write, one flush back",
       prometheus::MetricType::Histogram,
-      {per_sync_metric}};
+      {std::move(per_sync_metric)}};
 
   prometheus::ClientMetric resent_metric;
   resent_metric.counter.value =
@@ -98,7 +98,7 @@ std::vector<prometheus::MetricFamily> PgMetrics::Collect() const {
       "db_requests_resent_total",
       "Requests whose statements were sent again alone: another's error undid their transaction",
       prometheus::MetricType::Counter,
-      {resent_metric}};
+      {std::move(resent_metric)}};
   return {std::move(connections), std::move(waiters),  std::move(durations),
           std::move(errors),      std::move(per_sync), std::move(resent)};
 }
