@@ -8,8 +8,9 @@
 // that may send its next request in a minute or never. The sweep (below) *parks* every
 // connection it finds waiting for a request: its coroutine ends, its buffers are freed, and
 // only this object and a readiness wait registered with the event loop remain (about 0.9 KiB
-// in all). When bytes arrive, a new coroutine serves them. Between sweeps a connection keeps
-// its coroutine and buffers, so a busy one serves request after request without allocating.
+// in all, with the allocator of src/memory_allocator.cpp). When bytes arrive, a new coroutine
+// serves them. Between sweeps a connection keeps its coroutine and buffers, so a busy one serves
+// request after request without allocating.
 //
 // Timeouts do not use a timer per read or write. Each connection just records a deadline
 // (one store per operation); a sweep on its thread, a few times a second, cancels the ones
