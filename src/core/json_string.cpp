@@ -118,6 +118,10 @@ std::size_t first_special_byte(std::string_view text, std::size_t from) {
 
 }  // namespace
 
+bool is_plain_json_text(std::string_view text) {
+  return first_special_byte(text, 0) == text.size();
+}
+
 void append_json_string(std::string& out, std::string_view text) {
   out += '"';
   // Runs of bytes that need nothing are copied in one append.

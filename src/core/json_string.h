@@ -14,4 +14,8 @@ namespace sre::core {
 // target may carry any).
 void append_json_string(std::string& out, std::string_view text);
 
+// True when every byte of `text` goes into a JSON string as it is: ASCII from the space up,
+// other than `"` and `\`. Eight bytes at a time.
+bool is_plain_json_text(std::string_view text);
+
 }  // namespace sre::core
