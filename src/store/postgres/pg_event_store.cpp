@@ -31,7 +31,7 @@ asio::awaitable<std::vector<OutboxMessage>> PgStudentStore::claim(OutboxTopic to
   const auto commands =
       PgConnection::single(statement(OutboxOperation::claim, topic),
                            {std::to_string(limit), std::to_string(lease.count())});
-  auto results = co_await run(commands);
+  auto results = co_await run(commands, PgConnection::Sharing::alone, Lane::relay);
   const PgResult& rows = results.front();
   std::vector<OutboxMessage> messages;
   messages.reserve(static_cast<std::size_t>(rows.rows()));
@@ -50,7 +50,7 @@ asio::awaitable<std::int64_t> PgStudentStore::mark_delivered(OutboxTopic topic,
                                                              std::vector<std::int64_t> sequences) {
   const auto commands = PgConnection::single(statement(OutboxOperation::mark_delivered, topic),
                                              {array_literal(sequences)});
-  auto results = co_await run(commands);
+  auto results = co_await run(commands, PgConnection::Sharing::alone, Lane::relay);
   co_return results.front().affected();
 }
 
@@ -58,7 +58,7 @@ asio::awaitable<std::int64_t> PgStudentStore::release(OutboxTopic topic,
                                                       std::vector<std::int64_t> sequences) {
   const auto commands =
       PgConnection::single(statement(OutboxOperation::release, topic), {array_literal(sequences)});
-  auto results = co_await run(commands);
+  auto results = co_await run(commands, PgConnection::Sharing::alone, Lane::relay);
   co_return results.front().affected();
 }
 
@@ -66,13 +66,13 @@ asio::awaitable<std::int64_t> PgStudentStore::mark_undeliverable(
     OutboxTopic topic, std::vector<std::int64_t> sequences, std::string reason) {
   const auto commands = PgConnection::single(statement(OutboxOperation::mark_undeliverable, topic),
                                              {array_literal(sequences), reason});
-  auto results = co_await run(commands);
+  auto results = co_await run(commands, PgConnection::Sharing::alone, Lane::relay);
   co_return results.front().affected();
 }
 
 asio::awaitable<OutboxBacklog> PgStudentStore::backlog(OutboxTopic topic) {
   const auto commands = PgConnection::single(statement(OutboxOperation::backlog, topic), {});
-  auto results = co_await run(commands);
+  auto results = co_await run(commands, PgConnection::Sharing::alone, Lane::relay);
   const PgResult& row = results.front();
   co_return OutboxBacklog{row.integer(0, 0), std::stod(row.text(0, 1)), row.integer(0, 2)};
 }
@@ -81,7 +81,7 @@ asio::awaitable<std::int64_t> PgStudentStore::prune_delivered(OutboxTopic topic,
                                                               std::chrono::seconds retention) {
   const auto commands = PgConnection::single(statement(OutboxOperation::prune_delivered, topic),
                                              {std::to_string(retention.count())});
-  auto results = co_await run(commands);
+  auto results = co_await run(commands, PgConnection::Sharing::alone, Lane::relay);
   co_return results.front().affected();
 }
 

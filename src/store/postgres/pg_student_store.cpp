@@ -33,6 +33,13 @@ Student read_student(const PgResult& result, int row) {
                  result.text(row, 6)};
 }
 
+// The relay's pool: one connection, named so that pg_stat_activity tells it apart.
+PgSettings relay_settings(PgSettings settings) {
+  settings.pool_size = 1;
+  settings.application_name += " (relay)";
+  return settings;
+}
+
 std::optional<std::string> text_or_null(const std::optional<int>& value) {
   return value ? std::optional<std::string>(std::to_string(*value)) : std::nullopt;
 }
@@ -58,7 +65,9 @@ void append_outbox_parameters(std::vector<std::optional<std::string>>& parameter
 }  // namespace
 
 PgStudentStore::PgStudentStore(PgSettings settings)
-    : settings_(std::move(settings)), metrics_(std::make_shared<PgMetrics>()) {}
+    : settings_(std::move(settings)),
+      relay_settings_(relay_settings(settings_)),
+      metrics_(std::make_shared<PgMetrics>()) {}
 
 PgStudentStore::~PgStudentStore() = default;
 
@@ -89,14 +98,16 @@ std::shared_ptr<OutboxSignal> PgStudentStore::outbox_signal(obs::Metrics& metric
   return std::make_shared<PgOutboxSignal>(settings_, metrics);
 }
 
-PgPool& PgStudentStore::pool(const asio::any_io_executor& executor) {
-  PgPool** slot = pools_.local();
+PgPool& PgStudentStore::pool(const asio::any_io_executor& executor, Lane lane) {
+  PgPool** slot = lane == Lane::requests ? pools_.local() : relay_pools_.local();
   if (slot == nullptr) {
     throw std::logic_error("the PostgreSQL store is used from I/O threads only");
   }
   if (*slot == nullptr) {
     // Plain executor: the pool's own coroutines outlive the request that created it.
-    auto pool = std::make_shared<PgPool>(log::without_log_context(executor), settings_, metrics_);
+    auto pool = std::make_shared<PgPool>(log::without_log_context(executor),
+                                         lane == Lane::requests ? settings_ : relay_settings_,
+                                         metrics_);
     pool->start();
     *slot = pool.get();
     // Its connections' sockets belong to this thread's event loop: it goes when that does.
@@ -106,10 +117,11 @@ PgPool& PgStudentStore::pool(const asio::any_io_executor& executor) {
 }
 
 asio::awaitable<std::vector<PgResult>> PgStudentStore::run(const std::vector<Command>& commands,
-                                                           PgConnection::Sharing sharing) {
+                                                           PgConnection::Sharing sharing,
+                                                           Lane lane) {
   auto executor = co_await asio::this_coro::executor;
   try {
-    co_return co_await pool(executor).execute(commands, sharing);
+    co_return co_await pool(executor, lane).execute(commands, sharing);
   } catch (const PgError& e) {
     if (e.is_transient()) {
       throw StoreUnavailable(fmt::format("postgresql: {}", e.what()));
@@ -178,7 +190,7 @@ asio::awaitable<bool> PgStudentStore::forget_expired_key(std::string key,
 asio::awaitable<std::int64_t> PgStudentStore::prune_idempotency_keys(std::chrono::seconds ttl) {
   const auto commands =
       PgConnection::single(PgStatementId::prune_idempotency_keys, {std::to_string(ttl.count())});
-  auto results = co_await run(commands);
+  auto results = co_await run(commands, Sharing::alone, Lane::relay);
   co_return results.front().affected();
 }
 

@@ -3,8 +3,11 @@
 //
 // Every I/O thread gets its own PgPool the first time it uses the store (see pool()), so a
 // query is sent, and its result handled, on the thread of the request that asked, with no
-// lock anywhere. Concurrent updates of one student: last write wins (each update is one
-// atomic statement; the row lock orders them).
+// lock anywhere. The outbox relay's statements (claims, deliveries, backlog counts, pruning)
+// go to a second pool of one connection on the thread that runs the relay, and never share a
+// connection with requests: a backlog count or a prune scans a whole table, and on a request
+// connection, whose statements are pipelined, every request sent after it waited for it (a
+// count over 100,000 undelivered rows took 160 ms; one stuck on a lock, the statement timeout).
 #pragma once
 
 #include <memory>
@@ -77,15 +80,20 @@ class PgStudentStore : public Database {
 
  private:
   // Runs one batch on this thread's pool; turns transient failures into StoreUnavailable.
+  // Which of the thread's pools a statement goes to.
+  enum class Lane { requests, relay };
+
   boost::asio::awaitable<std::vector<PgResult>> run(
       const std::vector<PgConnection::Command>& commands,
-      PgConnection::Sharing sharing = PgConnection::Sharing::alone);
-  PgPool& pool(const boost::asio::any_io_executor& executor);
+      PgConnection::Sharing sharing = PgConnection::Sharing::alone, Lane lane = Lane::requests);
+  PgPool& pool(const boost::asio::any_io_executor& executor, Lane lane);
 
   PgSettings settings_;
+  PgSettings relay_settings_;  // one connection, application_name "... (relay)"
   std::shared_ptr<PgMetrics> metrics_;
   // Created on first use on each I/O thread, owned by that thread's event loop.
   core::PerThread<PgPool*> pools_{core::kMaxIoThreads, nullptr};
+  core::PerThread<PgPool*> relay_pools_{core::kMaxIoThreads, nullptr};
 };
 
 }  // namespace sre::store
