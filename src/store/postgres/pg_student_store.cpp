@@ -105,9 +105,9 @@ PgPool& PgStudentStore::pool(const asio::any_io_executor& executor, Lane lane) {
   }
   if (*slot == nullptr) {
     // Plain executor: the pool's own coroutines outlive the request that created it.
-    auto pool = std::make_shared<PgPool>(log::without_log_context(executor),
-                                         lane == Lane::requests ? settings_ : relay_settings_,
-                                         metrics_);
+    auto pool =
+        std::make_shared<PgPool>(log::without_log_context(executor),
+                                 lane == Lane::requests ? settings_ : relay_settings_, metrics_);
     pool->start();
     *slot = pool.get();
     // Its connections' sockets belong to this thread's event loop: it goes when that does.
