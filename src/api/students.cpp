@@ -64,7 +64,7 @@ std::variant<std::optional<std::string>, http::Response> idempotency_key_of(
 // RFC 8288's `next` link: a relative URL of the page after `last`, with the same limit. It is
 // a keyset link whichever way this page was asked for, so a client that follows links leaves
 // OFFSET paging (whose cost grows with the skip) after its first page.
-std::string next_page_link(const domain::Student& last, int limit) {
+std::string next_page_link(const domain::StudentView& last, int limit) {
   return fmt::format(R"(<{}?after={}&limit={}>; rel="next")", kCollection, last.student_id, limit);
 }
 
@@ -131,11 +131,12 @@ http::asio::awaitable<http::Response> StudentsApi::list(http::RequestContext& ct
                        "existed; resume from an earlier page",
                        "value_error"}});
   }
-  const auto& [students, more] = std::get<store::StudentPage>(listed);
+  // The students point into the store's result, which `page` keeps until the page is rendered.
+  const auto& page = std::get<store::StudentPage>(listed);
   std::string items;
-  items.reserve(2 + students.size() * 192);  // a student with short names is 150-170 bytes
+  items.reserve(2 + page.students.size() * 192);  // a student with short names: 150-170 bytes
   items += '[';
-  for (const auto& student : students) {
+  for (const auto& student : page.students) {
     if (items.size() > 1) {
       items += ',';
     }
@@ -143,8 +144,8 @@ http::asio::awaitable<http::Response> StudentsApi::list(http::RequestContext& ct
   }
   items += ']';
   auto response = http::json_response(ctx.request, Status::ok, std::move(items));
-  if (more) {
-    response.set(http::beast_http::field::link, next_page_link(students.back(), limit));
+  if (page.more) {
+    response.set(http::beast_http::field::link, next_page_link(page.students.back(), limit));
   }
   co_return response;
 }

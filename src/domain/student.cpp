@@ -11,7 +11,12 @@ constexpr std::size_t kStudentJsonBytes = 256;
 
 }  // namespace
 
-void append_json(std::string& out, const Student& s) {
+StudentView view_of(const Student& student) {
+  return {student.id,    student.student_id, student.first_name, student.last_name,
+          student.grade, student.created_at, student.updated_at};
+}
+
+void append_json(std::string& out, const StudentView& s) {
   // Written many times per page of a list: a fixed shape, names spelled with their punctuation.
   core::JsonRecordWriter record(out, kStudentJsonBytes);
   record.literal(R"({"id":)");
@@ -29,6 +34,10 @@ void append_json(std::string& out, const Student& s) {
   record.literal(R"(,"updated_at":)");
   record.string(s.updated_at);
   record.literal("}");
+}
+
+void append_json(std::string& out, const Student& student) {
+  append_json(out, view_of(student));
 }
 
 std::string to_json_text(const Student& student) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "domain/student.h"
@@ -17,8 +18,12 @@ namespace sre::store {
 // cursor's own row (fetched to tell "no such student" from "nothing after it").
 std::int64_t rows_to_fetch(const domain::Page& page);
 
-// The page in `rows` (fetched as above): UnknownCursor when a keyset page's cursor row is not
-// among them (its student is gone), else at most `limit` students after the cursor or skip.
-ListOutcome page_of_rows(std::vector<domain::Student> rows, const domain::Page& page);
+// The page in `rows` (fetched as above), which point into `kept`: UnknownCursor when a keyset
+// page's cursor row is not among them (its student is gone), else at most `limit` students
+// after the cursor or skip.
+ListOutcome page_of_rows(std::vector<domain::StudentView> rows, std::shared_ptr<const void> kept,
+                         const domain::Page& page);
+// The same, for an engine that read its rows into Students: the page keeps them.
+ListOutcome page_of_students(std::vector<domain::Student> rows, const domain::Page& page);
 
 }  // namespace sre::store

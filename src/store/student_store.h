@@ -8,6 +8,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -76,10 +77,12 @@ struct IdempotencyKeyTaken {};
 using InsertOutcome = std::variant<domain::Student, StudentIdTaken, IdempotencyKeyTaken>;
 
 // One page of the list, and whether students follow it (so the API links a next page only
-// when there is one).
+// when there is one). The students point into `rows` (the database's result, or the engine's
+// own copy), which the page keeps alive: a page is rendered without copying each row first.
 struct StudentPage {
-  std::vector<domain::Student> students;
+  std::vector<domain::StudentView> students;
   bool more = false;
+  std::shared_ptr<const void> rows;
 };
 // list() wrote no page because no student has the page's `after` id: it was deleted since
 // the client read it, or never existed. Answering an empty page instead would end a walk

@@ -45,6 +45,19 @@ def test_a_cursor_walk_gives_every_student_once_in_list_order(api, new_student):
         assert pages == -(-len(everyone) // limit), f"limit {limit}: {pages} pages"
 
 
+def test_a_page_holds_each_student_byte_for_byte_as_its_own_get_answers_it(api, new_student):
+    """A page is rendered from the store's result without copying its rows first: its items
+    must still be exactly the bodies of GET /students/{id}, escapes and UTF-8 included."""
+    first = new_student("Before", "Page", 1)
+    names = [("Zoë", 'O"Brien', 2), ("Back\\slash", "Ünïcödé 学生", 3), ("Ada", "Lovelace", 4)]
+    created = [new_student(*name) for name in names]
+    page = api.get(STUDENTS, params={"after": first["student_id"], "limit": len(created)})
+    assert page.status_code == 200
+    bodies = [api.get(student_path(s["student_id"])).text for s in created]
+    assert page.text == "[" + ",".join(bodies) + "]"
+    assert [(s["first_name"], s["last_name"], s["grade"]) for s in page.json()] == names
+
+
 def test_the_last_page_has_no_link_even_when_exactly_full(api, new_student):
     new_student()
     everyone = list_all(api)

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <memory>
 #include <string>
+#include <string_view>
 
 namespace sre::store {
 
@@ -27,7 +28,9 @@ class PgResult {
   int rows() const { return PQntuples(raw_.get()); }
   // Rows changed by INSERT/UPDATE/DELETE.
   long affected() const { return std::strtol(PQcmdTuples(raw_.get()), nullptr, 10); }
-  std::string text(int row, int column) const {
+  std::string text(int row, int column) const { return std::string(text_view(row, column)); }
+  // The value as it is in the result: valid as long as the result is.
+  std::string_view text_view(int row, int column) const {
     return {PQgetvalue(raw_.get(), row, column),
             static_cast<std::size_t>(PQgetlength(raw_.get(), row, column))};
   }

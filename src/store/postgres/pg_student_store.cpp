@@ -40,6 +40,17 @@ PgSettings relay_settings(PgSettings settings) {
   return settings;
 }
 
+// A row of list_students, read in place.
+domain::StudentView view_student(const PgResult& result, int row) {
+  return {result.integer(row, 0),
+          result.text_view(row, 1),
+          result.text_view(row, 2),
+          result.text_view(row, 3),
+          static_cast<int>(result.integer(row, 4)),
+          result.text_view(row, 5),
+          result.text_view(row, 6)};
+}
+
 std::optional<std::string> text_or_null(const std::optional<int>& value) {
   return value ? std::optional<std::string>(std::to_string(*value)) : std::nullopt;
 }
@@ -210,12 +221,14 @@ asio::awaitable<ListOutcome> PgStudentStore::list(domain::Page page) {
           ? PgConnection::single(PgStatementId::list_students_after, {*page.after, fetch})
           : PgConnection::single(PgStatementId::list_students, {fetch, std::to_string(page.skip)});
   auto results = co_await run(commands, Sharing::read);
-  std::vector<Student> students;
-  students.reserve(static_cast<std::size_t>(results.front().rows()));
-  for (int row = 0; row < results.front().rows(); ++row) {
-    students.push_back(read_student(results.front(), row));
+  // The page points into libpq's result, which it keeps: no copy of a row.
+  auto kept = std::make_shared<const PgResult>(std::move(results.front()));
+  std::vector<domain::StudentView> students;
+  students.reserve(static_cast<std::size_t>(kept->rows()));
+  for (int row = 0; row < kept->rows(); ++row) {
+    students.push_back(view_student(*kept, row));
   }
-  co_return page_of_rows(std::move(students), page);
+  co_return page_of_rows(std::move(students), std::move(kept), page);
 }
 
 asio::awaitable<std::optional<Student>> PgStudentStore::update(

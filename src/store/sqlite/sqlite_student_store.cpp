@@ -282,7 +282,7 @@ asio::awaitable<ListOutcome> SqliteStudentStore::list(domain::Page page) {
     while (rows.step()) {
       students.push_back(read_student(rows));
     }
-    return page_of_rows(std::move(students), page);
+    return page_of_students(std::move(students), page);
   });
 }
 

@@ -65,7 +65,7 @@ struct SqliteStudentListTest : ::testing::Test {
   static std::vector<std::string> ids(const StudentPage& page) {
     std::vector<std::string> out;
     for (const auto& student : page.students) {
-      out.push_back(student.student_id);
+      out.emplace_back(student.student_id);
     }
     return out;
   }

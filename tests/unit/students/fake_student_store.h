@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "store/student_page.h"
 #include "store/student_store.h"
 
 namespace sre::testing {
@@ -81,11 +82,11 @@ class FakeStudentStore : public store::StudentStore {
   }
 
   boost::asio::awaitable<store::ListOutcome> list(domain::Page /*page*/) override {
-    store::StudentPage all;
+    std::vector<domain::Student> all;
     for (const auto& [id, student] : students) {
-      all.students.push_back(student);
+      all.push_back(student);
     }
-    co_return all;
+    co_return store::page_of_students(std::move(all), domain::Page{.skip = 0, .limit = 1000, .after = {}});
   }
 
   boost::asio::awaitable<std::optional<domain::Student>> update(
