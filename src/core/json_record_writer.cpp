@@ -14,10 +14,7 @@ constexpr std::size_t kIntegerBytes = 20;  // -9223372036854775808
 }  // namespace
 
 JsonRecordWriter::JsonRecordWriter(std::string& out, std::size_t expected_bytes) : out_(out) {
-  const std::size_t start = out_.size();
-  out_.resize(start + expected_bytes);
-  next_ = out_.data() + start;
-  end_ = out_.data() + out_.size();
+  take_room(out_.size(), expected_bytes);
 }
 
 JsonRecordWriter::~JsonRecordWriter() {
@@ -28,11 +25,15 @@ void JsonRecordWriter::trim() {
   out_.resize(static_cast<std::size_t>(next_ - out_.data()));
 }
 
-void JsonRecordWriter::grow(std::size_t bytes) {
-  const auto written = static_cast<std::size_t>(next_ - out_.data());
-  out_.resize(std::max(out_.size() * 2, written + bytes));
+void JsonRecordWriter::take_room(std::size_t written, std::size_t room) {
+  out_.resize(written + room);
   next_ = out_.data() + written;
   end_ = out_.data() + out_.size();
+}
+
+void JsonRecordWriter::grow(std::size_t bytes) {
+  const auto written = static_cast<std::size_t>(next_ - out_.data());
+  take_room(written, std::max(out_.size() * 2 - written, bytes));
 }
 
 void JsonRecordWriter::string(std::string_view text) {
@@ -49,10 +50,7 @@ void JsonRecordWriter::string(std::string_view text) {
   const auto room = static_cast<std::size_t>(end_ - next_);
   trim();
   append_json_string(out_, text);
-  const std::size_t written = out_.size();
-  out_.resize(written + room);
-  next_ = out_.data() + written;
-  end_ = out_.data() + out_.size();
+  take_room(out_.size(), room);
 }
 
 void JsonRecordWriter::integer(std::int64_t value) {

@@ -53,6 +53,8 @@ class JsonRecordWriter {
     }
   }
   void grow(std::size_t bytes);
+  // Makes `out_` end `room` bytes after its first `written`, with next_ and end_ around them.
+  void take_room(std::size_t written, std::size_t room);
   // Ends the reserved room at `next_`: `out_` holds exactly what was written.
   void trim();
 

@@ -23,16 +23,6 @@ using Sharing = PgConnection::Sharing;
 
 namespace {
 
-Student read_student(const PgResult& result, int row) {
-  return Student{result.integer(row, 0),
-                 result.text(row, 1),
-                 result.text(row, 2),
-                 result.text(row, 3),
-                 static_cast<int>(result.integer(row, 4)),
-                 result.text(row, 5),
-                 result.text(row, 6)};
-}
-
 // The relay's pool: one connection, named so that pg_stat_activity tells it apart.
 PgSettings relay_settings(PgSettings settings) {
   settings.pool_size = 1;
@@ -40,7 +30,7 @@ PgSettings relay_settings(PgSettings settings) {
   return settings;
 }
 
-// A row of list_students, read in place.
+// A row of the students table (the statements' SRE_PG_STUDENT_COLUMNS), read in place.
 domain::StudentView view_student(const PgResult& result, int row) {
   return {result.integer(row, 0),
           result.text_view(row, 1),
@@ -49,6 +39,18 @@ domain::StudentView view_student(const PgResult& result, int row) {
           static_cast<int>(result.integer(row, 4)),
           result.text_view(row, 5),
           result.text_view(row, 6)};
+}
+
+// The same row, copied: a student that outlives the result.
+Student read_student(const PgResult& result, int row) {
+  const domain::StudentView row_view = view_student(result, row);
+  return Student{row_view.id,
+                 std::string(row_view.student_id),
+                 std::string(row_view.first_name),
+                 std::string(row_view.last_name),
+                 row_view.grade,
+                 std::string(row_view.created_at),
+                 std::string(row_view.updated_at)};
 }
 
 std::optional<std::string> text_or_null(const std::optional<int>& value) {
