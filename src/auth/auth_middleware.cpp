@@ -75,10 +75,22 @@ http::Response AuthMiddleware::refuse(const http::RequestContext& ctx, std::size
   return http::local_reply::unauthorized(ctx.request, "Invalid or expired token");
 }
 
+bool AuthMiddleware::applies_to(const http::RequestContext& ctx) const {
+  if (ctx.route == nullptr) {
+    return false;  // 404 or 405 from the dispatcher
+  }
+  // A token is checked whenever one is sent, even where none is needed.
+  if (ctx.request.find(http::beast_http::field::authorization) != ctx.request.end()) {
+    return true;
+  }
+  const Access access = required_access(ctx.route->tag, ctx.request.method());
+  return access.role && (access.always || required_);
+}
+
 http::asio::awaitable<http::Response> AuthMiddleware::handle(http::RequestContext& ctx,
                                                              http::Next next) {
-  if (ctx.route == nullptr) {
-    co_return co_await next(ctx);  // 404 or 405 from the dispatcher
+  if (!applies_to(ctx)) {
+    co_return co_await next(ctx);
   }
   const Access access = required_access(ctx.route->tag, ctx.request.method());
   auto header = ctx.request.find(http::beast_http::field::authorization);

@@ -30,6 +30,8 @@ class AuthMiddleware : public http::Middleware {
   AuthMiddleware(const TokenCodec& codec, bool required, unsigned io_threads,
                  prometheus::Registry& registry);
 
+  // Where a token is sent, or the route needs one.
+  bool applies_to(const http::RequestContext& ctx) const override;
   http::asio::awaitable<http::Response> handle(http::RequestContext& ctx, http::Next next) override;
 
   // Refusal reasons are numbered: every TokenError first, then the middleware's own.

@@ -7,6 +7,9 @@ asio::awaitable<Response> Next::operator()(RequestContext& ctx) const {
 }
 
 asio::awaitable<Response> MiddlewareChain::run(RequestContext& ctx, std::size_t index) const {
+  while (index < middlewares_.size() && !middlewares_[index]->applies_to(ctx)) {
+    ++index;
+  }
   if (index == middlewares_.size()) {
     return endpoint_(ctx);
   }

@@ -55,9 +55,13 @@ bool never_rate_limited(http::RouteTag tag) {
          tag == http::RouteTag::health_report;
 }
 
+bool RateLimitMiddleware::applies_to(const http::RequestContext& ctx) const {
+  return ctx.route == nullptr || !never_rate_limited(ctx.route->tag);
+}
+
 http::asio::awaitable<http::Response> RateLimitMiddleware::handle(http::RequestContext& ctx,
                                                                   http::Next next) {
-  if (ctx.route != nullptr && never_rate_limited(ctx.route->tag)) {
+  if (!applies_to(ctx)) {
     co_return co_await next(ctx);
   }
   const bool scrape = ctx.route != nullptr && ctx.route->tag == http::RouteTag::metrics;

@@ -37,6 +37,8 @@ class RateLimitMiddleware : public http::Middleware {
   // Reads whom to trust and how to key IPv6 clients from `options`.
   RateLimitMiddleware(RateLimiter& limiter, const RateLimitOptions& options);
 
+  // Not on the routes that are never rate limited.
+  bool applies_to(const http::RequestContext& ctx) const override;
   http::asio::awaitable<http::Response> handle(http::RequestContext& ctx, http::Next next) override;
 
  private:

@@ -35,10 +35,14 @@ AdminGuardMiddleware::AdminGuardMiddleware(prometheus::Registry& registry) {
   not_json_ = &family.Add({{"reason", "not_json"}});
 }
 
+bool AdminGuardMiddleware::applies_to(const http::RequestContext& ctx) const {
+  return ctx.route != nullptr && ctx.route->tag == http::RouteTag::admin &&
+         !is_safe(ctx.request.method());
+}
+
 http::asio::awaitable<http::Response> AdminGuardMiddleware::handle(http::RequestContext& ctx,
                                                                    http::Next next) {
-  if (ctx.route == nullptr || ctx.route->tag != http::RouteTag::admin ||
-      is_safe(ctx.request.method())) {
+  if (!applies_to(ctx)) {
     co_return co_await next(ctx);
   }
   const auto& request = ctx.request;

@@ -27,6 +27,8 @@ class AdminGuardMiddleware : public http::Middleware {
  public:
   explicit AdminGuardMiddleware(prometheus::Registry& registry);
 
+  // Only unsafe methods on admin routes.
+  bool applies_to(const http::RequestContext& ctx) const override;
   http::asio::awaitable<http::Response> handle(http::RequestContext& ctx, http::Next next) override;
 
  private:

@@ -149,13 +149,18 @@ ChaosMiddleware::ChaosMiddleware(const ChaosState& state, prometheus::Registry& 
   injected_errors_ = &family.Add({{"kind", "error"}});
 }
 
-http::asio::awaitable<http::Response> ChaosMiddleware::handle(http::RequestContext& ctx,
-                                                              http::Next next) {
+bool ChaosMiddleware::applies_to(const http::RequestContext& ctx) const {
   const auto& slot = state_.slot(ctx.route != nullptr ? ctx.route->id : 0);
   const std::int64_t expires = slot.expires_ns.load(std::memory_order_acquire);
-  if (expires == 0 || expires <= steady_now_ns()) {
-    co_return co_await next(ctx);  // the common case: two loads and a compare
+  return expires != 0 && expires > steady_now_ns();
+}
+
+http::asio::awaitable<http::Response> ChaosMiddleware::handle(http::RequestContext& ctx,
+                                                              http::Next next) {
+  if (!applies_to(ctx)) {
+    co_return co_await next(ctx);  // the rule expired since the chain asked
   }
+  const auto& slot = state_.slot(ctx.route != nullptr ? ctx.route->id : 0);
   if (const auto latency = slot.latency_ms.load(std::memory_order_relaxed); latency > 0) {
     injected_latency_->Increment();
     asio::steady_timer timer(co_await asio::this_coro::executor,

@@ -83,6 +83,8 @@ class ChaosState {
 class ChaosMiddleware : public http::Middleware {
  public:
   ChaosMiddleware(const ChaosState& state, prometheus::Registry& registry);
+  // Only while a rule is armed on the request's route: two loads and a compare.
+  bool applies_to(const http::RequestContext& ctx) const override;
   http::asio::awaitable<http::Response> handle(http::RequestContext& ctx, http::Next next) override;
 
  private:

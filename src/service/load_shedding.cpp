@@ -47,9 +47,13 @@ void LoadSheddingMiddleware::note_shed(const http::RequestContext& ctx, ShedDeci
   }
 }
 
+bool LoadSheddingMiddleware::applies_to(const http::RequestContext& ctx) const {
+  return ctx.route == nullptr || !never_shed(ctx.route->tag);
+}
+
 http::asio::awaitable<http::Response> LoadSheddingMiddleware::handle(http::RequestContext& ctx,
                                                                      http::Next next) {
-  if (ctx.route != nullptr && never_shed(ctx.route->tag)) {
+  if (!applies_to(ctx)) {
     co_return co_await next(ctx);
   }
   const auto now = std::chrono::steady_clock::now();

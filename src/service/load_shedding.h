@@ -31,6 +31,8 @@ class LoadSheddingMiddleware : public http::Middleware {
   LoadSheddingMiddleware(const resilience::LoadShedderOptions& options,
                          prometheus::Registry& registry);
 
+  // Not on the routes that are never shed.
+  bool applies_to(const http::RequestContext& ctx) const override;
   http::asio::awaitable<http::Response> handle(http::RequestContext& ctx, http::Next next) override;
 
  private:
