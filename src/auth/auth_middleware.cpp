@@ -89,8 +89,10 @@ bool AuthMiddleware::applies_to(const http::RequestContext& ctx) const {
 
 http::asio::awaitable<http::Response> AuthMiddleware::handle(http::RequestContext& ctx,
                                                              http::Next next) {
-  if (!applies_to(ctx)) {
-    co_return co_await next(ctx);
+  // A request applies_to() turns away passes through the checks below untouched (no token,
+  // none needed); only the missing route needs saying, before its tag is read.
+  if (ctx.route == nullptr) {
+    co_return co_await next(ctx);  // 404 or 405 from the dispatcher
   }
   const Access access = required_access(ctx.route->tag, ctx.request.method());
   auto header = ctx.request.find(http::beast_http::field::authorization);

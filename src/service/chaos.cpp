@@ -21,6 +21,11 @@ std::int64_t steady_now_ns() {
              std::chrono::steady_clock::now().time_since_epoch())
       .count();
 }
+// A rule is armed on the slot: two loads and a compare, on every request.
+bool is_armed(const ChaosState::Slot& slot) {
+  const std::int64_t expires = slot.expires_ns.load(std::memory_order_acquire);
+  return expires != 0 && expires > steady_now_ns();
+}
 constexpr std::size_t kMaxRules = 64;
 constexpr std::int64_t kMaxRuleLatencyMs = 60'000;
 
@@ -149,18 +154,20 @@ ChaosMiddleware::ChaosMiddleware(const ChaosState& state, prometheus::Registry& 
   injected_errors_ = &family.Add({{"kind", "error"}});
 }
 
+const ChaosState::Slot& ChaosMiddleware::slot_of(const http::RequestContext& ctx) const {
+  return state_.slot(ctx.route != nullptr ? ctx.route->id : 0);
+}
+
 bool ChaosMiddleware::applies_to(const http::RequestContext& ctx) const {
-  const auto& slot = state_.slot(ctx.route != nullptr ? ctx.route->id : 0);
-  const std::int64_t expires = slot.expires_ns.load(std::memory_order_acquire);
-  return expires != 0 && expires > steady_now_ns();
+  return is_armed(slot_of(ctx));
 }
 
 http::asio::awaitable<http::Response> ChaosMiddleware::handle(http::RequestContext& ctx,
                                                               http::Next next) {
-  if (!applies_to(ctx)) {
+  const auto& slot = slot_of(ctx);
+  if (!is_armed(slot)) {
     co_return co_await next(ctx);  // the rule expired since the chain asked
   }
-  const auto& slot = state_.slot(ctx.route != nullptr ? ctx.route->id : 0);
   if (const auto latency = slot.latency_ms.load(std::memory_order_relaxed); latency > 0) {
     injected_latency_->Increment();
     asio::steady_timer timer(co_await asio::this_coro::executor,

@@ -88,6 +88,8 @@ class ChaosMiddleware : public http::Middleware {
   http::asio::awaitable<http::Response> handle(http::RequestContext& ctx, http::Next next) override;
 
  private:
+  const ChaosState::Slot& slot_of(const http::RequestContext& ctx) const;
+
   const ChaosState& state_;
   prometheus::Counter* injected_latency_ = nullptr;
   prometheus::Counter* injected_errors_ = nullptr;

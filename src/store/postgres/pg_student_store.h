@@ -79,10 +79,11 @@ class PgStudentStore : public Database {
                                                                  int limit) override;
 
  private:
-  // Runs one batch on this thread's pool; turns transient failures into StoreUnavailable.
   // Which of the thread's pools a statement goes to.
   enum class Lane { requests, relay };
 
+  // Runs one batch on this thread's pool of `lane`; turns transient failures into
+  // StoreUnavailable.
   boost::asio::awaitable<std::vector<PgResult>> run(
       const std::vector<PgConnection::Command>& commands,
       PgConnection::Sharing sharing = PgConnection::Sharing::alone, Lane lane = Lane::requests);
