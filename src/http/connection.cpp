@@ -286,14 +286,22 @@ void Connection::release_buffers() {
 
 asio::awaitable<boost::system::error_code> Connection::read_request(RequestContext& ctx,
                                                                     bool& header_done) {
-  beast_http::request_parser<beast_http::string_body> parser;
+  RequestParser parser;
   parser.header_limit(static_cast<std::uint32_t>(home_.options.max_header_bytes));
   parser.body_limit(home_.options.max_body_bytes);
 
   boost::system::error_code ec = co_await read_complete_head();
   if (!ec) {
-    auto [header_ec, n] = co_await beast_http::async_read_header(socket_, buffer_, parser, nothrow);
-    ec = header_ec;
+    // The whole head is buffered: parse it here. Beast's async_read_header would parse the same
+    // bytes, then post its completion through the event loop to resume this coroutine, which
+    // cost more than the parse itself.
+    parser.eager(false);
+    ec = parse_buffered(parser);
+    if (ec == beast_http::error::need_more) {
+      auto [header_ec, n] =
+          co_await beast_http::async_read_header(socket_, buffer_, parser, nothrow);
+      ec = header_ec;
+    }
   }
   if (!ec) {
     ec = check_request_head(parser.get(), parser.chunked());
@@ -301,6 +309,14 @@ asio::awaitable<boost::system::error_code> Connection::read_request(RequestConte
   if (!ec && !parser.is_done() && parser.get()[beast_http::field::expect] == "100-continue") {
     auto [continue_ec, n] = co_await asio::async_write(socket_, asio::buffer(kContinue), nothrow);
     ec = continue_ec;
+  }
+  if (!ec && !parser.is_done() && buffer_.size() != 0) {
+    // The body, or its start, often came with the head: the same shortcut.
+    parser.eager(true);
+    ec = parse_buffered(parser);
+    if (ec == beast_http::error::need_more) {
+      ec = {};
+    }
   }
   if (!ec && !parser.is_done()) {
     auto [body_ec, n] = co_await beast_http::async_read(socket_, buffer_, parser, nothrow);
@@ -311,6 +327,12 @@ asio::awaitable<boost::system::error_code> Connection::read_request(RequestConte
     ctx.request = parser.release();
   }
   co_return ec;
+}
+
+boost::system::error_code Connection::parse_buffered(RequestParser& parser) {
+  boost::system::error_code ec;
+  buffer_.consume(parser.put(buffer_.data(), ec));
+  return ec;
 }
 
 // Reads until the buffer holds a complete request head (up to the blank line), or fails with

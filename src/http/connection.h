@@ -22,6 +22,7 @@
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/parser.hpp>
 #include <boost/intrusive/list_hook.hpp>
 #include <chrono>
 #include <cstddef>
@@ -104,6 +105,10 @@ class Connection {
   // Reads one request into ctx.request; `header_done` tells whether its head was complete.
   asio::awaitable<boost::system::error_code> read_request(RequestContext& ctx, bool& header_done);
   asio::awaitable<boost::system::error_code> read_complete_head();
+  using RequestParser = beast_http::request_parser<beast_http::string_body>;
+  // Feeds the parser the bytes already buffered, without waiting for more; need_more when
+  // they did not take it as far as it goes (the end of the head, or of the body when eager).
+  boost::system::error_code parse_buffered(RequestParser& parser);
   // `head_only`: the answer to a HEAD request (headers, no body).
   asio::awaitable<boost::system::error_code> write(const Response& response, bool keep_alive,
                                                    bool head_only);

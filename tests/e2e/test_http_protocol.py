@@ -221,6 +221,47 @@ def test_pipelined_requests_are_answered_in_order(server):
     assert ids == ["pipe-0", "pipe-1", "pipe-2"]
 
 
+def create_request(first_name: str, headers=()) -> tuple[bytes, bytes]:
+    """The head and the body of a create request, apart."""
+    body = json.dumps({**VALID, "first_name": first_name}).encode()
+    request = raw_request("POST", STUDENTS, [("Content-Type", "application/json"), *headers], body)
+    return request[:-len(body)], body
+
+
+def created_name(response) -> str:
+    assert response.status == 201, response
+    return json_body(response)["first_name"]
+
+
+# The server parses what it has already read before it waits for more: a body is read whole
+# whether it came with the head, after it, or in pieces; and what follows it is the next request.
+def test_body_split_after_the_head_is_read_whole(server):
+    head, body = create_request("Split")
+    with server.raw() as conn:
+        conn.send(head + body[:7])  # the head and the body's first bytes in one segment
+        time.sleep(0.2)
+        conn.send(body[7:])
+        assert created_name(conn.read_response()) == "Split"
+
+
+def test_chunked_body_split_inside_a_chunk_size_is_read_whole(server):
+    head, body = create_request("Chunky", [("Transfer-Encoding", "chunked")])
+    size = f"{len(body):x}".encode()
+    assert len(size) == 2
+    with server.raw() as conn:
+        conn.send(head + size[:1])  # the head and half of the first chunk's size line
+        time.sleep(0.2)
+        conn.send(size[1:] + b"\r\n" + body + b"\r\n0\r\n\r\n")
+        assert created_name(conn.read_response()) == "Chunky"
+
+
+def test_pipelined_requests_with_bodies_are_each_read_whole(server):
+    names = ["Piped", "Second", "Third"]
+    with server.raw() as conn:
+        conn.send(b"".join(b"".join(create_request(name)) for name in names))
+        assert [created_name(conn.read_response()) for _ in names] == names
+
+
 def test_connection_close_is_honoured(server):
     with server.raw() as conn:
         conn.send(raw_request("GET", "/health/live", [("Connection", "close")]))
