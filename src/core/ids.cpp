@@ -1,8 +1,11 @@
 #include "core/ids.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <random>
+#include <string_view>
 
 namespace sre::core {
 namespace {
@@ -26,21 +29,38 @@ class IdGenerator {
   std::uint64_t state_;
 };
 
-std::string random_hex(std::size_t digits, const char* alphabet) {
+// The two hex digits of every byte value, so that a random byte becomes two digits in one step.
+struct HexDigitPairs {
+  std::array<char, 512> pairs{};
+  constexpr explicit HexDigitPairs(std::string_view alphabet) {
+    for (std::size_t byte = 0; byte < 256; ++byte) {
+      pairs[2 * byte] = alphabet[byte >> 4U];
+      pairs[2 * byte + 1] = alphabet[byte & 0xFU];
+    }
+  }
+};
+
+constexpr HexDigitPairs kUpperHex{"0123456789ABCDEF"};
+constexpr HexDigitPairs kLowerHex{"0123456789abcdef"};
+
+// `digits` random hex digits (an id is made for every request: this is on the request path).
+std::string random_hex(std::size_t digits, const HexDigitPairs& hex) {
   thread_local IdGenerator generator;
   std::string out(digits, '0');
   std::uint64_t bits = 0;
-  for (std::size_t i = 0; i < digits; ++i, bits >>= 4) {
-    if (i % 16 == 0) {
+  for (std::size_t at = 0; at < digits; at += 2, bits >>= 8U) {
+    if (at % 16 == 0) {
       bits = generator.next();
     }
-    out[i] = alphabet[bits & 0xF];
+    const char* pair = &hex.pairs[2 * (bits & 0xFFU)];
+    if (digits - at >= 2) {
+      std::memcpy(&out[at], pair, 2);  // a fixed size: two byte moves, not a call
+    } else {
+      out[at] = pair[0];
+    }
   }
   return out;
 }
-
-constexpr const char* kUpperHex = "0123456789ABCDEF";
-constexpr const char* kLowerHex = "0123456789abcdef";
 
 }  // namespace
 
@@ -73,7 +93,7 @@ std::string generate_uuid_v4() {
   uuid[14] = '4';  // version 4: random
   // Variant 10xx: keep the digit's two low random bits, so it becomes one of 8, 9, a, b.
   const int digit = uuid[19] <= '9' ? uuid[19] - '0' : uuid[19] - 'a' + 10;
-  uuid[19] = kLowerHex[8 + (digit & 0x3)];
+  uuid[19] = "89ab"[digit & 0x3];
   return uuid;
 }
 

@@ -1,5 +1,8 @@
 #include "core/trace_context.h"
 
+#include <algorithm>
+#include <stdexcept>
+
 #include "core/ids.h"
 
 namespace sre::core {
@@ -8,8 +11,7 @@ namespace {
 
 constexpr std::size_t kTraceIdDigits = 32;
 constexpr std::size_t kSpanIdDigits = 16;
-// "00-" + 32 + "-" + 16 + "-" + 2
-constexpr std::size_t kVersion00Length = 55;
+constexpr std::size_t kVersion00Length = kTraceparentLength;
 constexpr std::size_t kMaxTracestate = 512;
 
 bool all_zeros(std::string_view text) {
@@ -46,20 +48,27 @@ std::optional<TraceParent> parse_traceparent(std::string_view header) {
                      static_cast<std::uint8_t>(hex_value(flags[0]) * 16 + hex_value(flags[1]))};
 }
 
-std::string format_traceparent(std::string_view trace_id, std::string_view span_id,
-                               std::uint8_t flags) {
+std::string_view format_traceparent(TraceparentText& out, std::string_view trace_id,
+                                    std::string_view span_id, std::uint8_t flags) {
+  if (trace_id.size() != kTraceIdDigits || span_id.size() != kSpanIdDigits) {
+    throw std::invalid_argument("a traceparent needs a 32-digit trace id and a 16-digit span id");
+  }
   // Built by hand: it is on every response, and a format string costs several times as much.
   static constexpr char kHex[] = "0123456789abcdef";
-  std::string header;
-  header.reserve(3 + trace_id.size() + 1 + span_id.size() + 3);
-  header += "00-";
-  header += trace_id;
-  header += '-';
-  header += span_id;
-  header += '-';
-  header += kHex[flags >> 4U];
-  header += kHex[flags & 0xFU];
-  return header;
+  char* at = std::copy_n("00-", 3, out.data());
+  at = std::copy(trace_id.begin(), trace_id.end(), at);
+  *at++ = '-';
+  at = std::copy(span_id.begin(), span_id.end(), at);
+  *at++ = '-';
+  *at++ = kHex[flags >> 4U];
+  *at = kHex[flags & 0xFU];
+  return {out.data(), out.size()};
+}
+
+std::string format_traceparent(std::string_view trace_id, std::string_view span_id,
+                               std::uint8_t flags) {
+  TraceparentText text;
+  return std::string(format_traceparent(text, trace_id, span_id, flags));
 }
 
 bool is_acceptable_tracestate(std::string_view header) {

@@ -10,6 +10,8 @@
 // passed on unchanged when it looks sane, and otherwise dropped, as the standard allows.
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -28,7 +30,16 @@ struct TraceParent {
 // is read by its first four fields.
 std::optional<TraceParent> parse_traceparent(std::string_view header);
 
-// "00-<trace_id>-<span_id>-<flags as 2 hex>"
+// A version 00 traceparent: "00-" + 32 + "-" + 16 + "-" + 2.
+inline constexpr std::size_t kTraceparentLength = 55;
+using TraceparentText = std::array<char, kTraceparentLength>;
+
+// "00-<trace_id>-<span_id>-<flags as 2 hex>", written into `out` (no allocation: every response
+// carries one); the view is of `out`. Throws std::invalid_argument unless trace_id has 32
+// characters and span_id 16, as every id this service makes or accepts has.
+std::string_view format_traceparent(TraceparentText& out, std::string_view trace_id,
+                                    std::string_view span_id, std::uint8_t flags);
+// The same, as a string of its own.
 std::string format_traceparent(std::string_view trace_id, std::string_view span_id,
                                std::uint8_t flags);
 

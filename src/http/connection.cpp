@@ -182,8 +182,17 @@ asio::awaitable<Connection::Next> Connection::serve_until_quiet() {
     // Log lines of this request carry its ids (once the request-id middleware set them).
     const LogContextDuring log_context(log_context_, ctx);
     arm(home_.options.request_timeout);
-    bool header_done = false;
-    auto read_ec = co_await read_request(ctx, header_done);
+    RequestParser parser;
+    parser.header_limit(static_cast<std::uint32_t>(home_.options.max_header_bytes));
+    parser.body_limit(home_.options.max_body_bytes);
+    boost::system::error_code read_ec;
+    if (!read_buffered_request(parser, read_ec)) {
+      read_ec = co_await read_request(parser);
+    }
+    const bool header_done = parser.is_header_done();
+    if (header_done) {
+      ctx.request = parser.release();
+    }
     if (read_ec) {
       if (timed_out_) {
         Response timed_out =
@@ -213,7 +222,12 @@ asio::awaitable<Connection::Next> Connection::serve_until_quiet() {
     Response response = co_await home_.handler(ctx);
     const bool keep_alive = ctx.request.keep_alive() && !home_.draining;
     const bool head_only = ctx.request.method() == Verb::head;
-    if (co_await write(response, keep_alive, head_only) || !keep_alive) {
+    // The write awaited here rather than through write(): a coroutine of its own per request
+    // would cost more than the rendering.
+    render(response, keep_alive, head_only);
+    auto [write_ec, n] = co_await asio::async_write(socket_, asio::buffer(wire_), nothrow);
+    disarm();
+    if (write_ec || !keep_alive) {
       co_return Next::close;
     }
   }
@@ -284,34 +298,35 @@ void Connection::release_buffers() {
   wire_.shrink_to_fit();
 }
 
-asio::awaitable<boost::system::error_code> Connection::read_request(RequestContext& ctx,
-                                                                    bool& header_done) {
-  RequestParser parser;
-  parser.header_limit(static_cast<std::uint32_t>(home_.options.max_header_bytes));
-  parser.body_limit(home_.options.max_body_bytes);
+bool Connection::read_buffered_request(RequestParser& parser, boost::system::error_code& ec) {
+  const std::optional<boost::system::error_code> head = check_buffered_head();
+  if (!head) {
+    return false;  // not all of the head is here yet
+  }
+  ec = *head ? *head : parse_head(parser);
+  return ec != beast_http::error::need_more && (ec || parser.is_done());
+}
 
-  boost::system::error_code ec = co_await read_complete_head();
-  if (!ec) {
-    // The whole head is buffered: parse it here. Beast's async_read_header would parse the same
-    // bytes, then post its completion through the event loop to resume this coroutine, which
-    // cost more than the parse itself.
-    parser.eager(false);
-    ec = parse_buffered(parser);
-    if (ec == beast_http::error::need_more) {
-      auto [header_ec, n] =
-          co_await beast_http::async_read_header(socket_, buffer_, parser, nothrow);
-      ec = header_ec;
+asio::awaitable<boost::system::error_code> Connection::read_request(RequestParser& parser) {
+  boost::system::error_code ec;
+  if (!parser.got_some()) {
+    ec = co_await read_complete_head();
+    if (!ec) {
+      ec = parse_head(parser);
     }
   }
-  if (!ec) {
-    ec = check_request_head(parser.get(), parser.chunked());
+  if (ec == beast_http::error::need_more || (!ec && !parser.is_header_done())) {
+    // Beast wants more than the blank line we saw (a field line ended by a bare LF, say):
+    // it reads on, and answers 400 or times out as for any malformed head.
+    auto [header_ec, n] = co_await beast_http::async_read_header(socket_, buffer_, parser, nothrow);
+    ec = header_ec ? header_ec : check_request_head(parser.get(), parser.chunked());
   }
   if (!ec && !parser.is_done() && parser.get()[beast_http::field::expect] == "100-continue") {
     auto [continue_ec, n] = co_await asio::async_write(socket_, asio::buffer(kContinue), nothrow);
     ec = continue_ec;
   }
   if (!ec && !parser.is_done() && buffer_.size() != 0) {
-    // The body, or its start, often came with the head: the same shortcut.
+    // The body, or its start, often came with the head: parsed without waiting, as the head.
     parser.eager(true);
     ec = parse_buffered(parser);
     if (ec == beast_http::error::need_more) {
@@ -322,11 +337,15 @@ asio::awaitable<boost::system::error_code> Connection::read_request(RequestConte
     auto [body_ec, n] = co_await beast_http::async_read(socket_, buffer_, parser, nothrow);
     ec = body_ec;
   }
-  header_done = parser.is_header_done();
-  if (header_done) {
-    ctx.request = parser.release();
-  }
   co_return ec;
+}
+
+boost::system::error_code Connection::parse_head(RequestParser& parser) {
+  // Parsed here rather than by Beast's async_read_header, which would parse the same bytes and
+  // then post its completion through the event loop to resume us: more than the parse costs.
+  parser.eager(false);
+  boost::system::error_code ec = parse_buffered(parser);
+  return ec ? ec : check_request_head(parser.get(), parser.chunked());
 }
 
 boost::system::error_code Connection::parse_buffered(RequestParser& parser) {
@@ -335,29 +354,35 @@ boost::system::error_code Connection::parse_buffered(RequestParser& parser) {
   return ec;
 }
 
-// Reads until the buffer holds a complete request head (up to the blank line), or fails with
-// header_limit once the buffer is full without one. Beast's own header_limit counts only the
-// part of the head it has not parsed yet, so a head trickled in over several reads could
-// exceed it; checking the whole head in one buffer closes that gap.
-asio::awaitable<boost::system::error_code> Connection::read_complete_head() {
+// Beast's own header_limit counts only the part of the head it has not parsed yet, so a head
+// trickled in over several reads could exceed it; checking the whole head in one buffer closes
+// that gap.
+std::optional<boost::system::error_code> Connection::check_buffered_head() const {
   constexpr std::string_view kEndOfHead = "\r\n\r\n";
-  for (;;) {
-    const std::string_view received = buffered();
-    // A bare "\n\n" is not a valid end of head, but Beast should see it and answer 400
-    // rather than have us wait for a terminator that will never come.
-    const std::size_t end = std::min(received.find(kEndOfHead), received.find("\n\n"));
-    if (end != std::string_view::npos) {
-      if (has_obsolete_line_folding(received.substr(0, end))) {
-        co_return RequestError::obsolete_line_folding;
-      }
-      co_return boost::system::error_code{};
+  const std::string_view received = buffered();
+  // A bare "\n\n" is not a valid end of head, but Beast should see it and answer 400 rather
+  // than have us wait for a terminator that will never come.
+  const std::size_t end = std::min(received.find(kEndOfHead), received.find("\n\n"));
+  if (end != std::string_view::npos) {
+    if (has_obsolete_line_folding(received.substr(0, end))) {
+      return RequestError::obsolete_line_folding;
     }
-    if (buffer_.size() >= buffer_.max_size()) {
-      // Not even the request line fits: the target is what is too long (414, not 431).
-      if (received.find('\n') == std::string_view::npos) {
-        co_return RequestError::uri_too_long;
-      }
-      co_return beast_http::error::header_limit;
+    return boost::system::error_code{};
+  }
+  if (buffer_.size() >= buffer_.max_size()) {
+    // Not even the request line fits: the target is what is too long (414, not 431).
+    if (received.find('\n') == std::string_view::npos) {
+      return RequestError::uri_too_long;
+    }
+    return beast_http::error::header_limit;
+  }
+  return std::nullopt;
+}
+
+asio::awaitable<boost::system::error_code> Connection::read_complete_head() {
+  for (;;) {
+    if (const std::optional<boost::system::error_code> head = check_buffered_head()) {
+      co_return *head;
     }
     auto space = std::min(kReadChunk, buffer_.max_size() - buffer_.size());
     auto [ec, n] = co_await socket_.async_read_some(buffer_.prepare(space), nothrow);
@@ -368,10 +393,14 @@ asio::awaitable<boost::system::error_code> Connection::read_complete_head() {
   }
 }
 
-asio::awaitable<boost::system::error_code> Connection::write(const Response& response,
-                                                             bool keep_alive, bool head_only) {
+void Connection::render(const Response& response, bool keep_alive, bool head_only) {
   render_response(response, Framing{keep_alive, core::http_date_now(), head_only}, wire_);
   arm(home_.options.request_timeout);
+}
+
+asio::awaitable<boost::system::error_code> Connection::write(const Response& response,
+                                                             bool keep_alive, bool head_only) {
+  render(response, keep_alive, head_only);
   auto [ec, n] = co_await asio::async_write(socket_, asio::buffer(wire_), nothrow);
   disarm();
   co_return ec;

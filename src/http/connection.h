@@ -27,6 +27,7 @@
 #include <chrono>
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -102,13 +103,25 @@ class Connection {
   // Waits, under the idle timeout, until the buffer holds the start of a request, skipping
   // empty lines before it; or says to park (the sweep asked) or to close.
   asio::awaitable<Next> await_request_start();
-  // Reads one request into ctx.request; `header_done` tells whether its head was complete.
-  asio::awaitable<boost::system::error_code> read_request(RequestContext& ctx, bool& header_done);
-  asio::awaitable<boost::system::error_code> read_complete_head();
   using RequestParser = beast_http::request_parser<beast_http::string_body>;
+  // The whole request, when it is already buffered (a small request comes in one segment):
+  // parsed without waiting, so without a coroutine of its own. False when more must be read
+  // first; read_request() then goes on from wherever this left the parser.
+  bool read_buffered_request(RequestParser& parser, boost::system::error_code& ec);
+  // Reads the rest of a request into the parser, waiting as needed.
+  asio::awaitable<boost::system::error_code> read_request(RequestParser& parser);
+  // Whether the buffer holds a whole request head: an error when it never will (a folded
+  // line, a head over the limit), nullopt while more may complete it.
+  std::optional<boost::system::error_code> check_buffered_head() const;
+  // Reads until check_buffered_head() has an answer.
+  asio::awaitable<boost::system::error_code> read_complete_head();
+  // Parses the head in the buffer and checks what Beast lets through (check_request_head).
+  boost::system::error_code parse_head(RequestParser& parser);
   // Feeds the parser the bytes already buffered, without waiting for more; need_more when
   // they did not take it as far as it goes (the end of the head, or of the body when eager).
   boost::system::error_code parse_buffered(RequestParser& parser);
+  // Renders the response into wire_ and arms the write's deadline.
+  void render(const Response& response, bool keep_alive, bool head_only);
   // `head_only`: the answer to a HEAD request (headers, no body).
   asio::awaitable<boost::system::error_code> write(const Response& response, bool keep_alive,
                                                    bool head_only);

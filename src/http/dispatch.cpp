@@ -22,10 +22,9 @@ void route_request(const Router& router, RequestContext& ctx) {
   ctx.path_params = std::move(match.params);
 }
 
-asio::awaitable<Response> run_matched_handler(RequestContext& ctx) {
-  if (ctx.handler != nullptr) {
-    co_return co_await (*ctx.handler)(ctx);
-  }
+namespace {
+
+asio::awaitable<Response> answer_without_handler(RequestContext& ctx) {
   if (ctx.route == nullptr) {
     if (ctx.request.method() == Verb::options && ctx.request.target() == "*") {
       co_return local_reply::server_options(ctx.request);
@@ -36,6 +35,17 @@ asio::awaitable<Response> run_matched_handler(RequestContext& ctx) {
     co_return local_reply::options(ctx.request, *ctx.route);
   }
   co_return local_reply::method_not_allowed(ctx.request, *ctx.route);
+}
+
+}  // namespace
+
+// Not a coroutine itself: the handler's own coroutine is returned as it is, rather than awaited
+// from a frame of ours that would do nothing else.
+asio::awaitable<Response> run_matched_handler(RequestContext& ctx) {
+  if (ctx.handler != nullptr) {
+    return (*ctx.handler)(ctx);
+  }
+  return answer_without_handler(ctx);
 }
 
 }  // namespace sre::http

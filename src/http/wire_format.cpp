@@ -1,5 +1,6 @@
 #include "http/wire_format.h"
 
+#include <array>
 #include <boost/beast/core/string.hpp>
 #include <charconv>
 
@@ -19,11 +20,29 @@ void append_number(std::string& out, std::size_t value) {
   out.append(digits, end);
 }
 
+// Single characters go in with push_back, which is inlined; an append of two bytes is a call.
+void append_line_end(std::string& out) {
+  out.push_back('\r');
+  out.push_back('\n');
+}
+
 void append_field(std::string& out, std::string_view name, std::string_view value) {
   out += name;
-  out += ": ";
+  out.push_back(':');
+  out.push_back(' ');
   out += value;
-  out += "\r\n";
+  append_line_end(out);
+}
+
+// RFC 9112 4: the status code is always three digits.
+void append_status_line(std::string& out, bool http10, unsigned status, std::string_view reason) {
+  out += http10 ? std::string_view("HTTP/1.0 ") : std::string_view("HTTP/1.1 ");
+  const std::array<char, 4> code{static_cast<char>('0' + status / 100 % 10),
+                                 static_cast<char>('0' + status / 10 % 10),
+                                 static_cast<char>('0' + status % 10), ' '};
+  out.append(code.data(), code.size());
+  out += reason;
+  append_line_end(out);
 }
 
 bool is_framing_field(const Response::value_type& field) {
@@ -63,23 +82,29 @@ struct SeenFields {
 };
 
 bool is_media_type(std::string_view content_type, std::string_view media_type) {
-  return content_type.size() >= media_type.size() &&
-         beast::iequals(content_type.substr(0, media_type.size()), media_type) &&
+  if (content_type.size() < media_type.size()) {
+    return false;
+  }
+  const std::string_view type = content_type.substr(0, media_type.size());
+  // Handlers write it in lower case; compared exactly first, that costs no case folding.
+  return (type == media_type || beast::iequals(type, media_type)) &&
          (content_type.size() == media_type.size() || content_type[media_type.size()] == ';' ||
           content_type[media_type.size()] == ' ');
 }
 
 void append_security_headers(std::string& out, const SeenFields& seen) {
-  out += "X-Content-Type-Options: nosniff\r\n";
-  if (is_media_type(seen.content_type, "application/json") && !seen.cache_control) {
-    out += "Cache-Control: no-store\r\n";
-  }
-  if (is_media_type(seen.content_type, "text/html")) {
+  using namespace std::string_view_literals;
+  out += "X-Content-Type-Options: nosniff\r\n"sv;
+  if (is_media_type(seen.content_type, "application/json")) {
+    if (!seen.cache_control) {
+      out += "Cache-Control: no-store\r\n"sv;
+    }
+  } else if (is_media_type(seen.content_type, "text/html")) {
     if (!seen.content_security_policy) {
       append_field(out, "Content-Security-Policy", kHtmlPolicy);
     }
     if (!seen.frame_options) {
-      out += "X-Frame-Options: DENY\r\n";
+      out += "X-Frame-Options: DENY\r\n"sv;
     }
   }
 }
@@ -91,12 +116,10 @@ void render_response(const Response& response, const Framing& framing, std::stri
   const bool http10 = response.version() == 10;
   out.clear();
   out.reserve(256 + response.body().size());
-  out += http10 ? "HTTP/1.0 " : "HTTP/1.1 ";
-  append_number(out, status);
-  out += ' ';
-  std::string_view reason = response.reason();
-  out += reason.empty() ? std::string_view(beast_http::obsolete_reason(response.result())) : reason;
-  out += "\r\n";
+  const std::string_view reason = response.reason();
+  append_status_line(
+      out, http10, status,
+      reason.empty() ? std::string_view(beast_http::obsolete_reason(response.result())) : reason);
   SeenFields seen;
   for (const auto& field : response) {
     if (!is_framing_field(field)) {
@@ -107,16 +130,16 @@ void render_response(const Response& response, const Framing& framing, std::stri
   append_security_headers(out, seen);
   append_field(out, "Date", framing.date);
   if (has_body(status)) {
-    out += "Content-Length: ";
+    out += std::string_view("Content-Length: ");
     append_number(out, response.body().size());
-    out += "\r\n";
+    append_line_end(out);
   }
   if (!framing.keep_alive) {
     append_field(out, "Connection", "close");
   } else if (http10) {
     append_field(out, "Connection", "keep-alive");  // 1.0 closes unless told otherwise
   }
-  out += "\r\n";
+  append_line_end(out);
   if (has_body(status) && !framing.head_only) {
     out += response.body();
   }

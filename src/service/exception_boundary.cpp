@@ -6,18 +6,18 @@
 
 namespace sre::service {
 
-http::asio::awaitable<http::Response> ExceptionBoundaryMiddleware::handle(http::RequestContext& ctx,
-                                                                          http::Next next) {
+std::optional<http::Response> ExceptionBoundaryMiddleware::recover(
+    http::RequestContext& ctx, const std::exception_ptr& error) {
   try {
-    co_return co_await next(ctx);
+    std::rethrow_exception(error);
   } catch (const core::DependencyUnavailable& e) {
     metrics_.dependency_unavailable(e.dependency()).Increment();
     log::warn("dependency unavailable", {{"dependency", e.dependency()}, {"error", e.what()}});
-    co_return http::local_reply::retry_later(ctx.request, http::Status::service_unavailable,
-                                             e.detail(), e.retry_after());
+    return http::local_reply::retry_later(ctx.request, http::Status::service_unavailable,
+                                          e.detail(), e.retry_after());
   } catch (const std::exception& e) {
     log::error("unhandled error", {{"route", ctx.route_template()}, {"error", e.what()}});
-    co_return http::local_reply::internal_error(ctx.request, ctx.request_id);
+    return http::local_reply::internal_error(ctx.request, ctx.request_id);
   }
 }
 

@@ -9,11 +9,12 @@
 
 namespace sre::service {
 
-class ExceptionBoundaryMiddleware : public http::Middleware {
+class ExceptionBoundaryMiddleware : public http::StepMiddleware {
  public:
   explicit ExceptionBoundaryMiddleware(obs::Metrics& metrics) : metrics_(metrics) {}
 
-  http::asio::awaitable<http::Response> handle(http::RequestContext& ctx, http::Next next) override;
+  std::optional<http::Response> recover(http::RequestContext& ctx,
+                                        const std::exception_ptr& error) override;
 
  private:
   obs::Metrics& metrics_;

@@ -46,13 +46,13 @@ void ObservabilityMiddleware::record(const http::RequestContext& ctx,
               {"client", ctx.client_address}});
 }
 
-http::asio::awaitable<http::Response> ObservabilityMiddleware::handle(http::RequestContext& ctx,
-                                                                      http::Next next) {
+void ObservabilityMiddleware::before(http::RequestContext& /*ctx*/) {
   metrics_.http().started();
-  http::Response response = co_await next(ctx);
+}
+
+void ObservabilityMiddleware::after(http::RequestContext& ctx, http::Response& response) {
   metrics_.http().finished();
   record(ctx, response);
-  co_return response;
 }
 
 }  // namespace sre::service

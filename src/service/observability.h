@@ -8,12 +8,13 @@
 
 namespace sre::service {
 
-class ObservabilityMiddleware : public http::Middleware {
+class ObservabilityMiddleware : public http::StepMiddleware {
  public:
   ObservabilityMiddleware(obs::Metrics& metrics, double access_log_sample_rate)
       : metrics_(metrics), sample_rate_(access_log_sample_rate) {}
 
-  http::asio::awaitable<http::Response> handle(http::RequestContext& ctx, http::Next next) override;
+  void before(http::RequestContext& ctx) override;
+  void after(http::RequestContext& ctx, http::Response& response) override;
 
   // Counts, times and logs an answered request. Also used for requests the server answered
   // by itself (400/408/413/431), which never entered the chain.

@@ -27,15 +27,17 @@ void assign_request_ids(http::RequestContext& ctx) {
 
 void set_request_id_headers(const http::RequestContext& ctx, http::Response& response) {
   response.set("X-Request-ID", ctx.request_id);
-  response.set("traceparent", core::format_traceparent(ctx.trace_id, ctx.span_id, ctx.trace_flags));
+  core::TraceparentText traceparent;
+  response.set("traceparent",
+               core::format_traceparent(traceparent, ctx.trace_id, ctx.span_id, ctx.trace_flags));
 }
 
-http::asio::awaitable<http::Response> RequestIdMiddleware::handle(http::RequestContext& ctx,
-                                                                  http::Next next) {
+void RequestIdMiddleware::before(http::RequestContext& ctx) {
   assign_request_ids(ctx);
-  http::Response response = co_await next(ctx);
+}
+
+void RequestIdMiddleware::after(http::RequestContext& ctx, http::Response& response) {
   set_request_id_headers(ctx, response);
-  co_return response;
 }
 
 }  // namespace sre::service

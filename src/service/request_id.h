@@ -7,9 +7,10 @@
 
 namespace sre::service {
 
-class RequestIdMiddleware : public http::Middleware {
+class RequestIdMiddleware : public http::StepMiddleware {
  public:
-  http::asio::awaitable<http::Response> handle(http::RequestContext& ctx, http::Next next) override;
+  void before(http::RequestContext& ctx) override;
+  void after(http::RequestContext& ctx, http::Response& response) override;
 };
 
 // Fills ctx.request_id and the trace fields from the request headers (or generates them).

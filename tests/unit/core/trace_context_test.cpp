@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -50,6 +51,15 @@ TEST(Traceparent, FlagsAreFormattedAsTwoHexDigits) {
             "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00");
   EXPECT_EQ(format_traceparent("4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7", 0xab),
             "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-ab");
+}
+
+TEST(Traceparent, IdsOfAnyOtherLengthAreRefused) {
+  TraceparentText text;
+  EXPECT_THROW(format_traceparent(text, "4bf92f3577b34da6a3ce929d0e0e473", "00f067aa0ba902b7", 0),
+               std::invalid_argument);
+  EXPECT_THROW(format_traceparent(text, "4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b70", 0),
+               std::invalid_argument);
+  EXPECT_THROW(format_traceparent("", "", 1), std::invalid_argument);
 }
 
 TEST(Tracestate, PassedOnOnlyWhenPrintableAndBounded) {
