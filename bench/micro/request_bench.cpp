@@ -77,11 +77,9 @@ bool read_and_route(std::string_view bytes, http::RequestContext& ctx) {
     return false;
   }
   ctx.request = parser.release();
-  auto url = http::parse_request_target(ctx.request.method(), ctx.request.target());
-  if (!url) {
+  if (!http::is_acceptable_target(ctx.request.method(), ctx.request.target())) {
     return false;
   }
-  ctx.url = *url;
   http::route_request(api_router(), ctx);
   return true;
 }

@@ -208,14 +208,12 @@ asio::awaitable<Connection::Next> Connection::serve_until_quiet() {
       }
       co_return Next::close;
     }
-    auto url = parse_request_target(ctx.request.method(), ctx.request.target());
-    if (!url) {
+    if (!is_acceptable_target(ctx.request.method(), ctx.request.target())) {
       Response bad_target =
           local_reply::protocol_error(Status::bad_request, "Malformed request target");
       co_await reject(ctx, bad_target);
       co_return Next::close;
     }
-    ctx.url = *url;
 
     disarm();  // the handler's own time is bounded by its own deadlines, not ours
     served_any_ = true;

@@ -9,7 +9,7 @@ void route_request(const Router& router, RequestContext& ctx) {
   if (ctx.request.target() == "*") {
     return;  // `OPTIONS *` asks about the server, not about a resource: no route
   }
-  const PathSegments segments(ctx.url);
+  const PathSegments segments(ctx);
   // A dot segment ("." or "..", spelled out or percent-encoded) names no route: a proxy in
   // front may resolve it, we do not, so such a path is refused (404) rather than routed
   // somewhere the two of us disagree about.

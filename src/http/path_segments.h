@@ -13,6 +13,8 @@
 #include <string_view>
 #include <vector>
 
+#include "http/types.h"
+
 namespace sre::http {
 
 // Routes have a handful of segments: room for them without an allocation.
@@ -26,6 +28,9 @@ class PathSegments {
  public:
   // `url` must outlive this object (the views may point into it).
   explicit PathSegments(const boost::urls::url_view& url);
+  // The path of a request's target; `ctx` must outlive this object. Its URL is parsed only when
+  // the path holds a '%' (RequestContext::url()).
+  explicit PathSegments(const RequestContext& ctx);
   PathSegments(const PathSegments&) = delete;
   PathSegments& operator=(const PathSegments&) = delete;
 
@@ -34,6 +39,9 @@ class PathSegments {
   bool has_dot_segment() const;
 
  private:
+  // Decodes the segments of a path with percent-encoding into decoded_.
+  void decode(std::string_view path, const boost::urls::url_view& url);
+
   std::vector<std::string> decoded_;  // only for a path with percent-encoding
   SegmentViews views_;
 };

@@ -1,5 +1,6 @@
 #include "http/request_checks.h"
 
+#include <array>
 #include <boost/url/parse.hpp>
 #include <string>
 
@@ -29,6 +30,24 @@ class RequestErrorCategory : public boost::system::error_category {
 const RequestErrorCategory& category() {
   static const RequestErrorCategory instance;
   return instance;
+}
+
+// RFC 3986: pchar = unreserved / pct-encoded / sub-delims / ":" / "@"; a path adds "/", a query
+// "/" and "?". Percent-encoding is checked apart.
+constexpr std::array<bool, 256> kTargetCharacters = [] {
+  std::array<bool, 256> allowed{};
+  for (unsigned char c : std::string_view("-._~!$&'()*+,;=:@/?")) {
+    allowed[c] = true;
+  }
+  for (int c = 0; c < 256; ++c) {
+    const bool alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    allowed[c] = allowed[c] || alpha || (c >= '0' && c <= '9');
+  }
+  return allowed;
+}();
+
+bool is_hex_digit(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
 }  // namespace
@@ -98,6 +117,28 @@ std::optional<boost::urls::url_view> parse_request_target(Verb method, std::stri
     return std::nullopt;
   }
   return *url;
+}
+
+bool is_origin_form(std::string_view target) {
+  if (!target.starts_with('/')) {
+    return false;
+  }
+  for (std::size_t i = 0; i < target.size(); ++i) {
+    if (target[i] == '%') {
+      if (target.size() - i < 3 || !is_hex_digit(target[i + 1]) || !is_hex_digit(target[i + 2])) {
+        return false;
+      }
+      i += 2;
+    } else if (!kTargetCharacters[static_cast<unsigned char>(target[i])]) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool is_acceptable_target(Verb method, std::string_view target) {
+  return target.starts_with('/') ? is_origin_form(target)
+                                 : parse_request_target(method, target).has_value();
 }
 
 }  // namespace sre::http

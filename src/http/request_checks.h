@@ -48,6 +48,15 @@ std::size_t leading_empty_lines(std::string_view data);
 // asterisk-form "*" of `OPTIONS *` (no path: it routes nowhere). nullopt when malformed.
 std::optional<boost::urls::url_view> parse_request_target(Verb method, std::string_view target);
 
+// Whether `target` is an origin-form request target ("/path?query", RFC 9112 3.2.1): '/' first,
+// then only RFC 3986's path and query characters, every '%' followed by two hex digits. The same
+// verdict as Boost.URL's parse_origin_form (request_checks_test compares the two), reached
+// without building a URL object, which costs more than routing the request.
+bool is_origin_form(std::string_view target);
+
+// Whether parse_request_target would parse `target`; an origin-form one is only checked.
+bool is_acceptable_target(Verb method, std::string_view target);
+
 }  // namespace sre::http
 
 template <>

@@ -1,10 +1,31 @@
 #include <boost/url/params_view.hpp>
 #include <boost/url/url_view.hpp>
+#include <stdexcept>
 
+#include "http/request_checks.h"
 #include "http/router.h"
 #include "http/types.h"
 
 namespace sre::http {
+
+const boost::urls::url_view& RequestContext::url() const {
+  if (!parsed_url_.view) {
+    parsed_url_.view = parse_request_target(request.method(), request.target());
+    if (!parsed_url_.view) {
+      // The connection answers 400 to a target it cannot parse: this one was never checked.
+      throw std::logic_error("request target not checked before use");
+    }
+  }
+  return *parsed_url_.view;
+}
+
+std::string_view RequestContext::encoded_path() const {
+  const std::string_view target = request.target();
+  if (target.starts_with('/')) {
+    return target.substr(0, target.find('?'));
+  }
+  return url().encoded_path();  // absolute-form, or the empty path of "*"
+}
 
 std::string_view RequestContext::path_param(std::string_view name) const {
   for (const auto& [key, value] : path_params) {
@@ -19,7 +40,7 @@ std::string_view RequestContext::path_param(std::string_view name) const {
 // ("?skip=mit=5" had no skip), which query_string_fuzz found.
 std::optional<std::string> RequestContext::query_param(std::string_view name) const {
   std::optional<std::string> last;
-  for (auto param : url.params()) {
+  for (auto param : url().params()) {
     if (param.key == name) {
       last = std::move(param.value);
     }
@@ -29,7 +50,7 @@ std::optional<std::string> RequestContext::query_param(std::string_view name) co
 
 std::vector<std::string> RequestContext::query_params(std::string_view name) const {
   std::vector<std::string> values;
-  for (auto param : url.params()) {
+  for (auto param : url().params()) {
     if (param.key == name) {
       values.push_back(std::move(param.value));
     }

@@ -29,13 +29,24 @@ struct RequestContext;
 
 using Handler = std::function<asio::awaitable<Response>(RequestContext&)>;
 
+// A url_view parsed on first use. A copy starts empty: the view would point into the target of
+// the request it was parsed from, not into the copy's.
+class ParsedUrlCache {
+ public:
+  ParsedUrlCache() = default;
+  ParsedUrlCache(const ParsedUrlCache& /*other*/) {}
+  ParsedUrlCache& operator=(const ParsedUrlCache& /*other*/) {
+    view.reset();
+    return *this;
+  }
+  ~ParsedUrlCache() = default;
+  mutable std::optional<boost::urls::url_view> view;
+};
+
 // Everything known about one request while it travels through middleware to its handler.
 // Owned by the connection that read the request; handlers get it by reference.
 struct RequestContext {
   Request request;
-  // The parsed request target (path + query). A view into request.target(): valid as long
-  // as `request` is neither moved nor modified, which handlers never do.
-  boost::urls::url_view url;
   std::string client_address;
   std::chrono::steady_clock::time_point received_at = std::chrono::steady_clock::now();
 
@@ -57,6 +68,13 @@ struct RequestContext {
   const Handler* handler = nullptr;
   std::vector<std::pair<std::string_view, std::string>> path_params;
 
+  // The request target (path + query) as a URL: a view into request.target(), which the
+  // connection checked (http/request_checks.h). Parsed the first time it is asked for: routing
+  // reads the path from the target itself, and most requests never need more.
+  const boost::urls::url_view& url() const;
+  // The target's path, still percent-encoded: what comes before '?' in an origin-form target.
+  std::string_view encoded_path() const;
+
   // The decoded value of path parameter `name` ("" when absent).
   std::string_view path_param(std::string_view name) const;
   // The decoded value of query parameter `name`, if present; when it is repeated, the last
@@ -68,6 +86,9 @@ struct RequestContext {
   std::string_view actor() const;
   // The route template for metrics and logs ("unmatched" when no route matched).
   std::string_view route_template() const;
+
+ private:
+  ParsedUrlCache parsed_url_;
 };
 
 }  // namespace sre::http

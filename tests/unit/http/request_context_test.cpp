@@ -1,7 +1,6 @@
 // What handlers read of a request's target: path and query parameters, decoded.
 #include <gtest/gtest.h>
 
-#include <boost/url/parse.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -14,7 +13,6 @@ namespace {
 RequestContext with_target(const std::string& target) {
   RequestContext ctx;
   ctx.request.target(target);
-  ctx.url = boost::urls::parse_origin_form(ctx.request.target()).value();
   return ctx;
 }
 

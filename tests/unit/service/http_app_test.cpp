@@ -11,7 +11,6 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/parse.hpp>
-#include <boost/url/parse.hpp>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -39,7 +38,6 @@ struct TestRequest {
     ctx.request.method(method);
     ctx.request.target(target);
     ctx.request.version(11);
-    ctx.url = boost::urls::parse_origin_form(ctx.request.target()).value();
   }
   http::RequestContext ctx;
 };
