@@ -207,8 +207,11 @@ def test_a_standing_queue_is_shed_for_its_delay_and_one_stall_is_not(start_serve
         assert response.header("Retry-After") == "1"
     assert shed_count(client, "queue_delay") == len(shed)
     assert shed_count(client, "in_flight") == 0
+    # The delay is the server's: from the request's first bytes to the shedder. The client's
+    # 150 ms stall shows in it less the time those first bytes took to be read, a few ms at most
+    # on a busy machine (149,963 µs was seen once), so the check leaves 30 ms; the bound is 50.
     server.wait_for_log(lambda r: r.get("msg") == "shedding load"
-                        and r.get("reason") == "queue_delay" and r["queue_delay_us"] >= 150_000,
+                        and r.get("reason") == "queue_delay" and r["queue_delay_us"] >= 120_000,
                         what="the shedding log line with the request's delay")
     client.close()
 
