@@ -21,25 +21,13 @@ void split_path(std::string_view path, SegmentViews& segments) {
   }
 }
 
-PathSegments::PathSegments(const boost::urls::url_view& url) {
-  const std::string_view path = url.encoded_path();
-  if (path.find('%') != std::string_view::npos) {
-    decode(path, url);
-  } else {
-    split_path(path, views_);
-  }
-}
-
 PathSegments::PathSegments(const RequestContext& ctx) {
   const std::string_view path = ctx.encoded_path();
-  if (path.find('%') != std::string_view::npos) {
-    decode(path, ctx.url());
-  } else {
+  if (path.find('%') == std::string_view::npos) {
     split_path(path, views_);
+    return;
   }
-}
-
-void PathSegments::decode(std::string_view path, const boost::urls::url_view& url) {
+  const boost::urls::url_view& url = ctx.url();
   decoded_.reserve(url.segments().size() + 1);
   // Boost.URL hides a leading "." segment ("/./a" reads as "/a": the form it uses to keep
   // "//a" from looking like an authority). Here it stays, so that the path routes nowhere.

@@ -26,10 +26,8 @@ void split_path(std::string_view path, SegmentViews& segments);
 
 class PathSegments {
  public:
-  // `url` must outlive this object (the views may point into it).
-  explicit PathSegments(const boost::urls::url_view& url);
-  // The path of a request's target; `ctx` must outlive this object. Its URL is parsed only when
-  // the path holds a '%' (RequestContext::url()).
+  // The path of a request's target; `ctx` must outlive this object (the views may point into
+  // it). Its URL is parsed only when the path holds a '%' (RequestContext::url()).
   explicit PathSegments(const RequestContext& ctx);
   PathSegments(const PathSegments&) = delete;
   PathSegments& operator=(const PathSegments&) = delete;
@@ -39,9 +37,6 @@ class PathSegments {
   bool has_dot_segment() const;
 
  private:
-  // Decodes the segments of a path with percent-encoding into decoded_.
-  void decode(std::string_view path, const boost::urls::url_view& url);
-
   std::vector<std::string> decoded_;  // only for a path with percent-encoding
   SegmentViews views_;
 };
