@@ -6,6 +6,7 @@
 
 #include "api/app.h"
 #include "api/lifecycle.h"
+#include "api/store_warm_up.h"
 #include "auth/auth_options.h"
 #include "aws/aws_access.h"
 #include "aws/aws_metrics.h"
@@ -155,18 +156,25 @@ int serve(const ServeConfig& config) {
         {// PostgreSQL may not be up yet: then the schema is prepared in the background and the
          // service turns ready when it is; a tampered migration history stops the process.
          // The relay starts with readiness: the outbox tables exist from then on.
+         // Readiness waits for every I/O thread's connections (api/store_warm_up.h).
          .on_listening =
-             [&lifecycle, &database, &migration, &relay, &outbox_signal,
+             [&lifecycle, &database, &migration, &relay, &outbox_signal, &server,
               relay_executor](const service::FailStartup& fail) {
                migration.start(
-                   [&lifecycle, &database, &relay, &outbox_signal, relay_executor] {
-                     lifecycle.mark_ready();
+                   [&lifecycle, &database, &relay, &outbox_signal, &server, relay_executor] {
                      relay->start(relay_executor.get());
                      if (outbox_signal) {
                        outbox_signal->start(relay_executor.get(), [&relay] { relay->wake(); });
                      }
-                     log::info("ready", {{"database", database->engine()},
-                                         {"location", database->location()}});
+                     // Runs on an I/O thread, maybe after a signal: it touches only what
+                     // outlives the event loops, and mark_ready() never undoes draining.
+                     warm_up_store(server.io_executors(), *database,
+                                   [&lifecycle, &database](std::chrono::milliseconds took) {
+                                     lifecycle.mark_ready();
+                                     log::info("ready", {{"database", database->engine()},
+                                                         {"location", database->location()},
+                                                         {"warm_up_ms", took.count()}});
+                                   });
                    },
                    fail);
              },

@@ -124,6 +124,15 @@ Server::~Server() {
   stop();
 }
 
+std::vector<asio::any_io_executor> Server::io_executors() const {
+  std::vector<asio::any_io_executor> executors;
+  executors.reserve(workers_.size());
+  for (const auto& worker : workers_) {
+    executors.emplace_back(worker->ioc.get_executor());
+  }
+  return executors;
+}
+
 void Server::start() {
   raise_open_file_limit();
   auto address = asio::ip::make_address(options_.host);

@@ -71,6 +71,9 @@ class Server {
   void stop();
 
   std::uint16_t port() const { return options_.port; }
+  // The I/O threads' event loops, in thread order; after start(). Work posted to one runs on
+  // that thread, after its start hook.
+  std::vector<asio::any_io_executor> io_executors() const;
 
  private:
   struct Worker;
