@@ -11,8 +11,8 @@
 //
 // So each thread runs one ping of the store (which creates its pool and waits for a connection)
 // before readiness turns true; load balancers and rollouts then send traffic to warm threads
-// only. A ping that fails is logged and counted by the store's own metrics, and does not hold
-// readiness back: /health/ready checks the database on every probe anyway.
+// only. A ping that fails is logged (and the store's metrics count what failed under it) and
+// does not hold readiness back: /health/ready checks the database on every probe anyway.
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
