@@ -1,5 +1,7 @@
 #include "api/health.h"
 
+#include <fmt/format.h>
+
 #include <chrono>
 
 #include "core/clock.h"
@@ -24,6 +26,12 @@ http::asio::awaitable<HealthApi::Check> HealthApi::check_database() {
   Check check{true, 0, "", "database unavailable"};
   try {
     co_await store_.ping();
+    // The ping went through this thread's connections; another thread may still be
+    // reconnecting after an outage, and its requests would fail.
+    if (auto thread = store_.thread_without_connection()) {
+      check.healthy = false;
+      check.error = fmt::format("I/O thread {} has no open database connection yet", *thread);
+    }
   } catch (const store::SchemaMissing& e) {
     check.healthy = false;
     check.error = e.what();

@@ -126,8 +126,12 @@ class StudentStore {
   virtual boost::asio::awaitable<bool> remove(std::string student_id,
                                               std::optional<std::string> expected_updated_at,
                                               std::optional<OutboxRecords> records) = 0;
-  // Throws StoreUnavailable unless the database answers a trivial query.
+  // Throws StoreUnavailable unless the database answers a trivial query (through the calling
+  // thread's connections, where a store has connections per thread).
   virtual boost::asio::awaitable<void> ping() = 0;
+  // An I/O thread whose own connections are all down, if any: its requests fail while another
+  // thread's succeed (PostgreSQL's pools reconnect each at its own pace). Safe from any thread.
+  virtual std::optional<unsigned> thread_without_connection() const { return std::nullopt; }
 
   virtual std::string_view engine() const = 0;
 };

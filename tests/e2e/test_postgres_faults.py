@@ -112,10 +112,12 @@ def wait_for_status(url: str, status: int, timeout: float) -> float:
 @pytest.mark.slow
 def test_sigkill_during_write_load_loses_no_acknowledged_student(start_server, own_postgres):
     url = own_postgres.create_database("faults")
-    srv = start_server(env={"DATABASE_URL": url, "WORKER_THREADS": "2", "DB_POOL_SIZE": "2",
+    # Four I/O threads, each with its own pool reconnecting at its own pace after the outage;
+    # eight clients, so that every thread serves some of the load.
+    srv = start_server(env={"DATABASE_URL": url, "WORKER_THREADS": "4", "DB_POOL_SIZE": "2",
                             "DB_STATEMENT_TIMEOUT_MS": str(STATEMENT_TIMEOUT_MS)})
     ready_url = srv.url("/health/ready")
-    load = WriteLoad(srv.base_url).start()
+    load = WriteLoad(srv.base_url, threads=8).start()
     try:
         time.sleep(1.5)
         assert 201 in load.statuses_since(0), "the load never got a 201 before the fault"
@@ -135,6 +137,12 @@ def test_sigkill_during_write_load_loses_no_acknowledged_student(start_server, o
             f"not ready again {ready_after:.2f}s after PostgreSQL returned"
         harness.poll(lambda: 201 in load.statuses_since(back_at + ready_after), 5,
                      what="a 201 after recovery")
+        # Ready means every thread can reach the database again, not just the one that took
+        # the probe: no request started after readiness turned 200 is refused.
+        time.sleep(1.0)
+        after_ready = load.statuses_since(back_at + ready_after)
+        assert set(after_ready) == {201}, \
+            f"{after_ready.count(503)} of {len(after_ready)} requests refused after ready"
         print(f"\nready 503 after {not_ready_after:.2f}s; ready again {ready_after:.2f}s after "
               f"PostgreSQL accepted connections")
     finally:

@@ -177,7 +177,13 @@ asio::awaitable<std::vector<PgResult>> PgPool::execute(
 }
 
 void PgPool::set_phase(std::size_t index, Phase phase) {
+  const bool was_open = slots_[index].phase == Phase::open;
   slots_[index].phase = phase;
+  if (!was_open && phase == Phase::open) {
+    open_slots_.fetch_add(1, std::memory_order_relaxed);
+  } else if (was_open && phase != Phase::open) {
+    open_slots_.fetch_sub(1, std::memory_order_relaxed);
+  }
   report(index);
 }
 

@@ -8,6 +8,7 @@
 // Retry-After) when none is open or coming: a request must never hang on a dead database.
 #pragma once
 
+#include <atomic>
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -39,6 +40,9 @@ class PgPool : public std::enable_shared_from_this<PgPool> {
 
   // Starts connecting every slot. Call once, on the pool's thread.
   void start();
+  // Whether a slot is open. The one member safe to call from another thread (readiness asks
+  // every thread's pool).
+  bool has_open_connection() const { return open_slots_.load(std::memory_order_relaxed) > 0; }
   // Runs one batch on some open connection, in a transaction of its own or, if `sharing`
   // allows, shared with other requests' batches (PgConnection::Sharing). Throws PgError (its
   // kind counted in db_errors_total and the duration observed per statement).
@@ -65,6 +69,7 @@ class PgPool : public std::enable_shared_from_this<PgPool> {
   const PgSettings settings_;
   std::shared_ptr<PgMetrics> metrics_;
   std::vector<Slot> slots_;
+  std::atomic<std::size_t> open_slots_{0};         // slots in Phase::open, for other threads
   std::list<boost::asio::steady_timer*> waiters_;  // requests waiting for a usable connection
   // The last connection attempt found the tables missing: requests are told to migrate.
   bool schema_missing_ = false;

@@ -112,21 +112,33 @@ std::shared_ptr<OutboxSignal> PgStudentStore::outbox_signal(obs::Metrics& metric
 }
 
 PgPool& PgStudentStore::pool(const asio::any_io_executor& executor, Lane lane) {
-  PgPool** slot = lane == Lane::requests ? pools_.local() : relay_pools_.local();
+  std::atomic<PgPool*>* slot = lane == Lane::requests ? pools_.local() : relay_pools_.local();
   if (slot == nullptr) {
     throw std::logic_error("the PostgreSQL store is used from I/O threads only");
   }
-  if (*slot == nullptr) {
-    // Plain executor: the pool's own coroutines outlive the request that created it.
-    auto pool =
-        std::make_shared<PgPool>(log::without_log_context(executor),
-                                 lane == Lane::requests ? settings_ : relay_settings_, metrics_);
-    pool->start();
-    *slot = pool.get();
-    // Its connections' sockets belong to this thread's event loop: it goes when that does.
-    core::keep_until_shutdown(asio::query(executor, asio::execution::context), std::move(pool));
+  if (PgPool* existing = slot->load(std::memory_order_relaxed); existing != nullptr) {
+    return *existing;  // only this thread writes its slot
   }
-  return **slot;
+  // Plain executor: the pool's own coroutines outlive the request that created it.
+  auto pool =
+      std::make_shared<PgPool>(log::without_log_context(executor),
+                               lane == Lane::requests ? settings_ : relay_settings_, metrics_);
+  pool->start();
+  PgPool& created = *pool;
+  slot->store(&created, std::memory_order_release);
+  // Its connections' sockets belong to this thread's event loop: it goes when that does.
+  core::keep_until_shutdown(asio::query(executor, asio::execution::context), std::move(pool));
+  return created;
+}
+
+std::optional<unsigned> PgStudentStore::thread_without_connection() const {
+  for (unsigned thread = 0; thread < pools_.size(); ++thread) {
+    const PgPool* pool = pools_.at(thread).load(std::memory_order_acquire);
+    if (pool != nullptr && !pool->has_open_connection()) {
+      return thread;
+    }
+  }
+  return std::nullopt;
 }
 
 asio::awaitable<std::vector<PgResult>> PgStudentStore::run(const std::vector<Command>& commands,

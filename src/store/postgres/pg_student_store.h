@@ -10,7 +10,9 @@
 // count over 100,000 undelivered rows took 160 ms; one stuck on a lock, the statement timeout).
 #pragma once
 
+#include <atomic>
 #include <memory>
+#include <optional>
 
 #include "core/per_thread.h"
 #include "store/database.h"
@@ -57,6 +59,10 @@ class PgStudentStore : public Database {
                                       std::optional<std::string> expected_updated_at,
                                       std::optional<OutboxRecords> records) override;
   boost::asio::awaitable<void> ping() override;
+  // Among the threads whose request pool exists (every I/O thread once `serve` has warmed
+  // up), one with no open connection: after an outage each pool reconnects after its own
+  // backoff (up to 1 s), and until the last has, some requests still fail.
+  std::optional<unsigned> thread_without_connection() const override;
   std::string_view engine() const override { return "postgresql"; }
 
   // EventStore (pg_event_store.cpp)
@@ -93,8 +99,10 @@ class PgStudentStore : public Database {
   PgSettings relay_settings_;  // one connection, application_name "... (relay)"
   std::shared_ptr<PgMetrics> metrics_;
   // Created on first use on each I/O thread, owned by that thread's event loop.
-  core::PerThread<PgPool*> pools_{core::kMaxIoThreads, nullptr};
-  core::PerThread<PgPool*> relay_pools_{core::kMaxIoThreads, nullptr};
+  // Atomic because readiness reads every thread's request pool (thread_without_connection());
+  // each slot is written once, by its own thread.
+  core::PerThread<std::atomic<PgPool*>> pools_{core::kMaxIoThreads, nullptr};
+  core::PerThread<std::atomic<PgPool*>> relay_pools_{core::kMaxIoThreads, nullptr};
 };
 
 }  // namespace sre::store
