@@ -109,14 +109,7 @@ PUBLISHED = ["APP", "WORKER", "GRADE_SERVICE", "POSTGRES", "REDIS", "LOCALSTACK"
 @pytest.fixture
 def stack(images, test_id, tmp_path):
     """The compose project `test_id`, up; torn down at the end, leaving no container behind."""
-    # Ten ports free at once: each free_port() call releases its port before the next, so the
-    # kernel may hand the same one out twice (it did once: the worker and the grade service got
-    # one port, and the worker's never answered).
-    chosen: list[int] = []
-    while len(chosen) < len(PUBLISHED) + 1:
-        port = harness.free_port()
-        if port not in chosen:
-            chosen.append(port)
+    chosen = harness.free_ports(len(PUBLISHED) + 1)
     ports = {f"HOST_PORT_{name}": str(port) for name, port in zip(PUBLISHED, chosen)}
     moto_port = chosen[-1]
     env = {**PODMAN_ENV, **ports, "MOTO_PORT": str(moto_port)}

@@ -38,8 +38,9 @@ PARTS = ("postgres", "redis", "moto", "grade-service", "api-1", "api-2", "api-3"
 class Stack:
     def __init__(self, directory: Path, binary: Path):
         self.directory = directory
-        self.ports = {name: harness.free_port() for name in PORT_VARIABLES}
-        self.api_ports = [harness.free_port() for _ in range(3)]
+        ports = harness.free_ports(len(PORT_VARIABLES) + 3)
+        self.ports = dict(zip(PORT_VARIABLES, ports))
+        self.api_ports = ports[len(PORT_VARIABLES):]
         self.env = harness.clean_environment({
             **{name: str(port) for name, port in self.ports.items()},
             "STACK_API_PORTS": ",".join(map(str, self.api_ports)),
